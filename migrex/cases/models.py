@@ -1,0 +1,192 @@
+"""Cases: each side's copy of a request or of information sent without a request.
+
+`status` is written only by services.transition(); everything else about a case is written by the
+services in services.py.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from migrex.cases.workflow import Kind, Side, State
+
+
+class Case(models.Model):
+    conversation_id = models.UUIDField(_("conversation"), default=uuid.uuid4, editable=False)
+    side = models.CharField(_("side"), max_length=16, choices=[(s, s) for s in Side])
+    kind = models.CharField(_("kind"), max_length=16, choices=[(k, k) for k in Kind])
+    status = models.CharField(_("status"), max_length=40, choices=[(s, s) for s in State])
+    agreement = models.ForeignKey(
+        "agreements.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT
+    )
+    number = models.CharField(_("registration number"), max_length=64, blank=True)
+    their_number = models.CharField(_("number of the other party"), max_length=64, blank=True)
+    requesting_authority = models.ForeignKey(
+        "agreements.Authority",
+        verbose_name=_("requesting authority"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_authority = models.ForeignKey(
+        "agreements.Authority",
+        verbose_name=_("requested authority"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Art. 9.2: the mandatory content of a request.
+    summary = models.TextField(_("summary"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    other_information = models.TextField(_("other information"), blank=True)
+    topics = models.JSONField(_("subjects"), default=list, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=True)  # Art. 11.1
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signatory_name = models.CharField(_("signed by"), max_length=300, blank=True)
+    signatory_position = models.CharField(
+        _("position of the signatory"), max_length=300, blank=True
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True)  # Art. 10.3
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation_id", "side"], name="case_one_per_side"),
+        ]
+        indexes = [
+            models.Index(fields=["requesting_authority", "side", "-created_at"]),
+            models.Index(fields=["requested_authority", "side", "-created_at"]),
+            models.Index(fields=["due_date", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(self.conversation_id)
+
+    @property
+    def own_authority_id(self) -> int:
+        return (
+            self.requesting_authority_id
+            if self.side == Side.REQUESTER
+            else self.requested_authority_id
+        )
+
+    @property
+    def other_authority(self):
+        if self.side == Side.REQUESTER:
+            return self.requested_authority
+        return self.requesting_authority
+
+
+def owned_by(authority_id: int) -> Q:
+    """Cases whose copy belongs to `authority_id` (the filter every case list starts from)."""
+    return Q(side=Side.REQUESTER, requesting_authority_id=authority_id) | Q(
+        side=Side.REQUESTED, requested_authority_id=authority_id
+    )
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history: a move of the workflow, with any message it sent or got."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40)
+    article = models.CharField(_("article"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=300)
+    direction = models.CharField(
+        _("message"), max_length=3, blank=True, choices=[("out", "out"), ("in", "in")]
+    )
+    message_id = models.UUIDField(_("message id"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case history entry")
+        verbose_name_plural = _("case history")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class CasePerson(models.Model):
+    """A person a request asks about, or whose data an answer provides (Art. 5, 6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="persons"
+    )
+    category = models.CharField(_("category (Art. 5)"), max_length=64)
+    data = models.JSONField(_("personal data (Art. 6)"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["case", "position", "id"]
+
+    def __str__(self) -> str:
+        return " ".join(str(self.data.get(k, "")) for k in ("surname", "given_name")).strip()
+
+
+class Attachment(models.Model):
+    KINDS = [
+        ("document", _("document")),
+        ("photo", _("photograph")),
+        ("fingerprint_card", _("fingerprint card")),
+    ]
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=KINDS)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Counter(models.Model):
+    """Registration-number sequences, one per authority and year, taken under a row lock."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

@@ -1,0 +1,291 @@
+"""Writes to cases. Every change of state goes through transition(); nothing else sets `status`."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from migrex.agreements.models import Agreement, Authority
+from migrex.cases import effects, validation, workflow
+from migrex.cases.errors import Forbidden, IllegalMove
+from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, Counter, owned_by
+from migrex.cases.workflow import PEER, Kind, Side, State
+from migrex.exchange.models import OutboxMessage
+
+DRAFT_FIELDS = (
+    "summary",
+    "purpose",
+    "justification",
+    "other_information",
+    "topics",
+    "confidential",
+)
+
+
+@dataclass(frozen=True)
+class Peer:
+    """The other party's node as the actor of a move (its message id, for the history)."""
+
+    authority: Authority
+    message_id: uuid.UUID | None = None
+
+
+def next_number(authority: Authority, year: int) -> str:
+    key = f"{authority.code}/{year}"
+    with transaction.atomic():
+        counter, _ = Counter.objects.select_for_update().get_or_create(key=key)
+        counter.value += 1
+        counter.save(update_fields=["value"])
+    return f"{authority.code.upper()}-{year}-{counter.value:06d}"
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    actor,
+    agreement: Agreement,
+    requested_authority: Authority,
+    kind: Kind = Kind.REQUEST,
+    persons: list[dict] | None = None,
+    **fields: Any,
+) -> Case:
+    """An operator's new draft request (Art. 9) or information without a request (Art. 8)."""
+    if not actor.has_role(workflow.OPERATOR) or actor.authority_id is None:
+        raise Forbidden(
+            code="forbidden",
+            message_ru="Составлять запросы могут только операторы компетентного органа.",
+            message_en="Only operators of a competent authority may draft requests.",
+            article="9.3",
+        )
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown draft fields: {sorted(unknown)}")
+    validation.check_parties(agreement, actor.authority, requested_authority)
+    validation.check_in_force(agreement, timezone.localdate())
+    case = Case.objects.create(
+        side=Side.REQUESTER,
+        kind=kind,
+        status=State.DRAFT,
+        agreement=agreement,
+        requesting_authority=actor.authority,
+        requested_authority=requested_authority,
+        author=actor,
+        number=next_number(actor.authority, timezone.localdate().year),
+        **fields,
+    )
+    if persons:
+        _replace_persons(case, persons)
+    _history(case, "create", "", State.DRAFT, "9.2", actor=actor)
+    return case
+
+
+@transaction.atomic
+def update_draft(*, case: Case, actor, persons: list[dict] | None = None, **fields: Any) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != State.DRAFT:
+        raise IllegalMove(
+            code="not_a_draft",
+            message_ru="Изменять можно только проект запроса.",
+            message_en="Only a draft can be edited.",
+            article="9.3",
+        )
+    if actor.pk != case.author_id:
+        raise Forbidden(
+            code="forbidden",
+            message_ru="Проект изменяет только его автор.",
+            message_en="Only the author edits a draft.",
+        )
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown draft fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+    if persons is not None:
+        _replace_persons(case, persons)
+    return case
+
+
+def _replace_persons(case: Case, persons: list[dict], event: CaseEvent | None = None) -> None:
+    profile = validation.profile_of(case.agreement)
+    cleaned = validation.clean_persons(persons, profile)
+    if event is None:
+        case.persons.filter(event=None).delete()
+    CasePerson.objects.bulk_create(
+        CasePerson(case=case, event=event, category=p["category"], data=p["data"], position=i)
+        for i, p in enumerate(cleaned)
+    )
+
+
+@transaction.atomic
+def add_attachment(
+    *, case: Case, actor, name: str, content: bytes, content_type: str, kind: str = "document"
+) -> Attachment:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != State.DRAFT or actor.pk != case.author_id:
+        raise IllegalMove(
+            code="not_a_draft",
+            message_ru="Вложения добавляются к проекту его автором.",
+            message_en="Attachments are added to a draft by its author.",
+            article="9.2",
+        )
+    validation.check_attachment(case, kind=kind, name=name, content=content)
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def transition(
+    *, case: Case, action: str, actor, data: dict | None = None, confirmed: bool = False
+) -> Case:
+    """Make one move of the workflow: lock, check, save, history and outbox in one transaction.
+
+    `actor` is an officer (a User) or a Peer; `confirmed` says the officer re-entered their
+    credentials for this move (required to sign, Art. 9.3).
+    """
+    data = dict(data or {})
+    case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    move = workflow.find(case.side, case.kind, case.status, action)
+    if move is None:
+        raise IllegalMove(
+            code="illegal_move",
+            message_ru=f"Действие «{action}» невозможно в состоянии «{case.status}».",
+            message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
+        )
+    _authorise(case, move, actor)
+    effects.apply(move, case=case, actor=actor, data=data, confirmed=confirmed)
+    source = case.status
+    case.status = workflow.target_of(move, State(case.status))
+    if case.status in workflow.CLOSED and case.closed_at is None:
+        case.closed_at = timezone.now()
+    case.save()
+    event = _history(
+        case,
+        action,
+        source,
+        case.status,
+        move.article,
+        actor=actor,
+        text=data.get("text", ""),
+        data=effects.event_data(action, data),
+        direction="in" if isinstance(actor, Peer) else ("out" if move.emits else ""),
+        message_id=actor.message_id if isinstance(actor, Peer) else None,
+    )
+    if data.get("persons"):
+        _replace_persons(case, data["persons"], event)
+    if move.emits:
+        _emit(case, event, move.emits, data)
+    return case
+
+
+def _authorise(case: Case, move: workflow.Transition, actor) -> None:
+    if isinstance(actor, Peer):
+        if PEER in move.actors and actor.authority.pk == case.other_authority.pk:
+            return
+    elif (
+        PEER not in move.actors
+        and actor.authority_id == case.own_authority_id
+        and any(actor.has_role(role) for role in move.actors)
+    ):
+        return
+    raise Forbidden(
+        code="forbidden",
+        message_ru="Это действие вам не разрешено.",
+        message_en="You may not make this move.",
+        article=move.article,
+    )
+
+
+def _history(
+    case,
+    action,
+    source,
+    target,
+    article,
+    *,
+    actor,
+    text="",
+    data=None,
+    direction="",
+    message_id=None,
+) -> CaseEvent:
+    label = "peer" if isinstance(actor, Peer) else str(actor)
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=source or "",
+        to_state=target,
+        article=article,
+        actor=None if isinstance(actor, Peer) else actor,
+        actor_label=label,
+        direction=direction,
+        message_id=message_id,
+        text=text,
+        data=data or {},
+    )
+
+
+def _emit(case: Case, event: CaseEvent, kind: str, data: dict) -> OutboxMessage:
+    message = OutboxMessage.objects.create(
+        agreement=case.agreement.code,
+        conversation_id=case.conversation_id,
+        kind=kind,
+        sender_authority=_own(case).code,
+        receiver_authority=case.other_authority.code,
+        receiver_party=case.other_authority.party_id,
+        payload=effects.payload(kind, case=case, event=event, data=data),
+    )
+    event.message_id = message.id
+    event.save(update_fields=["message_id"])
+    return message
+
+
+def _own(case: Case) -> Authority:
+    return case.requesting_authority if case.side == Side.REQUESTER else case.requested_authority
+
+
+@transaction.atomic
+def receive(*, message: dict) -> Case:
+    """Apply a message from the other party: a new request creates the case, anything else moves
+    the case of the same conversation."""
+    sender = Authority.objects.get(code=message["sender_authority"])
+    peer = Peer(authority=sender, message_id=uuid.UUID(str(message["id"])))
+    kind = message["kind"]
+    if kind in ("request", "spontaneous"):
+        case = effects.open_received(message, sender=sender)
+        _history(
+            case,
+            kind,
+            "",
+            case.status,
+            "9.1" if kind == "request" else "8",
+            actor=peer,
+            direction="in",
+            message_id=peer.message_id,
+            text="",
+            data={},
+        )
+        if message["payload"].get("persons"):
+            _replace_persons(case, message["payload"]["persons"])
+        effects.store_received_attachments(case, message["payload"].get("attachments", []))
+        return case
+    receiver = Authority.objects.get(code=message["receiver_authority"])
+    case = Case.objects.get(owned_by(receiver.pk), conversation_id=message["conversation_id"])
+    return transition(case=case, action=kind, actor=peer, data=message["payload"])

@@ -1,0 +1,355 @@
+"""Real PDFs from migrex.cases.documents, read back as text.
+
+The text is read back by a small reader below that understands what fpdf2 writes
+(Flate streams, Identity-H fonts with a ToUnicode map), so these tests run on any
+machine.  When poppler's pdftotext (or pypdf) is present, one more test checks
+the same strings with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import zlib
+
+import pytest
+
+from migrex.cases.documents import (
+    Bilingual,
+    RefusalNotice,
+    RequestLetter,
+    render_refusal_notice,
+    render_request_letter,
+)
+
+KAZAKH = "Нұрсұлтан Әбішұлы"
+BELARUSIAN = "Аляксандр Лукашэвіч"
+ARMENIAN = "Հովհաննիսյան Արամ"
+CONVERSATION = "c0ffee00-1234-5678-9abc-def012345678"
+
+AGREEMENT = Bilingual(
+    "Соглашение между Правительством Республики Казахстан и Правительством Республики "
+    "Беларусь о сотрудничестве в области миграции",
+    "Agreement between the Government of the Republic of Kazakhstan and the Government "
+    "of the Republic of Belarus on Cooperation in the Field of Migration",
+)
+KZ = Bilingual(
+    "Министерство внутренних дел Республики Казахстан",
+    "Ministry of Internal Affairs of the Republic of Kazakhstan",
+)
+BY = Bilingual(
+    "Департамент по гражданству и миграции МВД Республики Беларусь",
+    "Department of Citizenship and Migration, Ministry of Internal Affairs of Belarus",
+)
+
+LETTER = RequestLetter(
+    agreement_title=AGREEMENT,
+    number="KZ-MVD-2026-000123",
+    date=dt.date(2026, 3, 5),
+    requesting_authority=KZ,
+    requested_authority=BY,
+    summary="Просим подтвердить сведения о регистрации по месту пребывания.",
+    purpose="Проверка сведений, представленных при продлении срока пребывания.",
+    justification=f"Гражданин {KAZAKH} сообщил о проживании в г. Минске.",
+    other_information=f"Контактное лицо: {BELARUSIAN}.",
+    subject_lines=[
+        f"{ARMENIAN}, 1990-01-05, категория: временно пребывающие (ст. 5.1)",
+        f"{KAZAKH}, 1985-07-12, категория: трудящиеся-мигранты (ст. 5.2)",
+    ],
+    attachments=["копия_паспорта.pdf", "миграционная_карта.jpg"],
+    signatory_name=KAZAKH,
+    signatory_position="Заместитель начальника Департамента миграционной службы",
+    signed_at=None,
+    confidential=True,
+    conversation_id=CONVERSATION,
+)
+SIGNED = dataclasses.replace(
+    LETTER,
+    signed_at=dt.datetime(2026, 3, 5, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+    confidential=False,
+)
+NOTICE = RefusalNotice(
+    agreement_title=AGREEMENT,
+    number="KZ-MVD-2026-000123",
+    request_date=dt.date(2026, 3, 5),
+    date=dt.date(2026, 3, 20),
+    requesting_authority=KZ,
+    requested_authority=BY,
+    partial=True,
+    grounds=[
+        (Bilingual("ущерб безопасности", "prejudice to security"), "10.4"),
+        (Bilingual("противоречие законодательству", "contrary to national law"), "10.4"),
+    ],
+    reasons=f"Сведения о лицах {ARMENIAN} и {KAZAKH} не могут быть переданы ({BELARUSIAN}).",
+    officer_name=BELARUSIAN,
+    officer_position="Начальник управления",
+    conversation_id=CONVERSATION,
+)
+
+
+# --- a minimal reader for the PDFs fpdf2 writes ---------------------------------------------
+
+
+def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
+    """Object number -> (dictionary, decoded stream data)."""
+    objects, pos = {}, 0
+    while match := re.compile(rb"(\d+) 0 obj").search(pdf, pos):
+        stop = re.compile(rb"stream|endobj").search(pdf, match.end())
+        head, data, pos = pdf[match.end() : stop.start()], b"", stop.end()
+        if stop.group() == b"stream":
+            length = int(re.search(rb"/Length (\d+)", head).group(1))
+            start = stop.end() + (2 if pdf[stop.end() : stop.end() + 2] == b"\r\n" else 1)
+            data, pos = pdf[start : start + length], start + length
+            if b"/FlateDecode" in head:
+                data = zlib.decompress(data)
+        objects[int(match.group(1))] = (head, data)
+    return objects
+
+
+def _unescape(raw: bytes) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(raw):
+        if raw[i] != 0x5C:  # backslash
+            out.append(raw[i])
+            i += 1
+        elif octal := re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4]):
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        else:
+            nxt = raw[i + 1 : i + 2]
+            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
+            i += 2
+    return bytes(out)
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    """The text of each page, one line per BT/ET block."""
+    objects = _objects(pdf)
+    cmaps = {}
+    for number, (head, _) in objects.items():
+        if ref := re.search(rb"/ToUnicode (\d+) 0 R", head):
+            data = objects[int(ref.group(1))][1].split(b"beginbfchar", 1)[1]
+            cmaps[number] = {
+                int(code, 16): bytes.fromhex(uni.decode()).decode("utf-16-be")
+                for code, uni in re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]+)>", data)
+            }
+    kids = next(h for h, _ in objects.values() if b"/Type /Pages" in h)
+    texts = []
+    for page in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[(.*?)\]", kids, re.S).group(1)):
+        head = objects[int(page)][0]
+        resources = objects[int(re.search(rb"/Resources (\d+) 0 R", head).group(1))][0]
+        fonts = {n: int(o) for n, o in re.findall(rb"/(F\d+) (\d+) 0 R", resources)}
+        content = objects[int(re.search(rb"/Contents (\d+) 0 R", head).group(1))][1]
+        cmap, saved, lines, line = {}, [], [], ""
+        token = rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\[(.*?)\]\s*TJ|\b(ET|q|Q)\b"
+        for font, string, array, operator in re.findall(token, content, re.S):
+            if font:
+                cmap = cmaps[fonts[font]]
+                continue
+            if operator == b"q":  # the font is part of the graphics state that q saves
+                saved.append(cmap)
+                continue
+            if operator == b"Q":
+                cmap = saved.pop()
+                continue
+            parts = [string] if string else re.findall(rb"\(((?:\\.|[^\\)])*)\)", array)
+            for raw in (_unescape(p) for p in parts):
+                codes = (int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2))
+                line += "".join(cmap.get(code, "\ufffd") for code in codes)
+            if not (string or array) and line:
+                lines.append(line)
+                line = ""
+        texts.append("\n".join(lines))
+    return texts
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text(pdf: bytes) -> str:
+    return _flat("\n".join(_pages_text(pdf)))
+
+
+def _info(pdf: bytes, key: str) -> str:
+    value = re.search(rb"/" + key.encode() + rb" (<[0-9a-fA-F]+>|\([^)]*\))", pdf).group(1)
+    if value.startswith(b"<"):
+        raw = bytes.fromhex(value[1:-1].decode())
+        return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode()
+    return value[1:-1].decode("latin-1")
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def test_request_letter_is_a_deterministic_pdf_with_all_scripts():
+    pdf = render_request_letter(LETTER)
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert render_request_letter(LETTER) == pdf
+    text = _text(pdf)
+    for name in (KAZAKH, BELARUSIAN, ARMENIAN):
+        assert name in text
+    for expected in (
+        "МИНИСТЕРСТВО ВНУТРЕННИХ ДЕЛ РЕСПУБЛИКИ КАЗАХСТАН",
+        "Исх. № KZ-MVD-2026-000123 от 05.03.2026",
+        "Запрашиваемый орган: " + BY.ru,
+        "ЗАПРОС о содействии в соответствии со статьями 8 и 9 Соглашения",
+        "1. Краткое изложение существа запроса (ст. 9.2): " + LETTER.summary,
+        "2. Цель запроса (ст. 9.2): " + LETTER.purpose,
+        "3. Обоснование запроса (ст. 9.2): " + LETTER.justification,
+        "4. Иная информация для надлежащего исполнения запроса (ст. 9.2): "
+        + LETTER.other_information,
+        f"1. {ARMENIAN}, 1990-01-05, категория: временно пребывающие (ст. 5.1)",
+        "Приложения: 1. копия_паспорта.pdf 2. миграционная_карта.jpg",
+        "Заместитель начальника Департамента миграционной службы",
+        "ПРОЕКТ",
+        "Конфиденциально (ст. 11.1)",
+    ):
+        assert _flat(expected) in text, expected
+
+
+def test_request_letter_russian_comes_first_then_the_english_translation():
+    pages = [_flat(p) for p in _pages_text(render_request_letter(SIGNED))]
+    heading = "English translation (for information; the Russian text prevails)"
+    first = next(i for i, page in enumerate(pages) if heading in page)
+    russian, english = " ".join(pages[:first]), " ".join(pages[first:])
+    assert "ЗАПРОС" in russian and heading not in russian
+    assert english.index(heading) < english.index("REQUEST for assistance under Articles 8 and 9")
+    for expected in (
+        "Ref. No. KZ-MVD-2026-000123 of 05.03.2026",
+        "Requested authority: " + BY.en,
+        "1. Summary of the request (Art. 9.2) [as given]: " + LETTER.summary,
+        "4. Other information for the proper execution of the request (Art. 9.2) [as given]: "
+        + LETTER.other_information,
+        "Attachments: 1. копия_паспорта.pdf",
+        "Date of signing: 05.03.2026 14:30 (UTC+05:00)",
+    ):
+        assert expected in english, expected
+
+
+def test_signed_letter_is_not_marked_draft_nor_confidential():
+    text = _text(render_request_letter(SIGNED))
+    assert "Дата подписания: 05.03.2026 14:30 (UTC+05:00)" in text
+    assert "ПРОЕКТ" not in text and "DRAFT" not in text
+    assert "Конфиденциально" not in text
+
+
+def test_footer_numbers_pages_and_shows_the_conversation_id():
+    pages = _pages_text(render_request_letter(LETTER))
+    assert len(pages) == 2
+    for number, page in enumerate(pages, 1):
+        assert f"стр. {number} из 2 / page {number} of 2" in _flat(page)
+        assert CONVERSATION in page
+
+
+def test_metadata_is_set_and_creation_date_comes_from_the_document():
+    pdf = render_request_letter(SIGNED)
+    assert _info(pdf, "Title") == "Запрос № KZ-MVD-2026-000123 от 05.03.2026"
+    assert _info(pdf, "Author") == KZ.ru
+    assert _info(pdf, "CreationDate").startswith("D:20260305")
+    refusal = render_refusal_notice(NOTICE)
+    assert _info(refusal, "Author") == BY.ru  # the requested authority sends the refusal
+    assert _info(refusal, "CreationDate").startswith("D:20260320")
+    later = dataclasses.replace(NOTICE, date=dt.date(2026, 3, 21))
+    assert render_refusal_notice(later) != refusal
+
+
+def test_refusal_notice_states_grounds_articles_and_reasons():
+    pdf = render_refusal_notice(NOTICE)
+    assert pdf.startswith(b"%PDF-")
+    assert render_refusal_notice(NOTICE) == pdf
+    text = _text(pdf)
+    for name in (KAZAKH, BELARUSIAN, ARMENIAN):
+        assert name in text
+    for expected in (
+        "ДЕПАРТАМЕНТ ПО ГРАЖДАНСТВУ И МИГРАЦИИ МВД РЕСПУБЛИКИ БЕЛАРУСЬ",
+        "На № KZ-MVD-2026-000123 от 05.03.2026",
+        "Запрашивающий орган: " + KZ.ru,
+        "УВЕДОМЛЕНИЕ о частичном отказе в исполнении запроса (ст. 10.4)",
+        "1. ущерб безопасности (ст. 10.4)",
+        "2. противоречие законодательству (ст. 10.4)",
+        "2. Причины отказа: " + NOTICE.reasons,
+        "1. prejudice to security (Art. 10.4)",
+        "2. contrary to national law (Art. 10.4)",
+        "2. Reasons for refusal [as given]: " + NOTICE.reasons,
+        "Дата уведомления: 20.03.2026",
+    ):
+        assert expected in text, expected
+
+
+def test_refusal_notice_with_kazakh_and_belarusian_names():
+    notice = dataclasses.replace(
+        NOTICE, partial=False, officer_name=KAZAKH, reasons=f"{BELARUSIAN}; {ARMENIAN}."
+    )
+    text = _text(render_refusal_notice(notice))
+    assert f"_____________ {KAZAKH}" in text
+    assert f"{BELARUSIAN}; {ARMENIAN}." in text
+    assert "УВЕДОМЛЕНИЕ об отказе в исполнении запроса (ст. 10.4)" in text
+    assert "частичном" not in text
+
+
+def test_refusal_notice_requires_written_reasons():
+    with pytest.raises(ValueError, match=r"Art\. 10\.4"):
+        dataclasses.replace(NOTICE, reasons="  \n ")
+
+
+def test_very_long_reason_flows_over_several_numbered_pages():
+    sentences = [f"Довод {i}: {ARMENIAN} / {BELARUSIAN}." for i in range(600)]
+    reasons = " ".join(sentences)
+    assert len(reasons) > 20_000
+    pdf = render_refusal_notice(dataclasses.replace(NOTICE, reasons=reasons))
+    pages = _pages_text(pdf)
+    total = len(pages)
+    assert total >= 6
+    for number, page in enumerate(pages, 1):
+        assert f"стр. {number} из {total} / page {number} of {total}" in _flat(page)
+    text = _text(pdf)
+    assert text.count("Довод 599:") == 2  # the whole text, in both language sections
+    assert text.index("Довод 598:") < text.index("Довод 599:") < text.index("Начальник управления")
+
+
+def test_unbroken_20000_character_reason_does_not_crash():
+    pdf = render_refusal_notice(dataclasses.replace(NOTICE, reasons="Ա" * 20_000))
+    pages = _pages_text(pdf)
+    assert len(pages) > 4
+    assert "".join(_text(pdf).split()).count("Ա") == 40_000
+
+
+def test_free_texts_are_taken_literally():
+    notice = dataclasses.replace(NOTICE, reasons="Литерал {nb} (скобки) \\ и\tтаб\r\nстрока\x00.")
+    text = _text(render_refusal_notice(notice))
+    assert "Литерал {nb} (скобки) \\ и таб строка." in text
+
+
+def test_empty_lists_and_texts_render():
+    letter = dataclasses.replace(SIGNED, subject_lines=[], attachments=[], other_information="")
+    text = _text(render_request_letter(letter))
+    assert "5. Предмет запроса: 1." not in text
+    assert "Приложения: нет" in text and "Attachments: none" in text
+
+
+def _external_text(pdf: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext"):
+        path = tmp_path / "doc.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+    pypdf = pytest.importorskip(
+        "pypdf", reason="neither pdftotext (poppler-utils) nor pypdf is installed"
+    )
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_an_independent_extractor_reads_the_same_strings(tmp_path):
+    for pdf in (render_request_letter(LETTER), render_refusal_notice(NOTICE)):
+        text = _flat(_external_text(pdf, tmp_path))
+        for name in (BELARUSIAN, ARMENIAN):
+            assert name in text
+    assert KAZAKH in _flat(_external_text(render_request_letter(LETTER), tmp_path))
+    assert "ПРОЕКТ" in _flat(_external_text(render_request_letter(LETTER), tmp_path))

@@ -1,0 +1,185 @@
+"""Every move of the transitions table, and every move it does not allow (Art. 8–11)."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from migrex.agreements.models import Authority
+from migrex.cases import workflow
+from migrex.cases.errors import Forbidden, IllegalMove
+from migrex.cases.models import Case, CaseEvent
+from migrex.cases.services import Peer, receive, transition
+from migrex.cases.workflow import PEER, TRANSITIONS, Kind, Side, State
+from migrex.exchange.models import OutboxMessage
+
+PERSON = {"category": "expelled", "data": {"surname": {"cyrillic": "Петров"}}}
+DATA = {
+    "registered": {
+        "number": "BY-MVD-2026-000001",
+        "received_on": "2026-03-02",
+        "due_date": "2026-04-01",
+    },
+    "refuse": {"grounds": ["security"], "text": "Исполнение нанесёт ущерб безопасности."},
+    "refusal": {"grounds": ["security"], "text": "Ущерб безопасности."},
+    "reply_partially": {
+        "grounds": ["contrary_to_law"],
+        "text": "Сведения о судимости не передаются.",
+        "persons": [PERSON],
+    },
+    "partial_answer": {"grounds": ["contrary_to_law"], "text": "Частично.", "persons": [PERSON]},
+    "reply": {"text": "Сведения прилагаются.", "persons": [PERSON]},
+    "answer": {"text": "Сведения прилагаются.", "persons": [PERSON]},
+}
+ALL_ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+
+def make_case(side: Side, kind: Kind, state: State, agreement) -> Case:
+    case = Case.objects.create(
+        side=side,
+        kind=kind,
+        status=state,
+        agreement=agreement,
+        requesting_authority=Authority.objects.get(code="kz-mvd"),
+        requested_authority=Authority.objects.get(code="by-mvd"),
+        summary="Сведения о лице",
+        purpose="Проверка",
+        justification="Материалы дела",
+        received_on=dt.date(2026, 3, 2),
+        due_date=dt.date(2026, 4, 1),
+    )
+    case.persons.create(category=PERSON["category"], data=PERSON["data"])
+    return case
+
+
+def actor_for(move, case: Case, officers):
+    if PEER in move.actors:
+        return Peer(authority=case.other_authority, message_id=uuid.uuid4())
+    prefix = "kz" if case.side == Side.REQUESTER else "by"
+    for name, user in officers.items():
+        if (
+            name.startswith(prefix)
+            and user.authority_id == case.own_authority_id
+            and any(user.has_role(r) for r in move.actors)
+            and not (move.action == "sign" and user.pk == case.author_id)
+        ):
+            return user
+    raise AssertionError(f"no officer for {move}")
+
+
+def data_for(move, officers) -> dict:
+    if move.action in ("assign", "register"):
+        return {"assignee": officers["by_operator"].pk}
+    return dict(DATA.get(move.action, {"text": "Текст сообщения."}))
+
+
+MOVES = [(t, k) for t in TRANSITIONS if t.source is not None for k in sorted(t.kinds)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("move", "kind"), MOVES, ids=[f"{t.side}-{k}-{t.source}-{t.action}" for t, k in MOVES]
+)
+def test_every_move_of_the_table(move, kind, officers, agreement):
+    case = make_case(move.side, kind, move.source, agreement)
+    if move.action == "sign":
+        case.author = officers["kz_operator"]
+        case.save()
+    before = OutboxMessage.objects.count()
+    transition(
+        case=case,
+        action=move.action,
+        actor=actor_for(move, case, officers),
+        data=data_for(move, officers),
+        confirmed=True,
+    )
+    case.refresh_from_db()
+    assert case.status == workflow.target_of(move, move.source)
+    event = CaseEvent.objects.filter(case=case).latest("id")
+    assert (event.action, event.from_state, event.article) == (
+        move.action,
+        move.source,
+        move.article,
+    )
+    sent = OutboxMessage.objects.count() - before
+    assert sent == (1 if move.emits else 0)
+    if move.emits:
+        message = OutboxMessage.objects.latest("created_at")
+        assert message.kind == move.emits and message.id == event.message_id
+        assert message.receiver_authority == case.other_authority.code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("side", "kind", "state"),
+    [(s, k, st) for s in Side for k in Kind for st in State],
+)
+def test_moves_outside_the_table_are_refused(side, kind, state, officers, agreement):
+    case = make_case(side, kind, state, agreement)
+    refused = 0
+    for action in ALL_ACTIONS:
+        if workflow.find(side, kind, state, action) is not None:
+            continue
+        with pytest.raises(IllegalMove) as exc:
+            transition(
+                case=case,
+                action=action,
+                actor=officers["kz_signatory"],
+                data={"text": "x"},
+                confirmed=True,
+            )
+        assert exc.value.code == "illegal_move" and exc.value.status == 409
+        refused += 1
+    case.refresh_from_db()
+    assert case.status == state and not case.events.exists()
+    assert not OutboxMessage.objects.exists()
+    assert refused > 0
+
+
+@pytest.mark.django_db
+def test_only_the_listed_roles_of_the_own_authority_may_move(officers, agreement):
+    case = make_case(Side.REQUESTED, Kind.REQUEST, State.RECEIVED, agreement)
+    for intruder in (officers["kz_operator"], officers["kz_signatory"]):  # the other party
+        with pytest.raises(Forbidden):
+            transition(case=case, action="register", actor=intruder)
+    with pytest.raises(Forbidden):  # the peer cannot make the requested side's own moves
+        transition(case=case, action="register", actor=Peer(authority=case.requesting_authority))
+    case = make_case(Side.REQUESTED, Kind.REQUEST, State.REGISTERED, agreement)
+    with pytest.raises(Forbidden):  # Art. 10.2: postponing is a supervisor's decision
+        transition(
+            case=case,
+            action="postpone",
+            actor=officers["by_operator"],
+            data={"text": "Мешает уголовному преследованию."},
+        )
+    with pytest.raises(Forbidden):  # only the requester's node speaks for the requester
+        transition(
+            case=case,
+            action="withdrawal",
+            actor=Peer(authority=Authority.objects.get(code="kz-labour")),
+        )
+
+
+@pytest.mark.django_db
+def test_a_request_message_opens_the_requested_sides_case(officers, agreement):
+    conversation = uuid.uuid4()
+    case = receive(
+        message={
+            "id": str(uuid.uuid4()),
+            "conversation_id": str(conversation),
+            "agreement": "kz-by-2019",
+            "kind": "spontaneous",
+            "sender_authority": "kz-mvd",
+            "receiver_authority": "by-border",
+            "payload": {
+                "number": "KZ-MVD-2026-000009",
+                "summary": "Канал незаконной миграции",
+                "purpose": "Информирование",
+                "justification": "Ст. 8",
+                "persons": [PERSON],
+            },
+        }
+    )
+    assert (case.side, case.kind, case.status) == (Side.REQUESTED, Kind.SPONTANEOUS, State.RECEIVED)
+    assert case.due_date is None  # information without a request has no deadline
+    assert case.requested_authority.code == "by-border"

@@ -1,0 +1,25 @@
+"""The `migrex` command: Django's management commands under the node's own name.
+
+`migrex migrate`, `migrex createsuperuser`, `migrex agreements …`, `migrex demo` … all run here,
+with settings read from the environment (DATABASE_URL, MIGREX_DATA_DIR, SECRET_KEY).
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["demo"]:
+        # The demo orchestrates node processes; it needs no settings of its own.
+        from migrex.core.demo import main as demo
+
+        sys.exit(demo(args[1:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["migrex", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Fixtures shared by the apps' tests: the KZ–BY agreement loaded, officers of both parties with
+their roles, signatory lists, and delivery of outbox messages to the other side's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+
+from migrex.accounts.models import User
+from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
+from migrex.agreements.services import load
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def agreement(db) -> Agreement:
+    load("kz-by-2019")
+    return Agreement.objects.get(code="kz-by-2019")
+
+
+@pytest.fixture
+def make_user(agreement):
+    def make(username: str, authority: str, *roles: str) -> User:
+        user = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            last_name=username.title(),
+            authority=Authority.objects.get(code=authority),
+        )
+        user.groups.set(Group.objects.filter(name__in=roles))
+        return user
+
+    return make
+
+
+def put_on_list(agreement: Agreement, user: User, *, valid_to: dt.date | None = None) -> Signatory:
+    """Add `user` to their party's current signatory list (Art. 9.3), creating it if needed."""
+    lst, _ = SignatoryList.objects.get_or_create(
+        agreement=agreement,
+        party=user.authority.party,
+        defaults={"exchanged_on": dt.date(2021, 1, 10), "effective_from": dt.date(2021, 1, 10)},
+    )
+    return Signatory.objects.create(
+        signatory_list=lst,
+        full_name=f"{user.last_name} {user.first_name}".strip(),
+        authority=user.authority,
+        position="Заместитель министра",
+        user=user,
+        valid_from=dt.date(2021, 1, 10),
+        valid_to=valid_to,
+    )
+
+
+@pytest.fixture
+def officers(agreement, make_user):
+    """Officers of the KZ and BY ministries of internal affairs."""
+    o = {
+        "kz_operator": make_user("kz-operator", "kz-mvd", "operator"),
+        "kz_signatory": make_user("kz-signatory", "kz-mvd", "signatory", "supervisor"),
+        "kz_auditor": make_user("kz-auditor", "kz-mvd", "auditor"),
+        "by_operator": make_user("by-operator", "by-mvd", "operator"),
+        "by_supervisor": make_user("by-supervisor", "by-mvd", "supervisor", "signatory"),
+        "kz_labour": make_user("kz-labour-operator", "kz-labour", "operator"),
+    }
+    put_on_list(agreement, o["kz_signatory"])
+    put_on_list(agreement, o["by_supervisor"])
+    return o
+
+
+@pytest.fixture
+def deliver():
+    """Hand every pending outbox message to the receiving side's services, as the exchange does
+    between nodes; both sides live in this one test database."""
+    from migrex.cases.services import receive
+    from migrex.exchange.models import OutboxMessage
+
+    def run() -> int:
+        count = 0
+        while batch := list(OutboxMessage.objects.filter(status="pending").order_by("created_at")):
+            for message in batch:
+                receive(
+                    message={
+                        "id": str(message.id),
+                        "conversation_id": str(message.conversation_id),
+                        "agreement": message.agreement,
+                        "kind": message.kind,
+                        "sender_authority": message.sender_authority,
+                        "receiver_authority": message.receiver_authority,
+                        "payload": message.payload,
+                    }
+                )
+                message.status = "delivered"
+                message.save(update_fields=["status"])
+                count += 1
+        return count
+
+    return run
