@@ -3,9 +3,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install demo test lint format clean
+.PHONY: install browser demo test lint format clean
 
 install: $(VENV)/.installed
+
+# The browser tests drive the machine's Chromium, from Debian's packages (never a downloaded build).
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/migrex demo
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -3,6 +3,9 @@
 DATABASE_URL      database (default: SQLite file in the data directory)
 MIGREX_DATA_DIR   where the node keeps its files (default: ./var)
 MIGREX_PARTY      ISO 3166 code of the party this node serves (default: KZ)
+MIGREX_NODE_ID    this node's id in the exchange (default: the party code)
+MIGREX_PUBLIC_URL where peers reach this node (default: http://127.0.0.1:8000)
+MIGREX_KEY_PASSPHRASE  encrypts the node's private keys at rest (default: SECRET_KEY)
 SECRET_KEY        required unless MIGREX_DEBUG=1
 MIGREX_DEBUG      1 for development
 """
@@ -31,6 +34,12 @@ ALLOWED_HOSTS = [h for h in os.environ.get("MIGREX_ALLOWED_HOSTS", "").split(","
 )
 
 MIGREX_PARTY = os.environ.get("MIGREX_PARTY", "KZ").upper()
+# The node's id in envelopes and peers files; one node serves all authorities of its party.
+MIGREX_NODE_ID = os.environ.get("MIGREX_NODE_ID", MIGREX_PARTY)
+# Where peers reach this node (written into the peers file this node hands out).
+MIGREX_PUBLIC_URL = os.environ.get("MIGREX_PUBLIC_URL", "http://127.0.0.1:8000")
+# Encrypts the node's private keys at rest; falls back to SECRET_KEY.
+MIGREX_KEY_PASSPHRASE = os.environ.get("MIGREX_KEY_PASSPHRASE", "") or SECRET_KEY
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,13 +53,14 @@ INSTALLED_APPS = [
     "migrex.agreements",
     "migrex.cases",
     "migrex.exchange",
+    "migrex.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "migrex.core.middleware.WorkingLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -72,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "migrex.cases.context_processors.navigation",
             ],
         },
     },

@@ -4,6 +4,8 @@ their roles, signatory lists, and delivery of outbox messages to the other side'
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -98,3 +100,48 @@ def deliver():
         return count
 
     return run
+
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The machine's Chromium (Debian's package, installed by `make browser`), driven by
+    Playwright. Missing Chromium is a failure, not a skip: `make test` installs it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser context on the live server, Russian locale; `page.shot(name)` saves a
+    screenshot under test-artifacts/screenshots/."""
+    context = chromium.new_context(
+        locale="ru-RU", viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
+    pg = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.shot = lambda name: pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    yield pg
+    context.close()

@@ -43,3 +43,28 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.roles()
+
+
+class ApiToken(models.Model):
+    """A bearer token with which a national system calls the JSON API as one officer.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when it is issued
+    (accounts.tokens.issue), and cannot be recovered from the database.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["user", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.name or self.pk}"

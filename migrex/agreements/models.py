@@ -52,7 +52,8 @@ class AuthorityName(models.Model):
     class Meta:
         verbose_name = _("authority name")
         verbose_name_plural = _("authority name history")
-        ordering = ["authority", "valid_from"]
+        # The first name (valid_from NULL: since the start) first, on every database.
+        ordering = ["authority", models.F("valid_from").asc(nulls_first=True), "pk"]
 
     def __str__(self) -> str:
         return self.name_ru

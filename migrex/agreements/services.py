@@ -101,9 +101,7 @@ def _upsert_authority(spec) -> m.Authority:
     )
     history = [(n.ru, n.en, n.from_, n.until) for n in spec.names]
     stored = list(
-        authority.names.order_by("valid_from", "pk").values_list(
-            "name_ru", "name_en", "valid_from", "valid_until"
-        )
+        authority.names.all().values_list("name_ru", "name_en", "valid_from", "valid_until")
     )
     if stored != history:
         authority.names.all().delete()

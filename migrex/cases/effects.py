@@ -27,8 +27,23 @@ def _require_text(data: dict, article: str, what_ru: str, what_en: str) -> None:
         )
 
 
+def _author_only(case: Case, actor) -> None:
+    if actor.pk != case.author_id:
+        raise Forbidden(
+            code="author_only",
+            message_ru="Проект передаёт на подпись или удаляет только его автор.",
+            message_en="Only the author submits or discards a draft.",
+            article="9.3",
+        )
+
+
 def _submit(case: Case, actor, data: dict, confirmed: bool) -> None:
+    _author_only(case, actor)
     validation.check_request(case)
+
+
+def _discard(case: Case, actor, data: dict, confirmed: bool) -> None:
+    _author_only(case, actor)
 
 
 def _sign(case: Case, actor, data: dict, confirmed: bool) -> None:
@@ -118,6 +133,7 @@ def _registered(case: Case, actor, data: dict, confirmed: bool) -> None:
 
 CHECKS: dict[str, Callable] = {
     "submit": _submit,
+    "discard": _discard,
     "sign": _sign,
     "register": _register,
     "assign": _assign,
@@ -145,6 +161,27 @@ def apply(move: Transition, *, case: Case, actor, data: dict, confirmed: bool) -
     check = CHECKS.get(move.action)
     if check is not None:
         check(case, actor, data, confirmed)
+
+
+def pause_clock(case: Case, source: str, target: str) -> None:
+    """Leaving a state in which the profile pauses the deadline extends it by the days spent
+    there (Art. 10.3 counts 30 calendar days; an agreement may stop the clock, KZ-BY does not)."""
+    if case.side != Side.REQUESTED or case.due_date is None or source == target:
+        return
+    profile = validation.profile_of(case.agreement)
+    deadline = profile.rule("rules.deadlines.request_execution")
+    if source not in {p.code for p in deadline.pauses}:
+        return
+    entered = case.events.filter(to_state=source).order_by("-at").values_list("at", flat=True)
+    if not entered:
+        return
+    tz = validation.party_timezone(case.requested_authority.party)
+    days = (
+        timezone.localtime(timezone.now(), tz).date() - timezone.localtime(entered[0], tz).date()
+    ).days
+    if days > 0:
+        case.paused_days += days
+        case.due_date = validation.due_date(profile, case.received_on, case.paused_days)
 
 
 def event_data(action: str, data: dict) -> dict:

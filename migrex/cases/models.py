@@ -60,6 +60,8 @@ class Case(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     received_on = models.DateField(_("date of receipt"), null=True, blank=True)  # Art. 10.3
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Days the deadline stood still in states the agreement's profile pauses it in (none in KZ-BY).
+    paused_days = models.PositiveIntegerField(_("days paused"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

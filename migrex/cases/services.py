@@ -173,6 +173,7 @@ def transition(
     effects.apply(move, case=case, actor=actor, data=data, confirmed=confirmed)
     source = case.status
     case.status = workflow.target_of(move, State(case.status))
+    effects.pause_clock(case, source, case.status)
     if case.status in workflow.CLOSED and case.closed_at is None:
         case.closed_at = timezone.now()
     case.save()
@@ -287,5 +288,13 @@ def receive(*, message: dict) -> Case:
         effects.store_received_attachments(case, message["payload"].get("attachments", []))
         return case
     receiver = Authority.objects.get(code=message["receiver_authority"])
-    case = Case.objects.get(owned_by(receiver.pk), conversation_id=message["conversation_id"])
+    case = Case.objects.filter(
+        owned_by(receiver.pk), conversation_id=message["conversation_id"]
+    ).first()
+    if case is None:
+        raise IllegalMove(
+            code="unknown_conversation",
+            message_ru="Сообщение относится к неизвестной переписке.",
+            message_en="The message belongs to no known conversation.",
+        )
     return transition(case=case, action=kind, actor=peer, data=message["payload"])

@@ -78,8 +78,8 @@ def agreement_between(code: str, sender: Authority, receiver: Authority) -> Agre
     return agreement
 
 
-def due_date(profile: Profile, received_on: dt.date) -> dt.date:
-    return dates.request_due_date(received_on, profile)
+def due_date(profile: Profile, received_on: dt.date, paused_days: int = 0) -> dt.date:
+    return dates.request_due_date(received_on, profile, paused_days)
 
 
 def clean_persons(persons: list[dict], profile: Profile) -> list[dict]:
@@ -211,14 +211,16 @@ def check_refusal(case, data: dict) -> None:
                     "grounds",
                 )
             )
-    if not str(data.get("reasons") or data.get("text") or "").strip():
+    # The reasons are the move's text: that is what the history keeps, the other party receives
+    # and the notice prints, so a separate "reasons" key would pass here and then be lost.
+    if not str(data.get("text") or "").strip():
         problems.append(
             error(
                 "reasons_required",
                 "Укажите причины отказа.",
                 "State the reasons for the refusal.",
                 "10.4",
-                "reasons",
+                "text",
             )
         )
     if problems:

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             logins.append(f"{node.title}: http://127.0.0.1:{node.port}/\n{out}")
             servers.append(subprocess.Popen(_migrex("serve", "--port", str(node.port)), env=env))
         for node, proc in zip(NODES, servers, strict=True):
-            _wait_http(f"http://127.0.0.1:{node.port}/admin/login/", proc)
+            _wait_http(f"http://127.0.0.1:{node.port}/healthz", proc)
         print("\n" + "\n".join(logins), flush=True)
         print("Ctrl-C stops the demo.", flush=True)
         while all(p.poll() is None for p in servers):

@@ -1,19 +1,63 @@
-"""The outbox: every message the other side must receive, written in the same transaction as the
-change that caused it. The delivery worker reads from here."""
-
-import uuid
+"""The exchange's state: this node's keys, its peers, the outbox the case services write to, and
+the inbox of what peers sent (one row per message id: the receiver's duplicate filter)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from migrex.exchange.envelope import uuid7
+
+
+class NodeKey(models.Model):
+    """One generation of this node's key pairs (signing + encryption) for one suite. The private
+    keys are stored encrypted with the node's key passphrase."""
+
+    suite = models.CharField(_("suite"), max_length=32)
+    signing_kid = models.CharField(_("signing key id"), max_length=64, unique=True)
+    private = models.BinaryField(_("private keys (encrypted)"))
+    public_jwks = models.JSONField(_("public keys"))
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("node key")
+        verbose_name_plural = _("node keys")
+        ordering = ["-not_before"]
+
+    def __str__(self) -> str:
+        return f"{self.suite} {self.signing_kid[:12]}"
+
+
+class Peer(models.Model):
+    """The other party's node, trusted for the agreements listed (configured out of band)."""
+
+    node_id = models.CharField(_("node"), max_length=64, unique=True)
+    party = models.ForeignKey("agreements.Party", verbose_name=_("party"), on_delete=models.PROTECT)
+    url = models.URLField(_("inbox base URL"))
+    jwks = models.JSONField(_("public keys"))
+    agreements = models.ManyToManyField("agreements.Agreement", verbose_name=_("agreements"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("peer node")
+        verbose_name_plural = _("peer nodes")
+        ordering = ["node_id"]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} ({self.party_id})"
+
 
 class OutboxMessage(models.Model):
+    """Every message the other side must receive, written in the same transaction as the change
+    that caused it. The delivery worker (delivery.py) reads from here."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         DELIVERED = "delivered", _("delivered")
+        REFUSED = "refused", _("refused by the receiver")
         UNDELIVERABLE = "undeliverable", _("undeliverable")
 
-    id = models.UUIDField(_("message id"), primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("message id"), primary_key=True, default=uuid7, editable=False)
     agreement = models.CharField(_("agreement"), max_length=64)
     conversation_id = models.UUIDField(_("conversation"))
     in_reply_to = models.UUIDField(_("in reply to"), null=True, blank=True)
@@ -27,15 +71,41 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    digest = models.CharField(_("digest of what was sent"), max_length=64, blank=True)
+    receipt = models.TextField(_("signed receipt"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
-        ordering = ["created_at"]
+        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.receiver_authority}"
+
+
+class InboxMessage(models.Model):
+    """A message accepted from a peer: the signed envelope as proof, and the receipt we gave."""
+
+    message_id = models.UUIDField(_("message id"), unique=True)
+    conversation_id = models.UUIDField(_("conversation"))
+    sender_node = models.CharField(_("sender node"), max_length=64)
+    agreement = models.CharField(_("agreement"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=40)
+    digest = models.CharField(_("digest of what was received"), max_length=64)
+    signed = models.TextField(_("signed envelope (JWS)"))
+    receipt = models.TextField(_("signed receipt"))
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("received message")
+        verbose_name_plural = _("inbox")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ← {self.sender_node}"

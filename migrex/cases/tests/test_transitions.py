@@ -82,7 +82,7 @@ MOVES = [(t, k) for t in TRANSITIONS if t.source is not None for k in sorted(t.k
 )
 def test_every_move_of_the_table(move, kind, officers, agreement):
     case = make_case(move.side, kind, move.source, agreement)
-    if move.action == "sign":
+    if move.side == Side.REQUESTER:  # drafts are submitted by their author, signed by another
         case.author = officers["kz_operator"]
         case.save()
     before = OutboxMessage.objects.count()
@@ -183,3 +183,16 @@ def test_a_request_message_opens_the_requested_sides_case(officers, agreement):
     assert (case.side, case.kind, case.status) == (Side.REQUESTED, Kind.SPONTANEOUS, State.RECEIVED)
     assert case.due_date is None  # information without a request has no deadline
     assert case.requested_authority.code == "by-border"
+
+
+@pytest.mark.django_db
+def test_only_the_author_submits_or_discards_a_draft_art_9_3(officers, agreement, make_user):
+    colleague = make_user("kz-operator-2", "kz-mvd", "operator")
+    case = make_case(Side.REQUESTER, Kind.REQUEST, State.DRAFT, agreement)
+    case.author = officers["kz_operator"]
+    case.save()
+    for action in ("submit", "discard"):
+        with pytest.raises(Forbidden) as exc:
+            transition(case=case, action=action, actor=colleague)
+        assert exc.value.code == "author_only"
+    transition(case=case, action="submit", actor=officers["kz_operator"])

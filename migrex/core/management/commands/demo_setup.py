@@ -1,4 +1,5 @@
-"""Prepare a demo node: load the shipped agreements and create demo officers (printed logins)."""
+"""Prepare a demo node: the shipped agreements, this node's keys, and demo officers of its
+party's ministry of internal affairs (one per role), with their logins printed."""
 
 from __future__ import annotations
 
@@ -7,42 +8,84 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
 from migrex.accounts.models import User
-from migrex.agreements.models import Authority
+from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
 from migrex.agreements.profile import shipped_profile_paths
 from migrex.agreements.services import load
+from migrex.exchange.keys import create_keys
+from migrex.exchange.models import NodeKey
 
-# username suffix, roles
-OFFICERS = (("admin", ("administrator", "supervisor")),)
+# login suffix, roles, full name
+OFFICERS = (
+    ("operator", ("operator",), "Оператор"),
+    ("signatory", ("signatory", "supervisor"), "Подписант"),
+    ("supervisor", ("supervisor",), "Руководитель"),
+    ("auditor", ("auditor",), "Аудитор"),
+    ("admin", ("administrator",), "Администратор"),
+)
 
 
 class Command(BaseCommand):
-    help = "Load the shipped agreements and create the demo officers of this node's party."
+    help = "Load the agreements, create keys and demo officers of this node's party."
 
+    @transaction.atomic
     def handle(self, *args, **options):
         for code in sorted(shipped_profile_paths()):
             load(code)
+        if not NodeKey.objects.exists():
+            create_keys()
         party = settings.MIGREX_PARTY
-        authority = Authority.objects.filter(party_id=party, kind="interior-ministry").first()
-        passwords = settings.DATA_DIR / "demo-logins.txt"
+        authority = Authority.objects.get(
+            party_id=party, kind="interior-ministry", agreements__code="kz-by-2019"
+        )
+        logins = settings.DATA_DIR / "demo-logins.txt"
         known = (
-            dict(line.split(" ", 1) for line in passwords.read_text().splitlines())
-            if (passwords.exists())
+            dict(line.split(" ", 1) for line in logins.read_text().splitlines())
+            if (logins.exists())
             else {}
         )
-        for suffix, roles in OFFICERS:
+        for suffix, roles, name in OFFICERS:
             username = f"{party.lower()}-{suffix}"
             password = known.get(username) or secrets.token_urlsafe(9)
-            user, created = User.objects.get_or_create(username=username)
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "authority": authority,
+                    "last_name": name,
+                    "first_name": party,
+                    "position": name,
+                    "is_staff": "administrator" in roles,
+                    "is_superuser": "administrator" in roles,
+                },
+            )
             if created:
                 user.set_password(password)
-                user.authority = authority
-                user.is_staff = "administrator" in roles
-                user.is_superuser = "administrator" in roles
                 user.save()
                 user.groups.set(Group.objects.filter(name__in=roles))
+                if "signatory" in roles:
+                    self._list(user, authority)
             known[username] = password
-            self.stdout.write(f"  {username} / {password}  ({', '.join(roles)})")
-        passwords.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
-        passwords.chmod(0o600)
+            self.stdout.write(f"  {username:<16} {password}   ({', '.join(roles)})")
+        logins.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
+        logins.chmod(0o600)
+
+    def _list(self, user: User, authority: Authority) -> None:
+        """Put the demo signatory on this party's signatory list (Art. 9.3)."""
+        agreement = Agreement.objects.get(code="kz-by-2019")
+        today = timezone.localdate()
+        signatories, _ = SignatoryList.objects.get_or_create(
+            agreement=agreement,
+            party_id=authority.party_id,
+            defaults={"exchanged_on": today, "effective_from": today},
+        )
+        Signatory.objects.create(
+            signatory_list=signatories,
+            full_name=str(user),
+            authority=authority,
+            position="Заместитель министра",
+            valid_from=today,
+            user=user,
+        )

@@ -1,0 +1,117 @@
+"""Shared set-up for benchmarks: a throwaway node (SQLite in a temp dir, or a throwaway
+PostgreSQL database), a real `migrex serve` process, and timing helpers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def node_environment(database: str) -> Iterator[dict[str, str]]:
+    """Environment of a fresh node on `database` ("sqlite" or a postgres:// server URL)."""
+    with tempfile.TemporaryDirectory(prefix="migrex-bench-") as tmp:
+        env = dict(os.environ)
+        env.update(
+            MIGREX_DATA_DIR=tmp,
+            SECRET_KEY=secrets.token_urlsafe(32),
+            DJANGO_SETTINGS_MODULE="config.settings",
+            MIGREX_PARTY="BY",
+            MIGREX_TIME_ZONE="Europe/Minsk",
+        )
+        env.pop("DATABASE_URL", None)
+        if database == "sqlite":
+            yield env
+            return
+        import psycopg
+
+        name = f"migrex_bench_{os.getpid()}"
+        admin = database.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = database.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            yield env
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    if "DATABASE_URL" not in env:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str], threads: int = 4) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "migrex.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(proc.stderr.read().decode()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def timed(fn: Callable[[], object], n: int) -> list[float]:
+    """Milliseconds of `n` sequential calls."""
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95

@@ -1,0 +1,193 @@
+"""Benchmark: response times of the officer's main pages over 10,000 cases.
+
+Seeds a fresh node with N cases (default 10,000) on SQLite and, if given, PostgreSQL, serves it
+with `migrex serve` (a real HTTP server process), logs in as an officer and times the inbox, the
+due-soon list and case pages. The baseline is /healthz on the same server in the same run (the
+floor of one request: HTTP, middleware, one query), so the ratio shows what the pages add.
+
+    .venv/bin/python bench/cases_pages.py [--cases 10000] [--requests 200]
+        [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+
+Target (issue): p95 under 100 ms for each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import random
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._harness import node_environment, server, setup_django, summary, timed
+
+PAGES = {"inbox": "/incoming/", "due-soon": "/due-soon/"}
+
+
+def seed(n: int) -> tuple[str, list[int]]:
+    """Migrate, load the agreement, create an officer and `n` cases; return a session cookie
+    and some case ids."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from migrex.accounts.models import User
+    from migrex.agreements.models import Agreement, Authority
+    from migrex.agreements.services import load
+    from migrex.cases.models import Case, CaseEvent, CasePerson
+    from migrex.cases.workflow import Kind, Side, State
+
+    call_command("migrate", verbosity=0)
+    load("kz-by-2019")
+    agreement = Agreement.objects.get(code="kz-by-2019")
+    kz, by = Authority.objects.get(code="kz-mvd"), Authority.objects.get(code="by-mvd")
+    officer = User.objects.create_user("bench", authority=by, last_name="Иванова")
+    officer.groups.set(Group.objects.filter(name__in=["operator", "supervisor"]))
+    rng = random.Random(7)
+    today = timezone.localdate()
+    states = [
+        State.RECEIVED,
+        State.REGISTERED,
+        State.REGISTERED,
+        State.AWAITING_INFORMATION,
+        State.ANSWERED,
+        State.REFUSED,
+        State.POSTPONED,
+    ]
+    cases = []
+    for i in range(n):
+        incoming = rng.random() < 0.7
+        received = today - dt.timedelta(days=rng.randint(0, 45))
+        cases.append(
+            Case(
+                conversation_id=uuid.uuid4(),
+                side=Side.REQUESTED if incoming else Side.REQUESTER,
+                kind=Kind.REQUEST,
+                status=rng.choice(states),
+                agreement=agreement,
+                number=f"BY-MVD-2026-{i:06d}",
+                their_number=f"KZ-MVD-2026-{i:06d}",
+                requesting_authority=kz if incoming else by,
+                requested_authority=by if incoming else kz,
+                summary=f"Сведения о временном пребывании гражданина № {i}",
+                purpose="Проверка законности пребывания",
+                justification="Материалы проверки",
+                received_on=received,
+                due_date=received + dt.timedelta(days=30),
+            )
+        )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    ids = list(Case.objects.values_list("pk", flat=True))
+    CasePerson.objects.bulk_create(
+        (
+            CasePerson(
+                case_id=pk,
+                category="temporary_stay",
+                data={
+                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+                    "given_name": {"cyrillic": "Арам", "latin": "Aram"},
+                    "birth_date": "1990-01-05",
+                },
+            )
+            for pk in ids
+        ),
+        batch_size=2000,
+    )
+    CaseEvent.objects.bulk_create(
+        (
+            CaseEvent(
+                case_id=pk,
+                action=a,
+                from_state="",
+                to_state="received",
+                article="9.1",
+                actor_label="peer",
+            )
+            for pk in ids
+            for a in ("request", "register")
+        ),
+        batch_size=4000,
+    )
+    client = Client()
+    client.force_login(officer)
+    return client.cookies["sessionid"].value, rng.sample(ids, min(200, len(ids)))
+
+
+def measure(url: str, cookie: str, case_ids: list[int], n: int) -> dict[str, tuple]:
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    headers = {"Cookie": f"sessionid={cookie}"}
+
+    def get(path: str) -> None:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
+
+    results = {"baseline /healthz": summary(timed(lambda: get("/healthz"), n))}
+    for name, path in PAGES.items():
+        get(path)  # warm-up
+        results[f"{name} {path}"] = summary(timed(lambda p=path: get(p), n))
+    ids = iter(case_ids * (n // len(case_ids) + 1))
+    results["case page /cases/<id>/"] = summary(timed(lambda: get(f"/cases/{next(ids)}/"), n))
+    return results
+
+
+def run_one(database: str, n_cases: int, n_requests: int) -> bool:
+    """Seed, serve and measure one database; print the table; True if a target is missed."""
+    label = "SQLite" if database == "sqlite" else "PostgreSQL"
+    with node_environment(database) as env:
+        setup_django(env)
+        cookie, ids = seed(n_cases)
+        with server(env) as url:
+            results = measure(url, cookie, ids, n_requests)
+    base = results["baseline /healthz"][0]
+    print(f"\n{label}: {n_cases} cases, {n_requests} sequential requests per page")
+    print(f"  {'page':<28}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
+    missed = False
+    for name, (median, p95) in results.items():
+        print(f"  {name:<28}{median:>10.1f}{p95:>10.1f}{median / base:>12.1f}")
+        missed |= not name.startswith("baseline") and p95 >= 100
+    print(f"  target p95 < 100 ms: {'MISSED' if missed else 'met'}")
+    return missed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="server to make a throwaway database on; empty to skip",
+    )
+    parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in a child process
+    args = parser.parse_args()
+    if args.only:
+        return 1 if run_one(args.only, args.cases, args.requests) else 0
+    # Django is set up once per process, so each database is measured in a child process.
+    code = 0
+    for database in ["sqlite"] + ([args.postgres] if args.postgres else []):
+        code |= subprocess.call(
+            [
+                sys.executable,
+                __file__,
+                "--only",
+                database,
+                "--cases",
+                str(args.cases),
+                "--requests",
+                str(args.requests),
+            ]
+        )
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The JSON API for national systems (mounted at /api/v1/ by config/urls.py).
+
+Every operation requires authentication, by default: a bearer token (accounts.tokens) or, for the
+browser UI, the Django session with its CSRF check. Every error answers in one shape,
+{"errors": [{code, message_ru, message_en, article, field}]}, whatever raised it.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from migrex.accounts import tokens
+from migrex.agreements.api import router as agreements_router
+from migrex.agreements.profile import RuleUnknownError
+from migrex.cases.api import router as cases_router
+from migrex.cases.errors import Invalid
+from migrex.core.errors import MigrexError
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Russian text as text, not \\u escapes: the working language is Russian (Art. 14) and the
+    bodies are read by people too."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>` for national systems."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = tokens.authenticate(token)
+        if user is None:
+            # A token was presented and is wrong, revoked or its user inactive: answer 401 now
+            # rather than fall through to the session.
+            raise AuthenticationError
+        request.user = user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser UI's Django session; ninja checks CSRF on unsafe methods.
+
+    The CSRF check runs only once there is a session user: without one there is nothing to forge,
+    and the caller should hear 401 (not a CSRF 403).
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="migrex API",
+    version="1",
+    description=(
+        "Requests and information exchanged under bilateral migration-cooperation agreements. "
+        "Authenticate with `Authorization: Bearer <token>` (`migrex token create USERNAME`). "
+        "Errors: 401 unauthenticated, 403 not allowed, 404 not found or not visible to you "
+        "(Art. 11.1), 409 not allowed in the case's state, 422 invalid input; the body is "
+        '`{"errors": [{code, message_ru, message_en, article, field}]}`.'
+    ),
+    urls_namespace="api-v1",
+    # The interactive docs page loads Swagger UI from a CDN, which air-gapped government networks
+    # cannot reach; the spec itself is served at /api/v1/openapi.json.
+    docs_url=None,
+    auth=[TokenAuth(), SessionAuth()],
+    renderer=Utf8JSONRenderer(),
+)
+api.add_router("/agreements", agreements_router)
+api.add_router("/cases", cases_router)
+
+
+def _errors(request, status: int, items: list[dict], **headers: str) -> HttpResponse:
+    response = api.create_response(request, {"errors": items}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _one(code: str, ru: str, en: str, article: str | None = None, field: str | None = None):
+    return {"code": code, "message_ru": ru, "message_en": en, "article": article, "field": field}
+
+
+@api.exception_handler(MigrexError)
+def _migrex_error(request, exc: MigrexError):
+    return _errors(request, getattr(exc, "status", 422), [exc.as_dict()])
+
+
+@api.exception_handler(Invalid)
+def _invalid(request, exc: Invalid):
+    return _errors(request, exc.status, [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(RuleUnknownError)
+def _rule_unknown(request, exc: RuleUnknownError):
+    return _errors(
+        request,
+        422,
+        [
+            _one(
+                "rule_unknown",
+                f"Правило соглашения {exc.profile_code} ({exc.path}) неизвестно: {exc.reason}",
+                f"The rule {exc.path} of agreement {exc.profile_code} is not known: {exc.reason}",
+            )
+        ],
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc: Http404):
+    # The same answer for "does not exist" and "not yours": a case's existence is confidential
+    # (Art. 11.1).
+    return _errors(request, 404, [_one("not_found", "Не найдено.", "Not found.")])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc: AuthenticationError):
+    return _errors(
+        request,
+        401,
+        [
+            _one(
+                "unauthenticated",
+                "Требуется действующий токен API или вход в систему.",
+                "A valid API token or a signed-in session is required.",
+            )
+        ],
+        **{"WWW-Authenticate": 'Bearer realm="migrex"'},
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in exc.message:  # ninja's SessionAuth
+        item = _one(
+            "csrf_failed", "Проверка CSRF не пройдена.", "CSRF check failed.", field="X-CSRFToken"
+        )
+    elif exc.status_code == 400:  # ninja: a body that is not JSON
+        item = _one("bad_request", f"Неверный запрос: {exc}.", f"Bad request: {exc}.")
+    else:
+        item = _one(f"http_{exc.status_code}", str(exc), str(exc))
+    return _errors(request, exc.status_code, [item])
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    return _errors(request, 422, [_validation_item(e) for e in exc.errors])
+
+
+def _validation_item(e: dict) -> dict:
+    # ninja's location starts with where the value came from ("body", "query", "path", "form",
+    # "file") and, for a JSON body, the handler's parameter name: neither is the client's field.
+    loc = list(e.get("loc", ()))
+    if loc[:1] == ["body"]:
+        loc = loc[2:]
+    elif loc[:1] in (["query"], ["path"], ["form"], ["file"], ["header"], ["cookie"]):
+        loc = loc[1:]
+    field = ""
+    for part in loc:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    message = e.get("msg", "invalid value")
+    if e.get("type") == "missing":
+        ru, en = "Обязательное поле.", "Field required."
+    else:
+        ru, en = f"Неверное значение: {message}.", f"Invalid value: {message}."
+    return _one(str(e.get("type", "invalid")), ru, en, field=field or None)

@@ -1,0 +1,271 @@
+"""The cases API: thin handlers that parse, authorise (selectors.case_for: 404 for a case the user
+may not see), call a service and render. Errors are rendered by migrex/api.py."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from ninja import File, Form, Query, Router, Status, UploadedFile
+
+from migrex.accounts.services import confirm_identity
+from migrex.agreements.models import Agreement, Authority
+from migrex.cases import letters, selectors, services, validation, workflow
+from migrex.cases.api_schemas import (
+    ActionIn,
+    ActionName,
+    AttachmentOut,
+    CaseCreateIn,
+    CaseFilter,
+    CaseOut,
+    CasePage,
+    CaseUpdateIn,
+    attachment_out,
+    case_detail,
+    case_summary,
+)
+from migrex.cases.errors import Forbidden, Invalid, error
+from migrex.cases.models import Case
+from migrex.core.api import errors
+
+router = Router(tags=["cases"])
+
+WORKING_ROLES = (workflow.OPERATOR, workflow.SIGNATORY, workflow.SUPERVISOR)
+PDF = {
+    200: {
+        "description": "The document (PDF)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+FILE = {
+    200: {
+        "description": "The file as uploaded",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def sees_personal_data(user) -> bool:
+    """Officers who work cases see the personal data in them; auditors and administrators see
+    metadata and history only (Art. 11.4: no access beyond what the purpose needs)."""
+    return any(user.has_role(role) for role in WORKING_ROLES)
+
+
+def _withheld() -> Forbidden:
+    return Forbidden(
+        code="personal_data_withheld",
+        message_ru="Персональные данные доступны только сотрудникам, исполняющим запросы.",
+        message_en="Personal data is shown only to officers who work on requests.",
+        article="11.4",
+    )
+
+
+def _load(user, case_id: int) -> Case:
+    """The case if `user` may see it (else 404), with what the detail view shows."""
+    case = selectors.case_for(user, case_id)
+    prefetch_related_objects([case], "persons", "attachments", "events")
+    return case
+
+
+def _detail(request, case_id: int) -> dict:
+    user = request.auth
+    case = _load(user, case_id)
+    return case_detail(case, user, timezone.localdate(), personal_data=sees_personal_data(user))
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@router.get("", response={200: CasePage, **errors(401, 422)}, summary="List cases")
+def list_cases(request, filters: Query[CaseFilter]):
+    today = timezone.localdate()
+    if filters.box is None:
+        cases = selectors.visible_cases(request.auth).order_by("-created_at", "-pk")
+    else:
+        cases = selectors.box(request.auth, filters.box, today)
+    cases = cases.select_related("agreement", "requesting_authority", "requested_authority")
+    start, end = filters.offset, filters.offset + filters.limit
+    return {
+        "items": [case_summary(c, today) for c in cases[start:end]],
+        "count": cases.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
+
+
+@router.post("", response={201: CaseOut, **errors(401, 403, 422)}, summary="Create a draft request")
+def create_case(request, payload: CaseCreateIn):
+    agreement = Agreement.objects.select_related("current_version").filter(code=payload.agreement)
+    agreement = agreement.exclude(current_version=None).first()
+    requested = Authority.objects.filter(code=payload.requested_authority).first()
+    problems = []
+    if agreement is None:
+        problems.append(
+            error(
+                "unknown_agreement",
+                f"Соглашение «{payload.agreement}» не найдено.",
+                f"No agreement '{payload.agreement}'.",
+                None,
+                "agreement",
+            )
+        )
+    if requested is None:
+        problems.append(
+            error(
+                "unknown_authority",
+                f"Компетентный орган «{payload.requested_authority}» не найден.",
+                f"No competent authority '{payload.requested_authority}'.",
+                "2",
+                "requested_authority",
+            )
+        )
+    if problems:
+        raise Invalid(problems)
+    case = services.create_draft(
+        actor=request.auth,
+        agreement=agreement,
+        requested_authority=requested,
+        kind=payload.kind,
+        persons=[p.model_dump() for p in payload.persons],
+        **payload.model_dump(include=set(services.DRAFT_FIELDS)),
+    )
+    return Status(201, _detail(request, case.pk))
+
+
+@router.get(
+    "/{case_id}", response={200: CaseOut, **errors(401, 404)}, summary="One case with history"
+)
+def get_case(request, case_id: int):
+    return _detail(request, case_id)
+
+
+@router.patch(
+    "/{case_id}",
+    response={200: CaseOut, **errors(401, 403, 404, 409, 422)},
+    summary="Change a draft",
+)
+def update_case(request, case_id: int, payload: CaseUpdateIn):
+    case = selectors.case_for(request.auth, case_id)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    persons = given.pop("persons", None)
+    services.update_draft(case=case, actor=request.auth, persons=persons, **given)
+    return _detail(request, case_id)
+
+
+@router.post(
+    "/{case_id}/actions/{action}",
+    response={200: CaseOut, **errors(401, 403, 404, 409, 422)},
+    summary="Make a move of the workflow",
+    description="The moves you can make now are listed in the case's `actions`. `sign` needs "
+    "`password` (Art. 9.3); `refuse` needs `grounds` and the reasons in `text` (Art. 10.4).",
+)
+def act(request, case_id: int, action: ActionName, payload: ActionIn):
+    user = request.auth
+    case = selectors.case_for(user, case_id)
+    data: dict = {"text": payload.text}
+    if payload.grounds is not None:
+        data["grounds"] = payload.grounds
+    if payload.persons is not None:
+        data["persons"] = [p.model_dump() for p in payload.persons]
+    if payload.assignee is not None:
+        data["assignee"] = payload.assignee
+    confirmed = (
+        action == "sign"
+        and payload.password is not None
+        and confirm_identity(user, payload.password.get_secret_value())
+    )
+    services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
+    return _detail(request, case_id)
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{case_id}/attachments",
+    response={201: AttachmentOut, **errors(401, 403, 404, 409, 422)},
+    summary="Attach a file to a draft",
+)
+def upload_attachment(
+    request,
+    case_id: int,
+    file: File[UploadedFile],
+    kind: Form[Literal["document", "photo", "fingerprint_card"]] = "document",
+):
+    case = selectors.case_for(request.auth, case_id)
+    # One byte over the limit is enough for the service to refuse it; no need to hold the rest.
+    content = file.read(validation.MAX_ATTACHMENT + 1)
+    attachment = services.add_attachment(
+        case=case,
+        actor=request.auth,
+        name=file.name or "file",
+        content=content,
+        content_type=file.content_type or "application/octet-stream",
+        kind=kind,
+    )
+    return Status(201, attachment_out(attachment))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@router.get(
+    "/{case_id}/attachments/{attachment_id}",
+    response=errors(401, 403, 404),
+    openapi_extra={"responses": FILE},
+    summary="Download an attachment",
+)
+def download_attachment(request, case_id: int, attachment_id: int):
+    case = selectors.case_for(request.auth, case_id)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    if not sees_personal_data(request.auth):
+        raise _withheld()
+    return _private(
+        FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{name}.pdf")
+    return _private(response)
+
+
+@router.get(
+    "/{case_id}/letter.pdf",
+    response=errors(401, 403, 404),
+    openapi_extra={"responses": PDF},
+    summary="The request letter (Art. 9)",
+)
+def request_letter(request, case_id: int):
+    case = selectors.case_for(request.auth, case_id)
+    if not sees_personal_data(request.auth):  # the letter lists the persons
+        raise _withheld()
+    return _pdf(letters.request_letter(case), case.number or case.their_number or "request")
+
+
+@router.get(
+    "/{case_id}/refusal.pdf",
+    response=errors(401, 404),
+    openapi_extra={"responses": PDF},
+    summary="The refusal notice (Art. 10.4); 404 if the request was not refused",
+)
+def refusal_notice(request, case_id: int):
+    case = selectors.case_for(request.auth, case_id)
+    event = letters.refusal_event(case)
+    if event is None:
+        raise Http404
+    return _pdf(letters.refusal_notice(case, event), f"{case.number or 'request'}-refusal")

@@ -1,0 +1,317 @@
+"""Request and response bodies of the cases API (pydantic v2, via ninja's Schema), and the
+rendering of cases into them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field, SecretStr
+
+from migrex.agreements.models import Authority
+from migrex.cases import selectors, workflow
+from migrex.cases.models import Attachment, Case
+from migrex.cases.selectors import BOXES
+from migrex.cases.workflow import PEER, TRANSITIONS, Kind, Side, State
+
+Box = Literal[BOXES]  # type: ignore[valid-type]
+# The moves officers make (the others are the other party's messages, applied by the exchange).
+_LOCAL_ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if PEER not in t.actors}))
+ActionName = Literal[_LOCAL_ACTIONS]  # type: ignore[valid-type]
+PERSON_DATA = (
+    "Personal data, keyed by Art. 6 field code (see the agreement's `personal_data_fields`), "
+    'e.g. {"surname": {"cyrillic": "Петров", "latin": "Petrov"}, "birth_date": "1990-01-05", '
+    '"citizenship": ["KZ"]}. A key outside the agreement\'s Art. 6 list is refused.'
+)
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class CaseFilter(Schema):
+    box: Box | None = Field(
+        None, description="A working box; omitted: every case of your authority, newest first."
+    )
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class PersonIn(Schema):
+    category: str = Field(description="The person's Art. 5 category code.")
+    data: dict[str, Any] = Field(description=PERSON_DATA)
+
+
+class CaseCreateIn(Schema):
+    agreement: str = Field(description="Agreement code, e.g. `kz-by-2019`.")
+    requested_authority: str = Field(
+        description="Code of the other party's competent authority (Art. 2), e.g. `by-mvd`."
+    )
+    kind: Kind = Field(Kind.REQUEST, description="`request` (Art. 9) or `spontaneous` (Art. 8).")
+    summary: str = ""
+    purpose: str = ""
+    justification: str = ""
+    other_information: str = ""
+    topics: list[str] = Field(default_factory=list, description="Art. 3/4 topic codes.")
+    confidential: bool = Field(True, description="Art. 11.1.")
+    persons: list[PersonIn] = Field(default_factory=list)
+
+
+class CaseUpdateIn(Schema):
+    """Only the fields given change; `persons`, when given, replaces the list."""
+
+    summary: str | None = None
+    purpose: str | None = None
+    justification: str | None = None
+    other_information: str | None = None
+    topics: list[str] | None = None
+    confidential: bool | None = None
+    persons: list[PersonIn] | None = None
+
+
+class ActionIn(Schema):
+    text: str = Field(
+        "",
+        description="The written part of the move: the reasons of a refusal (Art. 10.4), the "
+        "result of an answer (Art. 10.3), what information is needed (Art. 10.1), …",
+    )
+    grounds: list[str] | None = Field(None, description="Refusal ground codes (Art. 10.4).")
+    persons: list[PersonIn] | None = Field(None, description="Persons an answer provides.")
+    assignee: int | None = Field(None, description="User id of the officer to assign.")
+    password: SecretStr | None = Field(
+        None, description="Required to `sign`: the signatory's password, checked again (Art. 9.3)."
+    )
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class AuthorityRef(Schema):
+    code: str
+    party: str
+    name_ru: str
+    name_en: str
+
+
+class UserRef(Schema):
+    id: int
+    label: str
+
+
+class ClockOut(Schema):
+    due: dt.date | None
+    days_left: int | None
+    state: Literal["none", "running", "due-soon", "overdue", "stopped"]
+    label_ru: str
+    label_en: str
+    article: str = "10.3"
+
+
+class PersonOut(Schema):
+    category: str
+    data: dict[str, Any] = Field(description=PERSON_DATA)
+    event_id: int | None = Field(
+        description="null: a person the request is about; else the history entry (e.g. an "
+        "answer) that provided this data."
+    )
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: Literal["document", "photo", "fingerprint_card"]
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    event_id: int | None
+    created_at: dt.datetime
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    from_state: str
+    to_state: str
+    article: str
+    actor: str = Field(description="The officer, or `peer` for the other party's node.")
+    direction: Literal["", "in", "out"] = Field(description="A message sent (out) or got (in).")
+    message_id: uuid.UUID | None
+    at: dt.datetime
+    text: str
+    data: dict[str, Any]
+
+
+class ActionOut(Schema):
+    action: str
+    article: str
+    target: State = Field(description="The state the case moves to.")
+    emits: str | None = Field(description="The message the move sends to the other party.")
+    password_required: bool
+
+
+class SignatureOut(Schema):
+    name: str
+    position: str
+    signed_at: dt.datetime | None
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    number: str
+    their_number: str
+    conversation_id: uuid.UUID
+    side: Side
+    kind: Kind
+    status: State
+    agreement: str
+    requesting_authority: AuthorityRef
+    requested_authority: AuthorityRef
+    summary: str
+    confidential: bool
+    received_on: dt.date | None
+    due_date: dt.date | None
+    clock: ClockOut
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class CaseOut(CaseSummaryOut):
+    purpose: str
+    justification: str
+    other_information: str
+    topics: list[str]
+    author: UserRef | None
+    assignee: UserRef | None
+    signature: SignatureOut | None
+    persons: list[PersonOut] | None = Field(
+        description="null when `persons_withheld`: personal data is not shown to this user."
+    )
+    persons_withheld: bool = Field(
+        description="True for users without a working role (e.g. auditors): they see the case "
+        "and its history, not the personal data in it (Art. 11.4)."
+    )
+    attachments: list[AttachmentOut]
+    history: list[EventOut]
+    actions: list[ActionOut] = Field(description="The moves you can make now.")
+
+
+class CasePage(Schema):
+    items: list[CaseSummaryOut]
+    count: int = Field(description="All matching cases, not only this page.")
+    limit: int
+    offset: int
+
+
+# --- rendering: models to bodies --------------------------------------------------------------
+
+
+def _authority(a: Authority) -> dict:
+    return {"code": a.code, "party": a.party_id, "name_ru": a.name_ru, "name_en": a.name_en}
+
+
+def _user(u) -> dict | None:
+    return None if u is None else {"id": u.pk, "label": str(u)}
+
+
+def _clock(case: Case, today: dt.date) -> dict:
+    c = selectors.clock(case, today)
+    return {
+        "due": c.due,
+        "days_left": c.days_left,
+        "state": c.state,
+        "label_ru": c.label_ru,
+        "label_en": c.label_en,
+    }
+
+
+def attachment_out(a: Attachment) -> dict:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "event_id": a.event_id,
+        "created_at": a.created_at,
+    }
+
+
+def case_summary(case: Case, today: dt.date) -> dict:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "their_number": case.their_number,
+        "conversation_id": case.conversation_id,
+        "side": case.side,
+        "kind": case.kind,
+        "status": case.status,
+        "agreement": case.agreement.code,
+        "requesting_authority": _authority(case.requesting_authority),
+        "requested_authority": _authority(case.requested_authority),
+        "summary": case.summary,
+        "confidential": case.confidential,
+        "received_on": case.received_on,
+        "due_date": case.due_date,
+        "clock": _clock(case, today),
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "closed_at": case.closed_at,
+    }
+
+
+def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dict:
+    """The case as `user` sees it; without `personal_data`, persons are withheld."""
+    state = workflow.State(case.status)
+    return {
+        **case_summary(case, today),
+        "purpose": case.purpose,
+        "justification": case.justification,
+        "other_information": case.other_information,
+        "topics": list(case.topics),
+        "author": _user(case.author),
+        "assignee": _user(case.assignee),
+        "signature": {
+            "name": case.signatory_name,
+            "position": case.signatory_position,
+            "signed_at": case.signed_at,
+        }
+        if case.signatory_name
+        else None,
+        "persons": [
+            {"category": p.category, "data": p.data, "event_id": p.event_id}
+            for p in case.persons.all()
+        ]
+        if personal_data
+        else None,
+        "persons_withheld": not personal_data,
+        "attachments": [attachment_out(a) for a in case.attachments.all()],
+        "history": [
+            {
+                "id": e.pk,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "article": e.article,
+                "actor": e.actor_label,
+                "direction": e.direction,
+                "message_id": e.message_id,
+                "at": e.at,
+                "text": e.text,
+                "data": e.data,
+            }
+            for e in case.events.all()
+        ],
+        "actions": [
+            {
+                "action": t.action,
+                "article": t.article,
+                "target": workflow.target_of(t, state),
+                "emits": t.emits,
+                "password_required": t.action == "sign",
+            }
+            for t in selectors.moves_for(user, case)
+        ],
+    }

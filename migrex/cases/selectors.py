@@ -1,0 +1,127 @@
+"""Reads of cases, always through what the user may see: their own authority's copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from migrex.cases import workflow
+from migrex.cases.models import Case, owned_by
+from migrex.cases.workflow import Side, State
+
+DUE_SOON_DAYS = 5
+BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed")
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case of the user's authority; nothing for a user without one (deny by default)."""
+    if not user.is_authenticated or not user.is_active or user.authority_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(owned_by(user.authority_id))
+
+
+def case_for(user, pk: int) -> Case:
+    """The case if the user may see it; 404 otherwise, so its existence is not disclosed
+    (Art. 11.1)."""
+    case = (
+        visible_cases(user)
+        .select_related(
+            "agreement__current_version",
+            "requesting_authority",
+            "requested_authority",
+            "author",
+            "assignee",
+            "signed_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def box(user, name: str, today: dt.date) -> QuerySet[Case]:
+    cases = visible_cases(user).select_related("requesting_authority", "requested_authority")
+    open_ = cases.exclude(status__in=workflow.CLOSED)
+    if name == "incoming":
+        return open_.filter(side=Side.REQUESTED).order_by("due_date", "-created_at")
+    if name == "outgoing":
+        return open_.filter(side=Side.REQUESTER).order_by("-created_at")
+    if name == "due-soon":
+        return (
+            _running(open_)
+            .filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+            .order_by("due_date")
+        )
+    if name == "overdue":
+        return _running(open_).filter(due_date__lt=today).order_by("due_date")
+    if name == "closed":
+        return cases.filter(status__in=workflow.CLOSED).order_by("-closed_at")
+    raise Http404
+
+
+def _running(cases: QuerySet[Case]) -> QuerySet[Case]:
+    # Both copies show the clock: the requested side's and, once registered, the requester's.
+    return cases.filter(
+        kind=workflow.Kind.REQUEST, status__in=workflow.CLOCK_RUNNING, due_date__isnull=False
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a request stands against the 30-day deadline (Art. 10.3)."""
+
+    due: dt.date | None
+    days_left: int | None
+    state: str  # "none", "running", "due-soon", "overdue", "stopped"
+
+    @property
+    def label_ru(self) -> str:
+        if self.state == "none":
+            return "срок не установлен"
+        if self.state == "stopped":
+            return f"срок {self.due:%d.%m.%Y}, исполнение завершено"
+        if self.days_left < 0:
+            return f"просрочен на {-self.days_left} дн. (срок {self.due:%d.%m.%Y})"
+        return f"осталось {self.days_left} дн. (срок {self.due:%d.%m.%Y})"
+
+    @property
+    def label_en(self) -> str:
+        if self.state == "none":
+            return "no deadline"
+        if self.state == "stopped":
+            return f"due {self.due}, closed"
+        if self.days_left < 0:
+            return f"overdue by {-self.days_left} days (due {self.due})"
+        return f"{self.days_left} days left (due {self.due})"
+
+
+def clock(case: Case, today: dt.date) -> Clock:
+    if case.due_date is None:
+        return Clock(None, None, "none")
+    if case.status not in workflow.CLOCK_RUNNING:
+        return Clock(case.due_date, None, "stopped")
+    left = (case.due_date - today).days
+    state = "overdue" if left < 0 else "due-soon" if left <= DUE_SOON_DAYS else "running"
+    return Clock(case.due_date, left, state)
+
+
+def counts(user, today: dt.date) -> dict[str, int]:
+    return {name: box(user, name, today).count() for name in BOXES}
+
+
+def moves_for(user, case: Case) -> list[workflow.Transition]:
+    """The moves this user can make on this case now (for buttons; transition() re-checks)."""
+    if user.authority_id != case.own_authority_id:
+        return []
+    return [
+        t
+        for t in workflow.local_moves(case.side, case.kind, State(case.status))
+        if any(user.has_role(role) for role in t.actors)
+        and not (t.action == "sign" and user.pk == case.author_id)
+        and not (t.action in ("submit", "discard") and user.pk != case.author_id)
+    ]

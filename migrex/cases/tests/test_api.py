@@ -1,0 +1,519 @@
+"""The JSON API for national systems, over HTTP through Django's test client and a real database:
+token and session auth, the request workflow (Art. 8–11), errors with their articles."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.test import Client
+
+from migrex.accounts import tokens
+from migrex.agreements.services import load
+from migrex.conftest import PASSWORD
+
+API = "/api/v1"
+PERSON = {
+    "category": "temporary_stay",
+    "data": {
+        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
+        "birth_date": "1990-01-05",
+        "citizenship": ["AM"],
+    },
+}
+DRAFT = {
+    "agreement": "kz-by-2019",
+    "requested_authority": "by-mvd",
+    "summary": "Проверка сведений о временном пребывании",
+    "purpose": "Установление законности пребывания",
+    "justification": "Материалы проверки № 17/2026",
+    "topics": ["citizens_in_other_state"],
+    "persons": [PERSON],
+}
+
+
+class Api:
+    """One officer's national system: the test client with the officer's bearer token."""
+
+    def __init__(self, user):
+        self.user = user
+        self.record, self.token = tokens.issue(user=user, name="test")
+        self.client = Client(headers={"Authorization": f"Bearer {self.token}"})
+
+    def get(self, path, **params):
+        return self.client.get(API + path, params)
+
+    def post(self, path, body=None):
+        return self.client.post(API + path, body or {}, content_type="application/json")
+
+    def patch(self, path, body):
+        return self.client.patch(API + path, body, content_type="application/json")
+
+    def act(self, case_id, action, **body):
+        return self.post(f"/cases/{case_id}/actions/{action}", body)
+
+
+@pytest.fixture
+def apis(officers):
+    return {name: Api(user) for name, user in officers.items()}
+
+
+def create(api: Api, **overrides) -> dict:
+    response = api.post("/cases", {**DRAFT, **overrides})
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def errors_of(response) -> list[dict]:
+    body = response.json()
+    assert set(body) == {"errors"}
+    for e in body["errors"]:
+        assert set(e) == {"code", "message_ru", "message_en", "article", "field"}
+    return body["errors"]
+
+
+def incoming_id(api: Api) -> int:
+    page = api.get("/cases", box="incoming").json()
+    assert page["count"] == 1
+    return page["items"][0]["id"]
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_request_is_signed_sent_refused_and_the_notice_downloads(apis, deliver):
+    """Art. 9.3 signature with the password checked again, Art. 10.4 refusal with grounds and
+    written reasons, seen by both sides."""
+    kz_op, kz_sign, by_sup = apis["kz_operator"], apis["kz_signatory"], apis["by_supervisor"]
+    case = create(kz_op)
+    assert (case["status"], case["side"], case["kind"]) == ("draft", "requester", "request")
+    assert case["persons"][0]["data"]["surname"]["latin"] == "Hovhannisyan"
+    assert [a["action"] for a in case["actions"]] == ["submit", "discard"]
+    cid = case["id"]
+
+    submitted = kz_op.act(cid, "submit")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "awaiting_signature"
+    sign = next(a for a in kz_sign.get(f"/cases/{cid}").json()["actions"] if a["action"] == "sign")
+    assert sign == {
+        "action": "sign",
+        "article": "9.3",
+        "target": "sent",
+        "emits": "request",
+        "password_required": True,
+    }
+
+    wrong = kz_sign.act(cid, "sign", password="not the password")
+    assert wrong.status_code == 403
+    assert errors_of(wrong)[0]["code"] == "reauthentication_required"
+    assert errors_of(wrong)[0]["article"] == "9.3"
+    missing = kz_sign.act(cid, "sign")
+    assert missing.status_code == 403
+    signed = kz_sign.act(cid, "sign", password=PASSWORD)
+    assert signed.status_code == 200, signed.json()
+    assert signed.json()["status"] == "sent"
+    assert signed.json()["signature"]["name"].startswith("Kz-Signatory")
+    assert deliver() == 1
+
+    theirs = incoming_id(by_sup)
+    received = by_sup.get(f"/cases/{theirs}").json()
+    assert received["status"] == "received" and received["clock"]["state"] == "running"
+    assert received["clock"]["article"] == "10.3" and received["due_date"]
+    assert received["persons"][0]["data"]["given_name"]["cyrillic"] == "Арам"
+    assert by_sup.act(theirs, "register").json()["status"] == "registered"
+    refused = by_sup.act(
+        theirs,
+        "refuse",
+        grounds=["security"],
+        text="Исполнение запроса может нанести ущерб безопасности государства.",
+    )
+    assert refused.status_code == 200, refused.json()
+    assert refused.json()["status"] == "refused"
+    deliver()
+
+    ours = kz_op.get(f"/cases/{cid}").json()
+    assert ours["status"] == "refused" and ours["closed_at"] is not None
+    assert [e["action"] for e in ours["history"]] == [
+        "create",
+        "submit",
+        "sign",
+        "registered",
+        "refusal",
+    ]
+    refusal = ours["history"][-1]
+    assert refusal["article"] == "10.4" and refusal["direction"] == "in"
+    assert refusal["data"]["grounds"] == ["security"]
+    assert refusal["text"].startswith("Исполнение запроса")
+    assert ours["actions"] == []
+
+    for api, case_id in ((kz_op, cid), (by_sup, theirs)):
+        pdf = api.client.get(f"{API}/cases/{case_id}/refusal.pdf")
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF")
+        assert "no-store" in pdf["Cache-Control"]
+    letter = kz_op.client.get(f"{API}/cases/{cid}/letter.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    assert kz_op.get("/cases", box="closed").json()["items"][0]["id"] == cid
+
+
+@pytest.mark.django_db
+def test_refusal_notice_is_404_while_there_is_no_refusal(apis):
+    case = create(apis["kz_operator"])
+    response = apis["kz_operator"].client.get(f"{API}/cases/{case['id']}/refusal.pdf")
+    assert response.status_code == 404
+    assert errors_of(response)[0]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_move_the_table_does_not_allow_is_409(apis):
+    case = create(apis["kz_operator"])
+    response = apis["kz_signatory"].act(case["id"], "sign", password=PASSWORD)
+    assert response.status_code == 409
+    assert errors_of(response)[0]["code"] == "illegal_move"
+    unknown = apis["kz_operator"].act(case["id"], "no-such-move")
+    assert unknown.status_code == 422 and errors_of(unknown)[0]["field"] == "action"
+    peers = apis["kz_operator"].act(case["id"], "refusal")  # the other party's message, not a move
+    assert peers.status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_move_of_another_role_is_403(apis):
+    """Art. 9.3: operators submit drafts for signature; a signatory does not."""
+    case = create(apis["kz_operator"])
+    response = apis["kz_signatory"].act(case["id"], "submit")  # the author submits
+    assert response.status_code == 403
+
+
+# --- 422: what the treaty does not allow, with the field and the article ----------------------
+
+
+@pytest.mark.django_db
+def test_submit_without_purpose_is_422_citing_art_9_2(apis):
+    case = create(apis["kz_operator"], purpose="")
+    response = apis["kz_operator"].act(case["id"], "submit")
+    assert response.status_code == 422
+    [problem] = errors_of(response)
+    assert problem["code"] == "purpose_required"
+    assert (problem["field"], problem["article"]) == ("purpose", "9.2")
+    assert problem["message_ru"] and problem["message_en"]
+
+
+@pytest.mark.django_db
+def test_person_field_outside_art_6_is_422(apis):
+    person = {**PERSON, "data": {**PERSON["data"], "religion": "—"}}
+    response = apis["kz_operator"].post("/cases", {**DRAFT, "persons": [person]})
+    assert response.status_code == 422
+    [problem] = errors_of(response)
+    assert problem["code"] == "field_not_allowed"
+    assert (problem["field"], problem["article"]) == ("persons[0].data.religion", "6")
+
+
+@pytest.mark.django_db
+def test_person_category_outside_art_5_is_422(apis):
+    response = apis["kz_operator"].post(
+        "/cases", {**DRAFT, "persons": [{**PERSON, "category": "tourist"}]}
+    )
+    assert response.status_code == 422
+    [problem] = errors_of(response)
+    assert problem["code"] == "category_not_allowed"
+    assert (problem["field"], problem["article"]) == ("persons[0].category", "5")
+
+
+@pytest.mark.django_db
+def test_refusal_without_reasons_is_422_citing_art_10_4(apis, deliver):
+    cid = create(apis["kz_operator"])["id"]
+    apis["kz_operator"].act(cid, "submit")
+    apis["kz_signatory"].act(cid, "sign", password=PASSWORD)
+    deliver()
+    by_sup = apis["by_supervisor"]
+    theirs = incoming_id(by_sup)
+    by_sup.act(theirs, "register")
+    response = by_sup.act(theirs, "refuse", grounds=["security"], text="  ")
+    assert response.status_code == 422
+    [problem] = errors_of(response)
+    assert (problem["code"], problem["field"], problem["article"]) == (
+        "reasons_required",
+        "text",
+        "10.4",
+    )
+    unknown = by_sup.act(theirs, "refuse", grounds=["dislike"], text="Причины.")
+    assert [(e["code"], e["field"]) for e in errors_of(unknown)] == [("unknown_ground", "grounds")]
+    assert by_sup.get(f"/cases/{theirs}").json()["status"] == "registered"
+
+
+@pytest.mark.django_db
+def test_invalid_body_is_422_in_the_same_shape(apis):
+    api = apis["kz_operator"]
+    response = api.post("/cases", {**DRAFT, "kind": "gossip", "persons": [{"category": "x"}]})
+    assert response.status_code == 422
+    problems = {e["field"]: e for e in errors_of(response)}
+    assert set(problems) == {"kind", "persons[0].data"}
+    assert problems["persons[0].data"]["code"] == "missing"
+    assert "Обязательное поле." in response.content.decode()  # UTF-8, not \\u escapes
+    assert problems["kind"]["article"] is None
+    assert api.get("/cases", limit=500).status_code == 422
+    assert errors_of(api.get("/cases", box="everything"))[0]["field"] == "box"
+    not_json = api.client.post(f"{API}/cases", "{", content_type="application/json")
+    assert not_json.status_code == 400 and errors_of(not_json)[0]["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+def test_unknown_agreement_and_authority_are_422(apis):
+    response = apis["kz_operator"].post(
+        "/cases", {**DRAFT, "agreement": "kz-xx-1999", "requested_authority": "nobody"}
+    )
+    assert response.status_code == 422
+    fields = [e["field"] for e in errors_of(response)]
+    assert fields == ["agreement", "requested_authority"]
+    same_party = apis["kz_operator"].post("/cases", {**DRAFT, "requested_authority": "kz-labour"})
+    assert errors_of(same_party)[0]["code"] == "same_party"
+
+
+# --- visibility and authentication ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_another_authoritys_case_is_404_never_403(apis, settings, tmp_path):
+    """Art. 11.1: the existence of a request is confidential, so it is not found, not forbidden."""
+    settings.MEDIA_ROOT = tmp_path
+    owner = apis["kz_operator"]
+    cid = create(owner)["id"]
+    owner.client.post(
+        f"{API}/cases/{cid}/attachments", {"file": _upload("scan.pdf", b"%PDF-1.4 scan")}
+    )
+    att = owner.get(f"/cases/{cid}").json()["attachments"][0]["id"]
+    nowhere = owner.get("/cases/999999")
+    for name in ("kz_labour", "by_operator", "by_supervisor"):
+        api = apis[name]
+        for response in (
+            api.get(f"/cases/{cid}"),
+            api.patch(f"/cases/{cid}", {"summary": "x"}),
+            api.act(cid, "submit"),
+            api.client.get(f"{API}/cases/{cid}/letter.pdf"),
+            api.client.get(f"{API}/cases/{cid}/refusal.pdf"),
+            api.client.get(f"{API}/cases/{cid}/attachments/{att}"),
+            api.client.post(f"{API}/cases/{cid}/attachments", {"file": _upload("x.txt", b"x")}),
+        ):
+            assert response.status_code == 404, (name, response.content)
+            assert response.json() == nowhere.json()
+        assert api.get("/cases").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_requests_without_a_valid_token_are_401(apis, officers):
+    api = apis["kz_operator"]
+    cid = create(api)["id"]
+    anonymous = Client()
+    for response in (
+        anonymous.get(f"{API}/cases"),
+        anonymous.get(f"{API}/agreements"),
+        anonymous.post(f"{API}/cases", DRAFT, content_type="application/json"),
+        Client(headers={"Authorization": "Bearer not-a-token"}).get(f"{API}/cases/{cid}"),
+        Client(headers={"Authorization": "Bearer "}).get(f"{API}/cases"),
+    ):
+        assert response.status_code == 401
+        assert errors_of(response)[0]["code"] == "unauthenticated"
+        assert response["WWW-Authenticate"].startswith("Bearer")
+
+    tokens.revoke(token_id=api.record.pk)
+    assert api.get(f"/cases/{cid}").status_code == 401
+    assert api.act(cid, "submit").status_code == 401
+
+    other = apis["kz_signatory"]
+    officers["kz_signatory"].is_active = False
+    officers["kz_signatory"].save()
+    assert other.get("/cases").status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_use_is_recorded(apis):
+    api = apis["kz_operator"]
+    assert api.record.last_used_at is None
+    api.get("/cases")
+    api.record.refresh_from_db()
+    assert api.record.last_used_at is not None
+
+
+@pytest.mark.django_db
+def test_session_works_with_csrf_for_unsafe_methods(officers):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officers["kz_operator"])
+    assert browser.get(f"{API}/cases").status_code == 200
+    forged = browser.post(f"{API}/cases", DRAFT, content_type="application/json")
+    assert forged.status_code == 403 and errors_of(forged)[0]["code"] == "csrf_failed"
+    secret = "a" * 32
+    browser.cookies["csrftoken"] = secret
+    ok = browser.post(
+        f"{API}/cases", DRAFT, content_type="application/json", headers={"X-CSRFToken": secret}
+    )
+    assert ok.status_code == 201
+    # Without a session, an unsafe request is unauthenticated (401), not a CSRF failure.
+    assert Client(enforce_csrf_checks=True).post(f"{API}/cases", DRAFT).status_code == 401
+
+
+@pytest.mark.django_db
+def test_auditor_sees_history_but_no_personal_data(apis, settings, tmp_path):
+    """Art. 11.4: access to personal data only for those who work the request."""
+    settings.MEDIA_ROOT = tmp_path
+    kz_op, auditor = apis["kz_operator"], apis["kz_auditor"]
+    cid = create(kz_op)["id"]
+    kz_op.client.post(
+        f"{API}/cases/{cid}/attachments",
+        {"file": _upload("face.jpg", b"\xff\xd8photo"), "kind": "photo"},
+    )
+    kz_op.act(cid, "submit")
+
+    seen = auditor.get(f"/cases/{cid}")
+    assert seen.status_code == 200
+    body = seen.json()
+    assert body["persons"] is None and body["persons_withheld"] is True
+    assert "Hovhannisyan" not in seen.content.decode()
+    assert [e["action"] for e in body["history"]] == ["create", "submit"]
+    assert body["status"] == "awaiting_signature" and body["actions"] == []
+    assert body["attachments"][0]["kind"] == "photo"  # metadata only
+    assert auditor.get("/cases", box="outgoing").json()["count"] == 1
+
+    att = body["attachments"][0]["id"]
+    for response in (
+        auditor.client.get(f"{API}/cases/{cid}/attachments/{att}"),
+        auditor.client.get(f"{API}/cases/{cid}/letter.pdf"),
+    ):
+        assert response.status_code == 403
+        assert errors_of(response)[0]["code"] == "personal_data_withheld"
+    assert kz_op.get(f"/cases/{cid}").json()["persons_withheld"] is False
+
+
+# --- drafts and files -------------------------------------------------------------------------
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.mark.django_db
+def test_attachment_round_trip(apis, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    api = apis["kz_operator"]
+    cid = create(api)["id"]
+    content = "Справка о проверке".encode()
+    response = api.client.post(
+        f"{API}/cases/{cid}/attachments", {"file": _upload("справка.txt", content)}
+    )
+    assert response.status_code == 201, response.json()
+    meta = response.json()
+    assert meta["kind"] == "document" and meta["size"] == len(content)
+    assert meta["sha256"] == hashlib.sha256(content).hexdigest()
+    download = api.client.get(f"{API}/cases/{cid}/attachments/{meta['id']}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == content
+    assert "attachment" in download["Content-Disposition"]
+    empty = api.client.post(f"{API}/cases/{cid}/attachments", {"file": _upload("e.txt", b"")})
+    assert empty.status_code == 422 and errors_of(empty)[0]["field"] == "file"
+    bad_kind = api.client.post(
+        f"{API}/cases/{cid}/attachments", {"file": _upload("a.txt", b"a"), "kind": "dna"}
+    )
+    assert bad_kind.status_code == 422 and errors_of(bad_kind)[0]["field"] == "kind"
+    assert api.get(f"/cases/{cid}/attachments/999999").status_code == 404
+
+
+@pytest.mark.django_db
+def test_patch_changes_only_a_draft_and_only_by_its_author(apis, officers, make_user):
+    api = apis["kz_operator"]
+    cid = create(api)["id"]
+    changed = api.patch(f"/cases/{cid}", {"purpose": "Новая цель", "persons": []})
+    assert changed.status_code == 200, changed.json()
+    body = changed.json()
+    assert body["purpose"] == "Новая цель" and body["persons"] == []
+    assert body["summary"] == DRAFT["summary"]  # not given: unchanged
+
+    colleague = Api(make_user("kz-operator-2", "kz-mvd", "operator"))
+    assert colleague.patch(f"/cases/{cid}", {"summary": "x"}).status_code == 403
+    bad = api.patch(f"/cases/{cid}", {"persons": [{"category": "expelled", "data": {"x": 1}}]})
+    assert bad.status_code == 422 and errors_of(bad)[0]["article"] == "6"
+
+    api.act(cid, "submit")  # purpose is there; persons are not required
+    late = api.patch(f"/cases/{cid}", {"summary": "x"})
+    assert late.status_code == 409 and errors_of(late)[0]["code"] == "not_a_draft"
+
+
+@pytest.mark.django_db
+def test_cases_are_paginated_with_a_total(apis):
+    api = apis["kz_operator"]
+    ids = [create(api, summary=f"Запрос {i}")["id"] for i in range(3)]
+    page = api.get("/cases", box="outgoing", limit=2).json()
+    assert (page["count"], page["limit"], page["offset"]) == (3, 2, 0)
+    assert [c["id"] for c in page["items"]] == ids[::-1][:2]
+    rest = api.get("/cases", box="outgoing", limit=2, offset=2).json()
+    assert [c["id"] for c in rest["items"]] == ids[:1]
+    assert api.get("/cases").json()["count"] == 3
+    assert api.get("/cases", box="incoming").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_operators_of_another_role_cannot_draft(apis):
+    """Art. 9.3: drafts are written by operators."""
+    response = apis["kz_auditor"].post("/cases", DRAFT)
+    assert response.status_code == 403 and errors_of(response)[0]["code"] == "forbidden"
+
+
+# --- agreements and the spec ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_agreements_show_the_rules_a_request_must_follow(apis):
+    load("kz-am-2024")
+    api = apis["kz_operator"]
+    listing = {a["code"]: a for a in api.get("/agreements").json()}
+    by = listing["kz-by-2019"]
+    assert by["status"]["code"] == "in-force" and by["entry_into_force"] == "2020-12-03"
+    assert {p["code"] for p in by["parties"]} == {"KZ", "BY"}
+    assert "by-border" in {a["code"] for a in by["authorities"]}
+    assert {c["code"]: c["article"] for c in by["person_categories"]}["expelled"] == "5.5"
+    assert "surname" in {f["field"] for f in by["personal_data_fields"]}
+    assert {"code": "security", "article": "10.4"}.items() <= by["refusal_grounds"][1].items()
+    assert by["topics"] and by["unknown_rules"] == {}
+
+    am = api.get("/agreements/kz-am-2024").json()
+    assert am["status"]["code"] == "signed" and am["entry_into_force"] is None
+    assert am["person_categories"] is None and "person_categories" in am["unknown_rules"]
+    assert am["personal_data_fields"] is None
+    missing = api.get("/agreements/kz-xx-1999")
+    assert missing.status_code == 404 and errors_of(missing)[0]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_draft_under_an_agreement_not_in_force_is_refused(apis):
+    """Art. 17: no exchange under an agreement that is not in force."""
+    load("kz-am-2024")
+    response = apis["kz_operator"].post(
+        "/cases", {**DRAFT, "agreement": "kz-am-2024", "requested_authority": "by-mvd"}
+    )
+    assert response.status_code == 422
+
+
+def test_openapi_is_published_and_the_docs_page_is_not(client):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    spec = json.loads(response.content)
+    assert spec["info"]["title"] == "migrex API" and spec["info"]["version"] == "1"
+    assert {
+        "/api/v1/agreements",
+        "/api/v1/agreements/{code}",
+        "/api/v1/cases",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/actions/{action}",
+        "/api/v1/cases/{case_id}/attachments",
+        "/api/v1/cases/{case_id}/attachments/{attachment_id}",
+        "/api/v1/cases/{case_id}/letter.pdf",
+        "/api/v1/cases/{case_id}/refusal.pdf",
+    } <= set(spec["paths"])
+    create_op = spec["paths"]["/api/v1/cases"]["post"]
+    assert {"201", "401", "403", "422"} <= set(create_op["responses"])
+    pdf = spec["paths"]["/api/v1/cases/{case_id}/letter.pdf"]["get"]["responses"]["200"]
+    assert "application/pdf" in pdf["content"]
+    assert {"TokenAuth", "SessionAuth"} <= set(spec["components"]["securitySchemes"])
+    assert client.get(f"{API}/docs").status_code == 404

@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from migrex.cases import views, views_boxes, views_case, views_draft
+
+register_converter(views_boxes.BoxConverter, "box")
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<box:name>/", views_boxes.box, name="box"),
+    path("cases/new/", views_draft.new_request, name="new"),
+    path("cases/new/information/", views_draft.new_information, name="new-information"),
+    path("cases/rows/person/", views_draft.person_row, name="person-row"),
+    path("cases/rows/attachment/", views_draft.attachment_row, name="attachment-row"),
+    path("cases/<int:pk>/", views_case.detail, name="detail"),
+    path("cases/<int:pk>/edit/", views_draft.edit_draft, name="edit"),
+    path("cases/<int:pk>/act/<slug:action>/", views_case.act, name="act"),
+    path("cases/<int:pk>/request.pdf", views_case.request_letter, name="letter"),
+    path("cases/<int:pk>/refusal.pdf", views_case.refusal_notice, name="refusal-notice"),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_id>/",
+        views_case.attachment,
+        name="attachment",
+    ),
+]

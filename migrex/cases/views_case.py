@@ -1,0 +1,239 @@
+"""One case: its page, the action panel (one small form per move), and its documents."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from migrex.accounts.services import confirm_identity
+from migrex.agreements.selectors import profile_of
+from migrex.cases import labels, letters, selectors, services, workflow
+from migrex.cases.errors import Forbidden, IllegalMove, Invalid
+from migrex.cases.forms_actions import ActionForm
+from migrex.cases.forms_base import bi, new_key, rule_or_empty
+from migrex.cases.forms_errors import Problem, local_problems, place_errors
+from migrex.cases.forms_persons import PersonForm, person_forms, stored_person_forms
+from migrex.cases.models import Case
+from migrex.cases.views import can_see_personal_data, is_htmx, officer_view
+from migrex.core.errors import MigrexError
+
+REFUSALS = ("refuse", "refusal", "reply_partially", "partial_answer")
+
+
+def _refusal_of(events) -> object | None:
+    """The latest refusal (full or partial) among the case's events, as letters.refusal_event."""
+    found = [e for e in events if e.action in REFUSALS]
+    return max(found, key=lambda e: (e.at, e.pk)) if found else None
+
+
+@officer_view
+def detail(request, pk: int):
+    user = request.user
+    case = selectors.case_for(user, pk)
+    today = timezone.localdate()
+    profile = profile_of(case.agreement)
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    personal = can_see_personal_data(user)
+    persons_by_event: dict[int | None, list] = defaultdict(list)
+    attachments_by_event: dict[int | None, list] = defaultdict(list)
+    if personal:
+        for person in case.persons.all():
+            persons_by_event[person.event_id].append(person)
+        for attachment in case.attachments.all():
+            attachments_by_event[attachment.event_id].append(attachment)
+    assignee_ids = {e.data.get("assignee") for e in events if e.data.get("assignee")}
+    officers = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=assignee_ids)
+    }  # one query for every assignment in the history
+    grounds = {g.code: g for g in getattr(rule_or_empty(profile, "rules.refusal"), "grounds", ())}
+    categories = {c.code: c for c in rule_or_empty(profile, "rules.person_categories")}
+    topics = {t.code: t for t in rule_or_empty(profile, "rules.topics")}
+    history = [
+        {
+            "event": e,
+            "grounds": [grounds.get(code) or code for code in e.data.get("grounds", [])],
+            "assignee": officers.get(e.data.get("assignee")),
+            "persons": persons_by_event.get(e.pk, []),
+            "attachments": attachments_by_event.get(e.pk, []),
+        }
+        for e in events
+    ]
+    moves = sorted(
+        selectors.moves_for(user, case),
+        key=lambda m: (m.action not in labels.PRIMARY_ACTIONS, m.action in labels.DANGER_ACTIONS),
+    )
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "profile": profile,
+            "clock": selectors.clock(case, today),
+            "personal": personal,
+            "persons": persons_by_event.get(None, []),
+            "attachments": attachments_by_event.get(None, []),
+            "history": history,
+            "moves": moves,
+            "primary_actions": labels.PRIMARY_ACTIONS,
+            "danger_actions": labels.DANGER_ACTIONS,
+            "refusal": _refusal_of(events),
+            "categories": categories,
+            "topics": [topics.get(code) or code for code in case.topics],
+            "content": _content(case, profile),
+        },
+    )
+
+
+def _content(case, profile) -> list[tuple[str, str, str]]:
+    """The Art. 9.2 items of the request with the agreement's own labels."""
+    names = {i.code: i for i in rule_or_empty(profile, "rules.request_content")}
+    rows = []
+    for code in ("summary", "purpose", "justification", "other_information"):
+        item = names.get(code)
+        label = bi(item.name) if item else code
+        rows.append((label, getattr(case, code), item.article if item else "9.2"))
+    return rows
+
+
+def _move(case, user, action: str) -> workflow.Transition | None:
+    return next((m for m in selectors.moves_for(user, case) if m.action == action), None)
+
+
+@officer_view
+def act(request, pk: int, action: str):
+    """GET: the form of one move; POST: make it through services.transition()."""
+    user = request.user
+    case = selectors.case_for(user, pk)
+    if action not in labels.ACTIONS:
+        raise Http404
+    profile = profile_of(case.agreement)
+    move = _move(case, user, action)
+    article = move.article if move else labels.ARTICLES.get(action, "")
+    problems: list[Problem] = []
+    status = 200
+    if request.method == "POST":
+        form = ActionForm(request.POST, action=action, case=case, profile=profile, article=article)
+        persons = person_forms(request.POST, profile) if form.takes_persons else []
+        if all([form.is_valid()] + [p.is_valid() for p in persons]):
+            done, problems, status = _make_move(request, case, form, persons)
+            if done:
+                messages.success(
+                    request, _("Done: %(action)s.") % {"action": labels.action_label(action)}
+                )
+                url = reverse("cases:detail", args=[case.pk])
+                if is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+        else:
+            problems, status = local_problems(form, persons), 422
+    else:
+        form = ActionForm(action=action, case=case, profile=profile, article=article)
+        persons = []
+        if form.takes_persons:  # start the answer from the persons the request asked about
+            asked = [p for p in case.persons.all() if p.event_id is None]
+            persons = stored_person_forms(asked, profile) or [
+                PersonForm(profile=profile, key=new_key())
+            ]
+        if move is None:
+            problems = [Problem("", _("This action is not available to you now."), article)]
+            status = 403
+    context = {
+        "case": case,
+        "action": action,
+        "move": move,
+        "article": article,
+        "form": form,
+        "persons": persons,
+        "problems": problems,
+        "personal": can_see_personal_data(user),
+        "danger": action in labels.DANGER_ACTIONS,
+    }
+    template = "cases/_action_form.html" if is_htmx(request) else "cases/action.html"
+    return render(request, template, context, status=status)
+
+
+def _make_move(request, case, form: ActionForm, persons) -> tuple[bool, list[Problem], int]:
+    action = form.action
+    data = form.service_data([p.record() for p in persons])
+    confirmed = action == "sign" and confirm_identity(
+        request.user, form.cleaned_data.get("password")
+    )
+    try:
+        services.transition(
+            case=case, action=action, actor=request.user, data=data, confirmed=confirmed
+        )
+    except Invalid as exc:
+        return False, place_errors(exc.errors, form, persons), exc.status
+    except Forbidden as exc:
+        if exc.code == "reauthentication_required":  # Art. 9.3: the signer proves who they are
+            exc = Forbidden(
+                code="wrong_password",
+                message_ru="Пароль неверен: запрос не подписан.",
+                message_en="Wrong password: the request is not signed.",
+                article="9.3",
+                field="password",
+            )
+        return False, place_errors([exc], form, persons), exc.status
+    except IllegalMove as exc:  # the case moved on meanwhile: say so with the labels, not codes
+        state = Case.objects.values_list("status", flat=True).get(pk=case.pk)
+        message = _("“%(action)s” is not possible while the case is “%(state)s”.") % {
+            "action": labels.action_label(action),
+            "state": labels.state_label(state),
+        }
+        problem = Problem("", message, exc.article)
+        return False, [problem], exc.status
+    except MigrexError as exc:
+        return False, place_errors([exc], form, persons), getattr(exc, "status", 422)
+    return True, [], 200
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _personal_data_hidden(request):
+    return HttpResponseForbidden(_("Personal data is hidden for the auditor role."))
+
+
+@officer_view
+def request_letter(request, pk: int):
+    case = selectors.case_for(request.user, pk)
+    if not can_see_personal_data(request.user):  # the letter names the persons
+        return _personal_data_hidden(request)
+    return _pdf(letters.request_letter(case), f"{case.number or case.pk}-request.pdf")
+
+
+@officer_view
+def refusal_notice(request, pk: int):
+    case = selectors.case_for(request.user, pk)
+    event = letters.refusal_event(case)
+    if event is None:
+        raise Http404
+    return _pdf(letters.refusal_notice(case, event), f"{case.number or case.pk}-refusal.pdf")
+
+
+@officer_view
+def attachment(request, pk: int, attachment_id: int):
+    case = selectors.case_for(request.user, pk)
+    if not can_see_personal_data(request.user):
+        return _personal_data_hidden(request)
+    item = case.attachments.filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.name,
+        content_type=item.content_type or "application/octet-stream",
+    )

@@ -1,0 +1,199 @@
+"""Real node processes on this machine: set-up, start, stop, kill. Used by `migrex demo`, the
+two-node tests and the benchmarks. Each node has its own data directory, SQLite database (unless
+DATABASE_URL is given), secret key, keys, web server and delivery worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LocalNode:
+    party: str
+    data_dir: Path
+    port: int = 0
+    time_zone: str = "Asia/Almaty"
+    database_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    logins: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.port = self.port or free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        secret = self.data_dir / "secret_key"
+        if not secret.exists():
+            secret.write_text(secrets.token_urlsafe(48))
+            secret.chmod(0o600)
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(
+            MIGREX_DATA_DIR=str(self.data_dir),
+            MIGREX_PARTY=self.party,
+            MIGREX_NODE_ID=self.party,
+            MIGREX_TIME_ZONE=self.time_zone,
+            MIGREX_PUBLIC_URL=self.url,
+            SECRET_KEY=secret.read_text().strip(),
+            DJANGO_SETTINGS_MODULE="config.settings",
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("MIGREX_DEBUG", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        env.update(self.extra_env)
+        return env
+
+    def migrex(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "migrex.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if check and done.returncode:
+            raise RuntimeError(f"migrex {' '.join(args)} on {self.party}: {done.stderr[-2000:]}")
+        return done.stdout
+
+    def prepare(self) -> str:
+        """Database, static files, agreements, keys and demo officers; returns their logins."""
+        self.migrex("migrate", "--no-input", "-v", "0")
+        self.migrex("collectstatic", "--no-input", "-v", "0")
+        out = self.migrex("demo_setup")
+        self.logins = dict(
+            line.split(" ", 1)
+            for line in (self.data_dir / "demo-logins.txt").read_text().splitlines()
+        )
+        (self.data_dir / "peer.json").write_text(self.migrex("keys", "export"))
+        return out
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            self.tokens[username] = self.migrex("token", "create", username).strip()
+        return self.tokens[username]
+
+    def trust(self, other: LocalNode, agreement: str = "kz-by-2019") -> None:
+        self.migrex("peers", "add", str(other.data_dir / "peer.json"), "--agreement", agreement)
+
+    def start(self, *, server: bool = True, worker: bool = True, log: Path | None = None):
+        out = open(log or self.data_dir / "node.log", "ab")  # noqa: SIM115 - lives with the procs
+        if server and "server" not in self.procs:
+            self.procs["server"] = subprocess.Popen(
+                [sys.executable, "-m", "migrex.cli", "serve", "--port", str(self.port)],
+                env=self.env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        if worker and "worker" not in self.procs:
+            self.procs["worker"] = subprocess.Popen(
+                [sys.executable, "-m", "migrex.cli", "worker", "--idle", "0.05"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        if server:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            proc = self.procs.get("server")
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"{self.party} server exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.url} did not answer within {timeout:.0f} s")
+
+    def kill(self, which: str) -> None:
+        """SIGKILL, as a power cut would: no clean-up runs."""
+        proc = self.procs.pop(which, None)
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
+
+
+class Api:
+    """A national system's view of a node: its JSON API with one officer's token."""
+
+    def __init__(self, node: LocalNode, username: str):
+        self.node, self.username = node, username
+        self.token = node.token(username)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 - our own node's http URL
+            self.node.url + "/api/v1" + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+
+    def ok(self, method: str, path: str, body: dict | None = None) -> dict:
+        status, data = self.call(method, path, body)
+        if status >= 300:
+            raise RuntimeError(f"{self.username}: {method} {path} → {status} {data}")
+        return data
+
+
+def pair(
+    base: Path,
+    *,
+    database_urls: tuple[str | None, str | None] = (None, None),
+    ports: tuple[int, int] = (0, 0),
+) -> tuple[LocalNode, LocalNode]:
+    """Two prepared nodes, Kazakhstan and Belarus under the 2019 agreement, trusting each
+    other (peer files exchanged as they would be out of band). Not started."""
+    kz = LocalNode("KZ", base / "kz", ports[0], "Asia/Almaty", database_urls[0])
+    by = LocalNode("BY", base / "by", ports[1], "Europe/Minsk", database_urls[1])
+    for node in (kz, by):
+        node.prepare()
+    kz.trust(by)
+    by.trust(kz)
+    return kz, by

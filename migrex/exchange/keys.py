@@ -1,0 +1,86 @@
+"""This node's key pairs: created at set-up, rotated with an overlap, loaded once per process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from migrex.audit.services import record
+from migrex.exchange.crypto import (
+    NodeKeys,
+    export_private,
+    fingerprint_for_humans,
+    generate_node_keys,
+    import_private,
+    public_jwks,
+)
+from migrex.exchange.models import NodeKey
+
+
+@transaction.atomic
+def create_keys(*, suite: str = "ed25519", not_before: dt.datetime | None = None) -> NodeKey:
+    keys = generate_node_keys(suite, not_before=not_before or timezone.now())
+    row = NodeKey.objects.create(
+        suite=suite,
+        signing_kid=keys.signing_kid,
+        private=export_private(keys, settings.MIGREX_KEY_PASSPHRASE),
+        public_jwks=public_jwks(keys),
+        not_before=keys.not_before,
+    )
+    record("keys.created", subject=row.signing_kid, detail={"suite": suite})
+    _loaded.cache_clear()
+    return row
+
+
+@transaction.atomic
+def rotate(*, suite: str = "ed25519", overlap: dt.timedelta = dt.timedelta(days=30)) -> NodeKey:
+    """A new generation now; the previous ones stay valid for `overlap`, so messages sealed
+    with them (and peers that have not yet loaded the new keys) still work meanwhile."""
+    ends = timezone.now() + overlap
+    for old in NodeKey.objects.filter(not_after__isnull=True):
+        keys = _decrypt(bytes(old.private))
+        keys = NodeKeys(keys.suite, keys.signing, keys.encryption, keys.not_before, ends)
+        old.not_after = ends
+        old.private = export_private(keys, settings.MIGREX_KEY_PASSPHRASE)
+        old.public_jwks = public_jwks(keys)
+        old.save()
+    return create_keys(suite=suite)
+
+
+def _decrypt(blob: bytes) -> NodeKeys:
+    return import_private(blob, settings.MIGREX_KEY_PASSPHRASE)
+
+
+@lru_cache(maxsize=1)
+def _loaded(version: tuple) -> list[NodeKeys]:
+    rows = NodeKey.objects.order_by("-not_before")
+    return [_decrypt(bytes(r.private)) for r in rows]
+
+
+def node_keys() -> list[NodeKeys]:
+    """Every generation this node holds, newest first (decryption tries them all)."""
+    version = tuple(NodeKey.objects.order_by("pk").values_list("pk", "not_after"))
+    return _loaded(version)
+
+
+def signing_keys(now: dt.datetime | None = None) -> NodeKeys:
+    """The newest generation valid now: what this node signs and seals with."""
+    now = now or timezone.now()
+    for keys in node_keys():
+        if keys.valid_at(now):
+            return keys
+    raise LookupError("this node has no valid key: run `migrex keys init`")
+
+
+def published() -> dict:
+    """The JWK Set this node hands its peers: every generation still valid."""
+    now = timezone.now()
+    return public_jwks([k for k in node_keys() if k.not_after is None or k.not_after > now])
+
+
+def fingerprints(jwks: dict) -> list[tuple[str, str, str]]:
+    return [(k.get("use", ""), k["kid"], fingerprint_for_humans(k)) for k in jwks["keys"]]

@@ -1,0 +1,44 @@
+"""`migrex peers add FILE --agreement CODE` and `migrex peers list`."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from migrex.exchange import keys
+from migrex.exchange.models import Peer
+from migrex.exchange.peers import PeerFileError, import_peer
+
+
+class Command(BaseCommand):
+    help = "Configure the other parties' nodes (from the peer file each hands out)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="trust a peer node for one or more agreements")
+        add.add_argument("file", type=Path)
+        add.add_argument("--agreement", action="append", required=True)
+        add.add_argument("--url", help="override the URL in the file")
+        sub.add_parser("list", help="peers, their agreements and key fingerprints")
+
+    def handle(self, *args, action: str, **options):
+        if action == "add":
+            try:
+                data = json.loads(options["file"].read_text(encoding="utf-8"))
+                peer = import_peer(data, agreements=options["agreement"], url=options["url"])
+            except (OSError, ValueError, PeerFileError) as exc:
+                raise CommandError(f"{options['file']}: {exc}") from exc
+            self.stdout.write(
+                f"peer {peer.node_id} ({peer.party_id}) at {peer.url}: check "
+                "these fingerprints with the other party before exchanging:"
+            )
+            self._fingerprints(peer)
+            return
+        for peer in Peer.objects.prefetch_related("agreements"):
+            codes = ", ".join(a.code for a in peer.agreements.all())
+            self.stdout.write(f"{peer.node_id} ({peer.party_id})  {peer.url}  [{codes}]")
+            self._fingerprints(peer)
+
+    def _fingerprints(self, peer):
+        for use, kid, fingerprint in keys.fingerprints(peer.jwks):
+            self.stdout.write(f"  {use}  {kid}\n       {fingerprint}")
