@@ -74,6 +74,7 @@ def seed(n: int) -> tuple[str, list[int]]:
                 their_number=f"KZ-MVD-2026-{i:06d}",
                 requesting_authority=kz if incoming else by,
                 requested_authority=by if incoming else kz,
+                owner=by,
                 summary=f"Сведения о временном пребывании гражданина № {i}",
                 purpose="Проверка законности пребывания",
                 justification="Материалы проверки",

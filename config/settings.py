@@ -38,6 +38,14 @@ MIGREX_PARTY = os.environ.get("MIGREX_PARTY", "KZ").upper()
 MIGREX_NODE_ID = os.environ.get("MIGREX_NODE_ID", MIGREX_PARTY)
 # Where peers reach this node (written into the peers file this node hands out).
 MIGREX_PUBLIC_URL = os.environ.get("MIGREX_PUBLIC_URL", "http://127.0.0.1:8000")
+# Delivery to peers: tries before a message is undeliverable, backoff base and cap (seconds),
+# and how long a worker holds a claimed message before another may take it over.
+MIGREX_DELIVERY = {
+    "attempts": int(os.environ.get("MIGREX_DELIVERY_ATTEMPTS", "20")),
+    "backoff": float(os.environ.get("MIGREX_DELIVERY_BACKOFF", "2")),
+    "backoff_cap": float(os.environ.get("MIGREX_DELIVERY_BACKOFF_CAP", "900")),
+    "lease": float(os.environ.get("MIGREX_DELIVERY_LEASE", "60")),
+}
 # Encrypts the node's private keys at rest; falls back to SECRET_KEY.
 MIGREX_KEY_PASSPHRASE = os.environ.get("MIGREX_KEY_PASSPHRASE", "") or SECRET_KEY
 

@@ -260,6 +260,7 @@ def open_received(message: dict, *, sender: Authority) -> Case:
         their_number=body.get("number", ""),
         requesting_authority=sender,
         requested_authority=receiver,
+        owner=receiver,
         summary=body.get("summary", ""),
         purpose=body.get("purpose", ""),
         justification=body.get("justification", ""),

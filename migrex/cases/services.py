@@ -75,6 +75,7 @@ def create_draft(
         agreement=agreement,
         requesting_authority=actor.authority,
         requested_authority=requested_authority,
+        owner=actor.authority,
         author=actor,
         number=next_number(actor.authority, timezone.localdate().year),
         **fields,

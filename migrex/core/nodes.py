@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -92,6 +93,24 @@ class LocalNode:
         )
         (self.data_dir / "peer.json").write_text(self.migrex("keys", "export"))
         return out
+
+    def python(self, code: str, data: object = None, timeout: float = 300) -> object:
+        """Run `code` in a Python process with this node's settings (its database, its keys),
+        `data` as JSON on stdin (as DATA); the code prints one JSON document as its last line,
+        which is returned."""
+        prelude = "import json, sys\nimport django\ndjango.setup()\nDATA = json.load(sys.stdin)\n"
+        done = subprocess.run(
+            [sys.executable, "-c", prelude + textwrap.dedent(code)],
+            env=self.env,
+            cwd=ROOT,
+            input=json.dumps(data),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode:
+            raise RuntimeError(f"script on {self.party} failed:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
     def token(self, username: str) -> str:
         if username not in self.tokens:

@@ -18,30 +18,29 @@ from django.utils import timezone
 
 from migrex.audit.services import record
 from migrex.exchange import keys, peers
-from migrex.exchange.crypto import EnvelopeError
+from migrex.exchange.crypto import EnvelopeError, NodeKeys
 from migrex.exchange.envelope import digest, new_envelope, seal
-from migrex.exchange.models import OutboxMessage
-from migrex.exchange.receipts import Receipt, verify_receipt
+from migrex.exchange.models import OutboxMessage, Peer
+from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
 
 log = logging.getLogger("migrex.delivery")
-LEASE = dt.timedelta(seconds=60)
-BACKOFF_BASE, BACKOFF_CAP = 2.0, 900.0  # seconds
 # Refusals worth retrying: the receiver may accept the same message later.
 TRANSIENT = frozenset({"clock_skew", "unknown_sender", "no_receiver_key", "key_not_valid"})
 Status = OutboxMessage.Status
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "MIGREX_DELIVERY_ATTEMPTS", 20))
+    return settings.MIGREX_DELIVERY["attempts"]
 
 
 _JITTER = random.Random()  # noqa: S311 - jitter, not secrets
 
 
 def backoff(attempts: int, rng: random.Random = _JITTER) -> float:
-    """Seconds before the next try: 2, 4, 8 … capped at 15 minutes, with full jitter on the top
-    half so that many senders do not retry in step."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    """Seconds before the next try: 2, 4, 8 … capped at 15 minutes (by default), with full
+    jitter on the top half so that many senders do not retry in step."""
+    base, cap = settings.MIGREX_DELIVERY["backoff"], settings.MIGREX_DELIVERY["backoff_cap"]
+    ceiling = min(cap, base * 2 ** max(0, attempts - 1))
     return ceiling / 2 + rng.random() * ceiling / 2
 
 
@@ -62,7 +61,7 @@ def claim(worker: str, limit: int = 50) -> list[OutboxMessage]:
         .exclude(Exists(earlier))
         .order_by("created_at", "id")
     )
-    until = now + LEASE
+    until = now + dt.timedelta(seconds=settings.MIGREX_DELIVERY["lease"])
     with transaction.atomic():
         ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
         OutboxMessage.objects.filter(free, id__in=ids).update(
@@ -108,24 +107,29 @@ class Http:
         raise AssertionError("unreachable")
 
 
+def seal_message(message: OutboxMessage, peer: Peer, signer: NodeKeys | None = None) -> bytes:
+    """The JWE bytes that carry `message` to `peer`, sealed now (over HTTP or in a package)."""
+    envelope = new_envelope(
+        agreement=message.agreement,
+        kind=message.kind,
+        sender_node=settings.MIGREX_NODE_ID,
+        sender_authority=message.sender_authority,
+        receiver_node=peer.node_id,
+        receiver_authority=message.receiver_authority,
+        payload=message.payload,
+        conversation_id=message.conversation_id,
+        in_reply_to=message.in_reply_to,
+        message_id=message.id,
+    )
+    return seal(envelope, sender=signer or keys.signing_keys(), receiver_public=peer.jwks)
+
+
 def send(message: OutboxMessage, client: Http) -> str:
     """Deliver one claimed message; returns its new status."""
     try:
         peer = peers.peer_for(message.agreement, message.receiver_party)
-        envelope = new_envelope(
-            agreement=message.agreement,
-            kind=message.kind,
-            sender_node=settings.MIGREX_NODE_ID,
-            sender_authority=message.sender_authority,
-            receiver_node=peer.node_id,
-            receiver_authority=message.receiver_authority,
-            payload=message.payload,
-            conversation_id=message.conversation_id,
-            in_reply_to=message.in_reply_to,
-            message_id=message.id,
-        )
         # Sealed afresh on every try: `created` is the sealing time the receiver checks.
-        sealed = seal(envelope, sender=keys.signing_keys(), receiver_public=peer.jwks)
+        sealed = seal_message(message, peer)
         sent_digest = digest(sealed)
         status, body = client.post(peer.url.rstrip("/") + "/exchange/inbox", sealed)
         if status >= 500:
@@ -148,7 +152,7 @@ def _finish(message: OutboxMessage, **fields) -> None:
 
 
 @transaction.atomic
-def _delivered(message, sent_digest, receipt: Receipt) -> str:
+def _delivered(message, sent_digest, receipt: Receipt, *, via: str = "http") -> str:
     _finish(
         message,
         status=Status.DELIVERED,
@@ -166,13 +170,14 @@ def _delivered(message, sent_digest, receipt: Receipt) -> str:
             "to": message.receiver_authority,
             "digest": sent_digest,
             "receipt": receipt.status,
+            "via": via,
         },
     )
     return Status.DELIVERED
 
 
 @transaction.atomic
-def _refused(message, sent_digest, refusal) -> str:
+def _refused(message, sent_digest, refusal: Refusal, *, via: str = "http") -> str:
     _finish(
         message,
         status=Status.REFUSED,
@@ -184,7 +189,12 @@ def _refused(message, sent_digest, refusal) -> str:
     record(
         "message.refused_by_peer",
         subject=str(message.id),
-        detail={"kind": message.kind, "code": refusal.code, "detail": refusal.detail},
+        detail={
+            "kind": message.kind,
+            "code": refusal.code,
+            "detail": refusal.detail,
+            "via": via,
+        },
     )
     return Status.REFUSED
 

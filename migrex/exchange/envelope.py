@@ -24,6 +24,7 @@ from .crypto import (
     SUITE_HEADER,
     EnvelopeError,
     NodeKeys,
+    Suite,
     b64d,
     b64e,
     get_suite,
@@ -192,22 +193,31 @@ def seal(
 ) -> bytes:
     """The JWE compact bytes to send: ``envelope`` signed with ``sender``'s signing key, encrypted
     to the receiver's encryption key of the same suite (the newest one valid at ``created``)."""
-    suite = get_suite(sender.suite)
     signed = sign_envelope(envelope, sender)
     created = parse_time(envelope["created"])
-    usable = [k for k in keys_of(receiver_public, suite, "enc") if valid_at(k, created)]
+    return encrypt_signed(signed, suite=sender.suite, receiver_public=receiver_public, when=created)
+
+
+def encrypt_signed(
+    signed: str, *, suite: str, receiver_public: Mapping[str, Any], when: dt.datetime
+) -> bytes:
+    """The JWE compact bytes (§4.2) carrying the JWS ``signed``, encrypted to the receiver's
+    newest encryption key of ``suite`` valid at ``when``. Shared by envelopes and the signed
+    documents of offline packages (bundles.py)."""
+    s = get_suite(suite)
+    usable = [k for k in keys_of(receiver_public, s, "enc") if valid_at(k, when)]
     if not usable:
-        raise EnvelopeError("no_receiver_key", f"the receiver has no {suite.name} encryption key")
+        raise EnvelopeError("no_receiver_key", f"the receiver has no {s.name} encryption key")
     jwk = max(usable, key=lambda k: k.get("nbf") or 0)
-    kid, key = load_public(jwk, suite)
+    kid, key = load_public(jwk, s)
     header = {
-        "alg": suite.jwe_alg,
-        "enc": suite.jwe_enc,
+        "alg": s.jwe_alg,
+        "enc": s.jwe_enc,
         "kid": kid,
         "cty": "JOSE",
-        SUITE_HEADER: suite.name,
+        SUITE_HEADER: s.name,
     }
-    return suite.encrypt(header, signed.encode("ascii"), key).encode("ascii")
+    return s.encrypt(header, signed.encode("ascii"), key).encode("ascii")
 
 
 # --- opening --------------------------------------------------------------------------------------
@@ -260,6 +270,36 @@ def _decryption_key(receiver: NodeKeys | Iterable[NodeKeys], suite: str, kid: ob
     raise EnvelopeError("decryption_failed", f"no {suite} encryption key {kid} on this node")
 
 
+def decrypt_signed(
+    data: bytes | str,
+    *,
+    receiver: NodeKeys | Iterable[NodeKeys],
+    enabled_suites: Iterable[str] = DEFAULT_ENABLED,
+) -> tuple[bytes, Suite, str]:
+    """Steps 1–3 of §9: the received bytes, the suite and the JWS compact string the JWE carries
+    (not yet verified). Shared by envelopes and the signed documents of offline packages."""
+    try:
+        raw = data.encode("ascii") if isinstance(data, str) else bytes(data)
+    except UnicodeEncodeError as exc:
+        raise EnvelopeError("malformed", "a JWE compact serialization is ASCII") from exc
+    header = _wire_header(raw)
+    suite = get_suite(header.get(SUITE_HEADER), enabled_suites)
+    if header.get("alg") != suite.jwe_alg or header.get("enc") != suite.jwe_enc:
+        found = f"{header.get('alg')!r}/{header.get('enc')!r}"
+        raise EnvelopeError("algorithm_mismatch", f"suite {suite.name} does not use {found}")
+    key = _decryption_key(receiver, suite.name, header.get("kid"))
+    try:
+        plaintext = suite.decrypt(raw.decode("ascii"), key)
+    except Exception as exc:  # one answer for every failure: no padding/curve/tag oracle
+        detail = f"the JWE does not decrypt with key {header.get('kid')}"
+        raise EnvelopeError("decryption_failed", detail) from exc
+    try:
+        signed = plaintext.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise EnvelopeError("malformed", "the JWE does not hold a JWS compact string") from exc
+    return raw, suite, signed
+
+
 def _parse_payload(payload: bytes) -> dict[str, Any]:
     try:
         envelope = json.loads(payload)
@@ -290,26 +330,7 @@ def open_(
     caller's job."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    try:
-        raw = data.encode("ascii") if isinstance(data, str) else bytes(data)
-    except UnicodeEncodeError as exc:
-        raise EnvelopeError("malformed", "a JWE compact serialization is ASCII") from exc
-    header = _wire_header(raw)
-    suite = get_suite(header.get(SUITE_HEADER), enabled_suites)
-    if header.get("alg") != suite.jwe_alg or header.get("enc") != suite.jwe_enc:
-        found = f"{header.get('alg')!r}/{header.get('enc')!r}"
-        raise EnvelopeError("algorithm_mismatch", f"suite {suite.name} does not use {found}")
-    key = _decryption_key(receiver, suite.name, header.get("kid"))
-    try:
-        plaintext = suite.decrypt(raw.decode("ascii"), key)
-    except Exception as exc:  # one answer for every failure: no padding/curve/tag oracle
-        detail = f"the JWE does not decrypt with key {header.get('kid')}"
-        raise EnvelopeError("decryption_failed", detail) from exc
-    try:
-        signed = plaintext.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise EnvelopeError("malformed", "the JWE does not hold a JWS compact string") from exc
-
+    raw, suite, signed = decrypt_signed(data, receiver=receiver, enabled_suites=enabled_suites)
     jws_header, payload = parse_jws(signed)
     envelope = _parse_payload(payload)
     try:

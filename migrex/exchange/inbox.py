@@ -1,16 +1,20 @@
 """Receiving: open the envelope, check it against the peers and the agreement, store it and apply
 it to the case in one transaction, and answer with a signed receipt or a signed refusal.
 
-A duplicate (a message id already accepted) gets the original receipt back and changes nothing;
-a refused message leaves nothing behind but its audit entry.
+A duplicate (a message id already accepted) changes nothing. The very same bytes again get the
+original receipt back, byte for byte; the same message sealed afresh (a retry after a lost
+reply, or a copy that also travelled in an offline package) gets a `duplicate` receipt over the
+bytes it came in, so that the sender can verify it against what it sent (docs/protocol.md §6).
+A refused message leaves nothing behind but its audit entry.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from migrex.agreements import dates
@@ -25,6 +29,8 @@ from migrex.exchange.crypto import EnvelopeError
 from migrex.exchange.envelope import Opened, digest, open_
 from migrex.exchange.models import InboxMessage, Peer
 from migrex.exchange.receipts import sign_receipt, sign_refusal
+
+log = logging.getLogger("migrex.inbox")
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,12 @@ def accept(raw: bytes, *, max_skew=None) -> Reply:
         return _refuse(signer, dig, now, exc.code, exc.detail, exc.message_id)
     envelope = opened.envelope
     mid = envelope["message_id"]
-    known = InboxMessage.objects.filter(message_id=mid).only("receipt").first()
+    known = InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
     if known is not None:
-        return Reply(200, known.receipt.encode(), "duplicate")
+        return _duplicate(known, signer, dig, now)
     try:
-        _check_route(envelope, now.date())
+        # The receiving party's calendar day, as the case services count (Art. 17).
+        _check_route(envelope, timezone.localdate(now))
         with transaction.atomic():
             receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
             InboxMessage.objects.create(
@@ -84,10 +91,10 @@ def accept(raw: bytes, *, max_skew=None) -> Reply:
             _audit_received(opened, dig)
     except IntegrityError:
         # The same message id arrived twice at once; the first one won.
-        known = InboxMessage.objects.filter(message_id=mid).only("receipt").first()
+        known = InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
         if known is None:
             raise
-        return Reply(200, known.receipt.encode(), "duplicate")
+        return _duplicate(known, signer, dig, now)
     except Invalid as exc:
         detail = "; ".join(f"{e.field}: {e.message_en} (Art. {e.article})" for e in exc.errors)
         return _refuse(signer, dig, now, "payload_invalid", detail, mid)
@@ -95,7 +102,26 @@ def accept(raw: bytes, *, max_skew=None) -> Reply:
         return _refuse(signer, dig, now, exc.code, f"{exc.message_en} (Art. {exc.article})", mid)
     except _Refused as exc:
         return _refuse(signer, dig, now, exc.code, exc.detail, mid)
+    except (AttributeError, KeyError, TypeError, ValueError, DataError) as exc:
+        # A payload of the wrong shape (a list where an object belongs, a string too long for
+        # its column …) that the case services choke on. Answering 500 would make the sender
+        # retry the same bytes for hours; a signed refusal ends it and says why.
+        log.exception("message %s from %s: payload not usable", mid, envelope["sender_node"])
+        detail = f"the {envelope['kind']} payload cannot be applied: {type(exc).__name__}: {exc}"
+        return _refuse(signer, dig, now, "payload_invalid", detail[:500], mid)
     return Reply(200, receipt, "accepted")
+
+
+def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:
+    """Nothing changes; the sender gets proof that the message had arrived."""
+    mid = str(known.message_id)
+    record("message.duplicate", subject=mid, detail={"digest": dig, "first_digest": known.digest})
+    if dig == known.digest:
+        return Reply(200, known.receipt.encode(), "duplicate")
+    body = sign_receipt(
+        signer=signer, message_id=mid, digest=dig, received_at=now, status="duplicate"
+    )
+    return Reply(200, body, "duplicate")
 
 
 class _Refused(Exception):
@@ -147,6 +173,7 @@ def _audit_received(opened: Opened, dig: str) -> None:
             "agreement": e["agreement"],
             "digest": dig,
             "conversation": e["conversation_id"],
+            "key": opened.kid,  # the sender's signing key: which generation, during a rotation
         },
     )
 

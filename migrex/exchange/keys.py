@@ -38,10 +38,11 @@ def create_keys(*, suite: str = "ed25519", not_before: dt.datetime | None = None
 
 @transaction.atomic
 def rotate(*, suite: str = "ed25519", overlap: dt.timedelta = dt.timedelta(days=30)) -> NodeKey:
-    """A new generation now; the previous ones stay valid for `overlap`, so messages sealed
-    with them (and peers that have not yet loaded the new keys) still work meanwhile."""
+    """A new generation now; the previous ones of the same suite stay valid for `overlap`, so
+    messages sealed with them (and peers that have not yet loaded the new keys) still work
+    meanwhile. Keys of other suites are left alone."""
     ends = timezone.now() + overlap
-    for old in NodeKey.objects.filter(not_after__isnull=True):
+    for old in NodeKey.objects.filter(suite=suite, not_after__isnull=True):
         keys = _decrypt(bytes(old.private))
         keys = NodeKeys(keys.suite, keys.signing, keys.encryption, keys.not_before, ends)
         old.not_after = ends

@@ -109,3 +109,24 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ← {self.sender_node}"
+
+
+class ExportedPackage(models.Model):
+    """An offline package this node wrote (packages.py): which envelope bytes it carried for
+    which message, so that the peer's reply file can be checked as HTTP replies are."""
+
+    id = models.UUIDField(_("package id"), primary_key=True, editable=False)
+    peer = models.CharField(_("peer node"), max_length=64)
+    digest = models.CharField(_("digest of the sealed manifest"), max_length=64)
+    messages = models.JSONField(_("message ids and envelope digests, in order"))
+    file_name = models.CharField(_("file"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("replies read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exported package")
+        verbose_name_plural = _("exported packages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"package {self.pk} → {self.peer}"

@@ -35,13 +35,15 @@ ALL_ACTIONS = sorted({t.action for t in TRANSITIONS})
 
 
 def make_case(side: Side, kind: Kind, state: State, agreement) -> Case:
+    kz, by = Authority.objects.get(code="kz-mvd"), Authority.objects.get(code="by-mvd")
     case = Case.objects.create(
         side=side,
         kind=kind,
         status=state,
         agreement=agreement,
-        requesting_authority=Authority.objects.get(code="kz-mvd"),
-        requested_authority=Authority.objects.get(code="by-mvd"),
+        requesting_authority=kz,
+        requested_authority=by,
+        owner=kz if side == Side.REQUESTER else by,
         summary="Сведения о лице",
         purpose="Проверка",
         justification="Материалы дела",

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         rotate = sub.add_parser("rotate", help="new keys; the old ones stay valid for --overlap")
         rotate.add_argument("--suite", default="ed25519", choices=["ed25519", "p256"])
         rotate.add_argument("--overlap-days", type=int, default=30)
+        rotate.add_argument(
+            "--overlap-seconds", type=int, help="overlap in seconds instead (drills and tests)"
+        )
         sub.add_parser("show", help="key ids, validity and fingerprints to read out of band")
         sub.add_parser("export", help="print this node's peer file (URL and public keys)")
 
@@ -31,7 +34,14 @@ class Command(BaseCommand):
                 keys.create_keys(suite=options["suite"])
             action = "show"
         if action == "rotate":
-            keys.rotate(suite=options["suite"], overlap=dt.timedelta(days=options["overlap_days"]))
+            overlap = (
+                dt.timedelta(seconds=options["overlap_seconds"])
+                if options["overlap_seconds"] is not None
+                else dt.timedelta(days=options["overlap_days"])
+            )
+            if overlap < dt.timedelta(0):
+                raise CommandError("the overlap cannot be negative")
+            keys.rotate(suite=options["suite"], overlap=overlap)
             action = "show"
         if action == "show":
             rows = NodeKey.objects.all()
