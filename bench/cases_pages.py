@@ -114,6 +114,12 @@ def seed(n: int) -> tuple[str, list[int]]:
         ),
         batch_size=4000,
     )
+    # A database in service has planner statistics (autovacuum; SQLite's ANALYZE); a freshly
+    # bulk-loaded one does not, so gather them as the service would.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     client = Client()
     client.force_login(officer)
     return client.cookies["sessionid"].value, rng.sample(ids, min(200, len(ids)))
