@@ -83,7 +83,11 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The worker's "no earlier message of this conversation is pending" check.
+            models.Index(fields=["conversation_id", "status", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.receiver_authority}"

@@ -8,6 +8,7 @@ import time_machine
 from migrex.agreements.profile import load_profile, profile_from_data, resolve
 from migrex.agreements.services import load_into_db
 from migrex.cases import selectors
+from migrex.cases.models import Case
 from migrex.cases.services import transition
 from migrex.cases.tests.test_request_flow import send
 
@@ -41,8 +42,8 @@ def test_due_soon_and_overdue_lists_and_the_clock(officers, deliver):
     assert [c.side for c in selectors.box(kz, "overdue", dt.date(2026, 4, 2))] == ["requester"]
 
 
-@pytest.mark.django_db
-def test_kz_by_has_no_pause_so_clarification_does_not_stop_the_clock(officers, deliver):
+def clarified_ten_days_later(officers, deliver):
+    """A request received on 2 March; BY asks for information at once, KZ gives it on 12 March."""
     with at(2):
         _, theirs = send(officers, deliver)
         transition(case=theirs, action="register", actor=officers["by_operator"])
@@ -54,9 +55,7 @@ def test_kz_by_has_no_pause_so_clarification_does_not_stop_the_clock(officers, d
         )
         deliver()
     with at(12):
-        ours = theirs.__class__.objects.get(
-            conversation_id=theirs.conversation_id, side="requester"
-        )
+        ours = Case.objects.get(conversation_id=theirs.conversation_id, side="requester")
         transition(
             case=ours,
             action="provide_information",
@@ -65,6 +64,12 @@ def test_kz_by_has_no_pause_so_clarification_does_not_stop_the_clock(officers, d
         )
         deliver()
     theirs.refresh_from_db()
+    return theirs
+
+
+@pytest.mark.django_db
+def test_kz_by_has_no_pause_so_clarification_does_not_stop_the_clock(officers, deliver):
+    theirs = clarified_ten_days_later(officers, deliver)
     assert theirs.status == "registered" and theirs.due_date == dt.date(2026, 4, 1)
 
 
@@ -83,26 +88,5 @@ def test_a_profile_pause_extends_the_due_date(officers, deliver, agreement):
     ]
     load_into_db(profile_from_data(data, "paused.yaml"), source="paused.yaml")
     agreement.refresh_from_db()
-    with at(2):
-        _, theirs = send(officers, deliver)
-        transition(case=theirs, action="register", actor=officers["by_operator"])
-        transition(
-            case=theirs,
-            action="request_information",
-            actor=officers["by_operator"],
-            data={"text": "Уточните дату въезда."},
-        )
-        deliver()
-    with at(12):
-        ours = theirs.__class__.objects.get(
-            conversation_id=theirs.conversation_id, side="requester"
-        )
-        transition(
-            case=ours,
-            action="provide_information",
-            actor=officers["kz_operator"],
-            data={"text": "Въезд 01.02.2026."},
-        )
-        deliver()
-    theirs.refresh_from_db()
+    theirs = clarified_ten_days_later(officers, deliver)
     assert (theirs.paused_days, theirs.due_date) == (10, dt.date(2026, 4, 11))
