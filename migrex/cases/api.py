@@ -14,7 +14,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases import letters, selectors, services, validation, workflow
+from migrex.cases import letters, selectors, services, validation
 from migrex.cases.api_schemas import (
     ActionIn,
     ActionName,
@@ -34,7 +34,6 @@ from migrex.core.api import errors
 
 router = Router(tags=["cases"])
 
-WORKING_ROLES = (workflow.OPERATOR, workflow.SIGNATORY, workflow.SUPERVISOR)
 PDF = {
     200: {
         "description": "The document (PDF)",
@@ -47,12 +46,6 @@ FILE = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def sees_personal_data(user) -> bool:
-    """Officers who work cases see the personal data in them; auditors and administrators see
-    metadata and history only (Art. 11.4: no access beyond what the purpose needs)."""
-    return any(user.has_role(role) for role in WORKING_ROLES)
 
 
 def _withheld() -> Forbidden:
@@ -74,7 +67,9 @@ def _load(user, case_id: int) -> Case:
 def _detail(request, case_id: int) -> dict:
     user = request.auth
     case = _load(user, case_id)
-    return case_detail(case, user, timezone.localdate(), personal_data=sees_personal_data(user))
+    return case_detail(
+        case, user, timezone.localdate(), personal_data=selectors.sees_personal_data(user)
+    )
 
 
 # --- cases ------------------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def download_attachment(request, case_id: int, attachment_id: int):
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    if not sees_personal_data(request.auth):
+    if not selectors.sees_personal_data(request.auth):
         raise _withheld()
     return _private(
         FileResponse(
@@ -252,7 +247,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 )
 def request_letter(request, case_id: int):
     case = selectors.case_for(request.auth, case_id)
-    if not sees_personal_data(request.auth):  # the letter lists the persons
+    if not selectors.sees_personal_data(request.auth):  # the letter lists the persons
         raise _withheld()
     return _pdf(letters.request_letter(case), case.number or case.their_number or "request")
 

@@ -73,7 +73,6 @@ def _sign(case: Case, actor, data: dict, confirmed: bool) -> None:
 def _register(case: Case, actor, data: dict, confirmed: bool) -> None:
     from migrex.cases.services import next_number
 
-    case.their_number = case.their_number or ""
     case.number = next_number(case.requested_authority, timezone.localdate().year)
     if data.get("assignee"):
         _assign(case, actor, data, confirmed)
@@ -184,7 +183,7 @@ def pause_clock(case: Case, source: str, target: str) -> None:
         case.due_date = validation.due_date(profile, case.received_on, case.paused_days)
 
 
-def event_data(action: str, data: dict) -> dict:
+def event_data(data: dict) -> dict:
     """What the history keeps of a move's data (persons go to their own table)."""
     return {
         k: v

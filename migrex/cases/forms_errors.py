@@ -32,7 +32,6 @@ def with_article(message: str, article: str | None) -> str:
 
 
 _PERSON_PATH = re.compile(r"^persons\[(\d+)\]\.?(.*)$")
-_ALIASES = {"reasons": "text"}
 
 
 def _person_field(form: PersonForm, rest: str) -> str | None:
@@ -58,7 +57,7 @@ def place_errors(errors, form: forms.Form | None, persons=()) -> list[Problem]:
     problems = []
     for error in errors:
         message = message_of(error)
-        field = _ALIASES.get(error.field or "", error.field or "")
+        field = error.field or ""
         match = _PERSON_PATH.match(field)
         if match and int(match[1]) < len(persons):
             person = persons[int(match[1])]

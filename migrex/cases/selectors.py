@@ -16,6 +16,15 @@ DUE_SOON_DAYS = 5
 BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed")
 
 
+# Roles whose work needs the persons of a request. Anyone else (an auditor, an administrator)
+# sees cases and their history without personal data: deny by default (Art. 11.4).
+PERSONAL_DATA_ROLES = (workflow.OPERATOR, workflow.SIGNATORY, workflow.SUPERVISOR)
+
+
+def sees_personal_data(user) -> bool:
+    return any(user.has_role(role) for role in PERSONAL_DATA_ROLES)
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """Every case of the user's authority; nothing for a user without one (deny by default)."""
     if not user.is_authenticated or not user.is_active or user.authority_id is None:

@@ -186,7 +186,7 @@ def transition(
         move.article,
         actor=actor,
         text=data.get("text", ""),
-        data=effects.event_data(action, data),
+        data=effects.event_data(data),
         direction="in" if isinstance(actor, Peer) else ("out" if move.emits else ""),
         message_id=actor.message_id if isinstance(actor, Peer) else None,
     )

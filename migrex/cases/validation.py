@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from pydantic import ValidationError
 
 from migrex.agreements import dates
@@ -175,8 +176,6 @@ def check_request(case) -> None:
     except Invalid as exc:
         problems.extend(exc.errors)
     try:
-        from django.utils import timezone
-
         check_in_force(case.agreement, timezone.localdate())
     except Invalid as exc:
         problems.extend(exc.errors)

@@ -12,14 +12,6 @@ from django.views.decorators.cache import never_cache
 
 from migrex.cases import workflow
 
-# Roles whose work needs the persons of a request. Anyone else (an auditor, an administrator)
-# sees cases without personal data: deny by default (Art. 11.4).
-PERSONAL_DATA_ROLES = (workflow.OPERATOR, workflow.SIGNATORY, workflow.SUPERVISOR)
-
-
-def can_see_personal_data(user) -> bool:
-    return any(user.has_role(role) for role in PERSONAL_DATA_ROLES)
-
 
 def can_draft(user) -> bool:
     return user.authority_id is not None and user.has_role(workflow.OPERATOR)

@@ -21,7 +21,7 @@ from migrex.cases.forms_base import bi, new_key, rule_or_empty
 from migrex.cases.forms_errors import Problem, local_problems, place_errors
 from migrex.cases.forms_persons import PersonForm, person_forms, stored_person_forms
 from migrex.cases.models import Case
-from migrex.cases.views import can_see_personal_data, is_htmx, officer_view
+from migrex.cases.views import is_htmx, officer_view
 from migrex.core.errors import MigrexError
 
 REFUSALS = ("refuse", "refusal", "reply_partially", "partial_answer")
@@ -40,7 +40,7 @@ def detail(request, pk: int):
     today = timezone.localdate()
     profile = profile_of(case.agreement)
     events = list(case.events.select_related("actor").order_by("at", "id"))
-    personal = can_see_personal_data(user)
+    personal = selectors.sees_personal_data(user)
     persons_by_event: dict[int | None, list] = defaultdict(list)
     attachments_by_event: dict[int | None, list] = defaultdict(list)
     if personal:
@@ -154,7 +154,7 @@ def act(request, pk: int, action: str):
         "form": form,
         "persons": persons,
         "problems": problems,
-        "personal": can_see_personal_data(user),
+        "personal": selectors.sees_personal_data(user),
         "danger": action in labels.DANGER_ACTIONS,
     }
     template = "cases/_action_form.html" if is_htmx(request) else "cases/action.html"
@@ -209,7 +209,7 @@ def _personal_data_hidden(request):
 @officer_view
 def request_letter(request, pk: int):
     case = selectors.case_for(request.user, pk)
-    if not can_see_personal_data(request.user):  # the letter names the persons
+    if not selectors.sees_personal_data(request.user):  # the letter names the persons
         return _personal_data_hidden(request)
     return _pdf(letters.request_letter(case), f"{case.number or case.pk}-request.pdf")
 
@@ -226,7 +226,7 @@ def refusal_notice(request, pk: int):
 @officer_view
 def attachment(request, pk: int, attachment_id: int):
     case = selectors.case_for(request.user, pk)
-    if not can_see_personal_data(request.user):
+    if not selectors.sees_personal_data(request.user):
         return _personal_data_hidden(request)
     item = case.attachments.filter(pk=attachment_id).first()
     if item is None:

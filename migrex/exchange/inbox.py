@@ -43,12 +43,13 @@ class Reply:
 def accept(raw: bytes, *, max_skew=None) -> Reply:
     now = timezone.now()
     dig = digest(raw)
-    signer = keys.signing_keys(now)
+    generations = keys.node_keys()
+    signer = keys.signing_keys(now, generations)
     options = {"max_skew": max_skew} if max_skew else {}
     try:
         opened = open_(
             raw,
-            receiver=keys.node_keys(),
+            receiver=generations,
             node_id=settings.MIGREX_NODE_ID,
             sender_keys=peers.sender_keys,
             now=now,
@@ -138,7 +139,11 @@ def _check_route(envelope: dict, today) -> None:
         raise _Refused(
             "unknown_sender", f"{envelope['sender_node']} is not a peer for {envelope['agreement']}"
         )
-    agreement = Agreement.objects.filter(code=envelope["agreement"]).first()
+    agreement = (
+        Agreement.objects.select_related("current_version")
+        .filter(code=envelope["agreement"])
+        .first()
+    )
     if agreement is None:
         raise _Refused("unknown_agreement", f"no agreement {envelope['agreement']}")
     if not dates.is_in_force(profile_of(agreement), today):

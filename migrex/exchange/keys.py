@@ -68,10 +68,13 @@ def node_keys() -> list[NodeKeys]:
     return _loaded(version)
 
 
-def signing_keys(now: dt.datetime | None = None) -> NodeKeys:
-    """The newest generation valid now: what this node signs and seals with."""
+def signing_keys(
+    now: dt.datetime | None = None, generations: list[NodeKeys] | None = None
+) -> NodeKeys:
+    """The newest generation valid now: what this node signs and seals with (picked from
+    `generations` when the caller has already loaded them)."""
     now = now or timezone.now()
-    for keys in node_keys():
+    for keys in generations if generations is not None else node_keys():
         if keys.valid_at(now):
             return keys
     raise LookupError("this node has no valid key: run `migrex keys init`")

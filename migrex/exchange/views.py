@@ -1,12 +1,17 @@
 """The node's inbox over HTTP: the peer POSTs the JWE compact bytes, we answer with the signed
 receipt (200) or the signed refusal (422/413). No session, no CSRF: the envelope authenticates."""
 
+import hashlib
+import json
+
 from django.http import HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from migrex.exchange.envelope import MAX_WIRE_BYTES
 from migrex.exchange.inbox import accept
+from migrex.exchange.models import InboxMessage
 
 CONTENT_TYPE = "application/jose"
 
@@ -25,13 +30,6 @@ def bench_baseline(request):
     """The benchmark's baseline, routed only when MIGREX_BENCH_BASELINE=1: the same payload
     POSTed and stored as an inbox row with no cryptography, no checks and no case work, so
     `bench/exchange_throughput.py` can show what the exchange's guarantees cost."""
-    import hashlib
-    import json
-
-    from django.utils import timezone
-
-    from migrex.exchange.models import InboxMessage
-
     body = request.read()
     message = json.loads(body)
     InboxMessage.objects.create(
