@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser demo test lint format clean
+.PHONY: install browser demo test lint format clean messages translations
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,14 @@ test: install browser
 lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Russian UI strings: `make messages` extracts new ones into migrex/locale/ru/LC_MESSAGES/django.po
+# (translate every empty or fuzzy entry there), `make translations` compiles the .mo.
+messages: install
+	cd migrex && MIGREX_DEBUG=1 ../$(BIN)/migrex makemessages -l ru --no-obsolete --no-location
+
+translations: install
+	cd migrex && MIGREX_DEBUG=1 ../$(BIN)/migrex compilemessages -l ru
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -6,8 +6,13 @@ MIGREX_PARTY      ISO 3166 code of the party this node serves (default: KZ)
 MIGREX_NODE_ID    this node's id in the exchange (default: the party code)
 MIGREX_PUBLIC_URL where peers reach this node (default: http://127.0.0.1:8000)
 MIGREX_KEY_PASSPHRASE  encrypts the node's private keys at rest (default: SECRET_KEY)
+MIGREX_DATA_KEY   wraps the per-item keys of stored attachments (default: from the passphrase)
+MIGREX_RETENTION_NOTIFY_PROVIDER  1: send the provider a notice of each destruction
 SECRET_KEY        required unless MIGREX_DEBUG=1
 MIGREX_DEBUG      1 for development
+MIGREX_HTTPS      0 to serve plain HTTP (the demo, local node processes); default 1: behind an
+                  HTTPS reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For
+MIGREX_SESSION_IDLE_MINUTES  a session ends after this long without a request (default 30)
 """
 
 import os
@@ -48,6 +53,12 @@ MIGREX_DELIVERY = {
 }
 # Encrypts the node's private keys at rest; falls back to SECRET_KEY.
 MIGREX_KEY_PASSPHRASE = os.environ.get("MIGREX_KEY_PASSPHRASE", "") or SECRET_KEY
+# Wraps the per-item keys of attachments at rest (base64 of 32 bytes); derived from the key
+# passphrase when unset. Losing it makes every stored attachment unreadable.
+MIGREX_DATA_KEY = os.environ.get("MIGREX_DATA_KEY", "")
+# Art. 11.5 retention: tell the provider when its data is destroyed (a `destruction_notice`
+# message); the agreement does not require it, a node may.
+MIGREX_RETENTION_NOTIFY_PROVIDER = os.environ.get("MIGREX_RETENTION_NOTIFY_PROVIDER", "") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,18 +71,22 @@ INSTALLED_APPS = [
     "migrex.accounts",
     "migrex.agreements",
     "migrex.cases",
+    "migrex.persons",
     "migrex.exchange",
     "migrex.audit",
+    "migrex.retention",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "migrex.core.middleware.SecurityHeadersMiddleware",
     "migrex.core.middleware.WorkingLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "migrex.audit.middleware.AccessDeniedAuditMiddleware",  # every 403 → access.denied
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,6 +130,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Argon2id (OWASP ASVS 2.4); PBKDF2 only to verify, and upgrade, hashes made before it.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -149,6 +165,52 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# --- account security (OWASP ASVS level 2) -------------------------------------------------------
+
+# Lockout (accounts.lockout): failures per username and per address within the window lock
+# further attempts until the cool-off has passed since the failure that reached the limit.
+MIGREX_LOCKOUT = {
+    "username": int(os.environ.get("MIGREX_LOCKOUT_USERNAME", "5")),
+    "address": int(os.environ.get("MIGREX_LOCKOUT_ADDRESS", "20")),
+    "window": int(os.environ.get("MIGREX_LOCKOUT_WINDOW", "900")),
+    "cooloff": int(os.environ.get("MIGREX_LOCKOUT_COOLOFF", "900")),
+}
+
+# A session ends after this long without a request (ASVS 3.3.2), and when the browser closes.
+# Django also ends every session of a user whose password changes (the session carries a hash
+# of the password).
+SESSION_COOKIE_AGE = int(os.environ.get("MIGREX_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+
+# Headers (SecurityHeadersMiddleware adds the Content-Security-Policy and Cache-Control).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+MIGREX_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+
+# HTTPS, on unless MIGREX_HTTPS=0: the node sits behind a reverse proxy that terminates TLS and
+# sets X-Forwarded-Proto (trusted here) and X-Forwarded-For (the lockout's client address).
+MIGREX_HTTPS = os.environ.get("MIGREX_HTTPS", "1") != "0"
+if MIGREX_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check, on the plain socket
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = int(os.environ.get("MIGREX_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LOGGING = {
     "version": 1,

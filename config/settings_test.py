@@ -5,6 +5,7 @@ import os
 import tempfile
 
 os.environ.setdefault("MIGREX_DEBUG", "1")
+os.environ.setdefault("MIGREX_HTTPS", "0")  # the test client and the live server speak plain HTTP
 
 from config.settings import *  # noqa: F403
 

@@ -5,19 +5,29 @@ from django.urls import include, path
 
 from migrex.api import api
 from migrex.core.views import healthz
-from migrex.exchange.views import bench_baseline, inbox
+from migrex.exchange import views as exchange
+from migrex.exchange import views_ui as exchange_ui
 
 admin.site.site_header = "migrex"
 admin.site.site_title = "migrex"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("exchange/inbox", inbox, name="exchange-inbox"),
+    path("exchange/", exchange_ui.outbox, name="exchange-outbox"),
+    path("exchange/inbox", exchange.inbox, name="exchange-inbox"),
+    path("exchange/inbox/batch", exchange.inbox_batch, name="exchange-inbox-batch"),
+    path("exchange/inbox/stream", exchange.inbox_stream, name="exchange-inbox-stream"),
+    path("retention/", include("migrex.retention.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("migrex.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("migrex.accounts.urls")),
+    path("", include("migrex.persons.urls")),
     path("", include("migrex.cases.urls")),
 ]
 if os.environ.get("MIGREX_BENCH_BASELINE") == "1":  # bench/exchange_throughput.py only
-    urlpatterns.append(path("exchange/baseline", bench_baseline))
+    urlpatterns += [
+        path("exchange/baseline", exchange.bench_baseline),
+        path("exchange/baseline/stream", exchange.bench_baseline_stream),
+    ]

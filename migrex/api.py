@@ -20,6 +20,7 @@ from migrex.agreements.profile import RuleUnknownError
 from migrex.cases.api import router as cases_router
 from migrex.cases.errors import Invalid
 from migrex.core.errors import MigrexError
+from migrex.persons.api import router as persons_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -78,6 +79,7 @@ api = NinjaAPI(
 )
 api.add_router("/agreements", agreements_router)
 api.add_router("/cases", cases_router)
+api.add_router("/persons", persons_router)
 
 
 def _errors(request, status: int, items: list[dict], **headers: str) -> HttpResponse:

@@ -15,6 +15,15 @@ def main(argv: list[str] | None = None) -> None:
         from migrex.core.demo import main as demo
 
         sys.exit(demo(args[1:]))
+    if args[:1] == ["link"]:
+        # Batch linkage of two registry files: no node, no database of its own.
+        from migrex.persons.linkage import main as link
+
+        sys.exit(link(args[1:]))
+    if args[:1] == ["synthetic"]:
+        from migrex.persons.synthetic import main as synthetic
+
+        sys.exit(synthetic(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

@@ -75,31 +75,45 @@ def officers(agreement, make_user):
 @pytest.fixture
 def deliver():
     """Hand every pending outbox message to the receiving side's services, as the exchange does
-    between nodes; both sides live in this one test database."""
+    between nodes (the case workflow, or the handler registered for its kind); both sides live
+    in this one test database."""
     from migrex.cases.services import receive
+    from migrex.exchange.inbox import _handlers
     from migrex.exchange.models import OutboxMessage
 
     def run() -> int:
         count = 0
         while batch := list(OutboxMessage.objects.filter(status="pending").order_by("created_at")):
             for message in batch:
-                receive(
-                    message={
-                        "id": str(message.id),
-                        "conversation_id": str(message.conversation_id),
-                        "agreement": message.agreement,
-                        "kind": message.kind,
-                        "sender_authority": message.sender_authority,
-                        "receiver_authority": message.receiver_authority,
-                        "payload": message.payload,
-                    }
-                )
+                envelope = {
+                    "message_id": str(message.id),
+                    "conversation_id": str(message.conversation_id),
+                    "agreement": message.agreement,
+                    "kind": message.kind,
+                    "sender_authority": message.sender_authority,
+                    "receiver_authority": message.receiver_authority,
+                    "payload": message.payload,
+                }
+                if message.kind in _handlers:
+                    _handlers[message.kind](envelope)
+                else:
+                    receive(message={**envelope, "id": envelope.pop("message_id")})
                 message.status = "delivered"
                 message.save(update_fields=["status"])
                 count += 1
         return count
 
     return run
+
+
+@pytest.fixture(scope="module")
+def node_databases():
+    """Databases for two node processes: throwaway PostgreSQL ones when the suite runs on
+    PostgreSQL, so that the nodes run on it too; each node's own SQLite file otherwise."""
+    from migrex.core.nodes import databases
+
+    with databases(2) as urls:
+        yield urls
 
 
 CHROMIUM = "/usr/bin/chromium"

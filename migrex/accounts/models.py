@@ -68,3 +68,53 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.name or self.pk}"
+
+
+class LoginFailure(models.Model):
+    """One failed proof of identity: a wrong password at login, a wrong one-time code, or a wrong
+    password re-entered before a signature. Kept in the database so that every web process of the
+    node counts the same failures (accounts.lockout)."""
+
+    class Stage(models.TextChoices):
+        PASSWORD = "password", _("password")
+        CODE = "code", _("one-time code")
+        IDENTITY = "identity", _("password before a signature")
+
+    username = models.CharField(_("username"), max_length=150)  # as typed, case-folded
+    address = models.CharField(_("address"), max_length=45)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_user_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.stage} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class TotpDevice(models.Model):
+    """An officer's authenticator (RFC 6238: 30-second steps, 6 digits, SHA-1).
+
+    `last_step` is the time step of the last code accepted: a code of that step or an earlier one
+    is refused, so a code seen over a shoulder cannot be used again.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(_("secret (base32)"), max_length=64)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    last_step = models.BigIntegerField(_("last step used"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({'confirmed' if self.confirmed else 'enrolling'})"

@@ -1,9 +1,88 @@
-"""Account actions that other apps call."""
+"""Account actions that other apps call: the identity re-check before a signature, and the
+second factor (TOTP) of signatories and administrators."""
 
 from __future__ import annotations
 
+import time
 
-def confirm_identity(user, password: str | None) -> bool:
+from django.db import transaction
+from django.db.models import Q
+
+from migrex.accounts import lockout, totp
+from migrex.accounts.models import LoginFailure, TotpDevice, User
+from migrex.audit.services import record
+
+
+def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
     """Re-check the user's credentials before a signature (Art. 9.3: the request is signed by an
-    authorised person, so the person at the keyboard must prove it is them, now)."""
-    return bool(password) and user.is_active and user.check_password(password)
+    authorised person, so the person at the keyboard must prove it is them, now).
+
+    The login's lockout applies here too: a wrong password counts as a failure (audited as
+    `identity.failed`), and while the username is locked this raises lockout.LockedOut, even
+    for the right password.
+    """
+    if not user.is_active:
+        return False
+    until = lockout.locked_until(username=user.username, address=address)
+    if until is not None:
+        with transaction.atomic():
+            record("login.locked", actor=user.username, detail={"stage": "identity"})
+        raise lockout.LockedOut.until(until)
+    if password and user.check_password(password):
+        return True
+    with transaction.atomic():
+        until = lockout.add_failure(
+            username=user.username, address=address, stage=LoginFailure.Stage.IDENTITY
+        )
+        record(
+            "identity.failed",
+            actor=user.username,
+            detail={"address": address, "locked": until is not None},
+        )
+    return False
+
+
+def needs_second_factor(user: User) -> bool:
+    """Signatories (their signature binds the party, Art. 9.3) and administrators prove a
+    second factor at login."""
+    return bool(user.is_staff or user.is_superuser or user.has_role("signatory"))
+
+
+def device_of(user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def start_enrolment(user: User) -> TotpDevice:
+    """The user's unconfirmed device, with a fresh secret if there is none yet."""
+    device, _ = TotpDevice.objects.get_or_create(
+        user=user, defaults={"secret": totp.new_secret(), "confirmed": False}
+    )
+    return device
+
+
+def enrol(user: User, *, secret: str | None = None) -> TotpDevice:
+    """Give `user` a confirmed device now (the demo, an administrator's command)."""
+    device, _ = TotpDevice.objects.update_or_create(
+        user=user,
+        defaults={"secret": secret or totp.new_secret(), "confirmed": True, "last_step": None},
+    )
+    return device
+
+
+def verify_code(device: TotpDevice, code: str, *, at: float | None = None) -> bool:
+    """Whether `code` is the device's code now (±1 step) and not one already used.
+
+    The step is claimed with a conditional UPDATE, so of two processes given the same code at
+    the same moment exactly one accepts it.
+    """
+    step = totp.matching_step(device.secret, code, time.time() if at is None else at)
+    if step is None:
+        return False
+    claimed = (
+        TotpDevice.objects.filter(pk=device.pk)
+        .filter(Q(last_step__isnull=True) | Q(last_step__lt=step))
+        .update(last_step=step)
+    )
+    if claimed:
+        device.last_step = step
+    return bool(claimed)

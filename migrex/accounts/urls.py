@@ -1,9 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from migrex.accounts import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("login/code/", views.login_code, name="login-code"),
+    path("login/enrol/", views.login_enrol, name="login-enrol"),
+    path("logout/", views.logout, name="logout"),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "migrex.audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from migrex.audit import checkpoints, signals
+        from migrex.exchange.inbox import handles
+
+        signals.connect()
+        handles(checkpoints.KIND)(checkpoints.receive)

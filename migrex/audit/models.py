@@ -1,4 +1,5 @@
-"""The audit log: append-only, each entry chained to the previous one by its hash."""
+"""The audit log: append-only, each entry chained to the previous one by its hash; signed
+checkpoints of the chain, this node's and those its peers sent."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(_("number"), unique=True)
-    at = models.DateTimeField(_("time"))
-    actor = models.CharField(_("actor"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.CharField(_("actor"), max_length=300, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True, db_index=True)
     detail = models.JSONField(_("detail"), default=dict)
@@ -32,3 +33,48 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq}"
+
+
+class Checkpoint(models.Model):
+    """This node's signature over the chain as it stood at entry `seq`: a JWS (signed with the
+    node's signing key) over {node, seq, hash, at}. Verification checks that the chain still
+    holds `hash` at `seq`; copies sent to the peers let them vouch for it too."""
+
+    seq = models.PositiveBigIntegerField(_("number"), db_index=True)
+    hash = models.CharField(_("hash"), max_length=64)
+    at = models.DateTimeField(_("signed at"))
+    kid = models.CharField(_("signing key id"), max_length=64)
+    token = models.TextField(_("signed checkpoint (JWS)"))
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["seq", "at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"
+
+
+class PeerCheckpoint(models.Model):
+    """A checkpoint of a peer node's audit log, as the peer sent it (verified with its keys on
+    arrival). Kept as evidence: the peer cannot later rewrite its history before it unnoticed."""
+
+    node = models.CharField(_("node"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("number"))
+    hash = models.CharField(_("hash"), max_length=64)
+    at = models.DateTimeField(_("signed at"))
+    kid = models.CharField(_("signing key id"), max_length=64)
+    token = models.TextField(_("signed checkpoint (JWS)"))
+    message_id = models.UUIDField(_("message id"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer's audit checkpoint")
+        verbose_name_plural = _("peers' audit checkpoints")
+        ordering = ["node", "seq", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "seq", "hash"], name="peer_checkpoint_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} checkpoint #{self.seq}"

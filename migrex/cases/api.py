@@ -3,7 +3,8 @@ may not see), call a service and render. Errors are rendered by migrex/api.py.""
 
 from __future__ import annotations
 
-from typing import Literal
+import io
+from typing import Annotated, Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,11 +12,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status, UploadedFile
+from pydantic import Field as PydanticField
 
+from migrex.accounts.lockout import client_address
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.models import Agreement, Authority
 from migrex.cases import letters, selectors, services, validation
 from migrex.cases.api_schemas import (
+    MAX_ID,
     ActionIn,
     ActionName,
     AttachmentOut,
@@ -31,8 +35,14 @@ from migrex.cases.api_schemas import (
 from migrex.cases.errors import Forbidden, Invalid, error
 from migrex.cases.models import Case
 from migrex.core.api import errors
+from migrex.persons import access
+from migrex.retention import storage
 
 router = Router(tags=["cases"])
+
+# Ids in paths are bounded like the database's integers: a larger number is a 422 naming the
+# parameter, not an overflow in the database driver (a 500).
+CaseId = Annotated[int, PydanticField(ge=1, le=MAX_ID)]
 
 PDF = {
     200: {
@@ -67,9 +77,10 @@ def _load(user, case_id: int) -> Case:
 def _detail(request, case_id: int) -> dict:
     user = request.auth
     case = _load(user, case_id)
-    return case_detail(
-        case, user, timezone.localdate(), personal_data=selectors.sees_personal_data(user)
-    )
+    personal = selectors.sees_personal_data(user)
+    if personal:
+        access.record_reads(user, case.persons.all(), case=case, via="api")
+    return case_detail(case, user, timezone.localdate(), personal_data=personal)
 
 
 # --- cases ------------------------------------------------------------------------------------
@@ -92,7 +103,11 @@ def list_cases(request, filters: Query[CaseFilter]):
     }
 
 
-@router.post("", response={201: CaseOut, **errors(401, 403, 422)}, summary="Create a draft request")
+@router.post(
+    "",
+    response={201: CaseOut, **errors(400, 401, 403, 422)},
+    summary="Create a draft request",
+)
 def create_case(request, payload: CaseCreateIn):
     agreement = Agreement.objects.select_related("current_version").filter(code=payload.agreement)
     agreement = agreement.exclude(current_version=None).first()
@@ -132,18 +147,18 @@ def create_case(request, payload: CaseCreateIn):
 
 
 @router.get(
-    "/{case_id}", response={200: CaseOut, **errors(401, 404)}, summary="One case with history"
+    "/{case_id}", response={200: CaseOut, **errors(401, 404, 422)}, summary="One case with history"
 )
-def get_case(request, case_id: int):
+def get_case(request, case_id: CaseId):
     return _detail(request, case_id)
 
 
 @router.patch(
     "/{case_id}",
-    response={200: CaseOut, **errors(401, 403, 404, 409, 422)},
+    response={200: CaseOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Change a draft",
 )
-def update_case(request, case_id: int, payload: CaseUpdateIn):
+def update_case(request, case_id: CaseId, payload: CaseUpdateIn):
     case = selectors.case_for(request.auth, case_id)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
     persons = given.pop("persons", None)
@@ -153,12 +168,13 @@ def update_case(request, case_id: int, payload: CaseUpdateIn):
 
 @router.post(
     "/{case_id}/actions/{action}",
-    response={200: CaseOut, **errors(401, 403, 404, 409, 422)},
+    response={200: CaseOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     summary="Make a move of the workflow",
     description="The moves you can make now are listed in the case's `actions`. `sign` needs "
-    "`password` (Art. 9.3); `refuse` needs `grounds` and the reasons in `text` (Art. 10.4).",
+    "`password` (Art. 9.3; 429 after too many wrong passwords); `refuse` needs `grounds` and "
+    "the reasons in `text` (Art. 10.4).",
 )
-def act(request, case_id: int, action: ActionName, payload: ActionIn):
+def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
     user = request.auth
     case = selectors.case_for(user, case_id)
     data: dict = {"text": payload.text}
@@ -171,7 +187,9 @@ def act(request, case_id: int, action: ActionName, payload: ActionIn):
     confirmed = (
         action == "sign"
         and payload.password is not None
-        and confirm_identity(user, payload.password.get_secret_value())
+        and confirm_identity(
+            user, payload.password.get_secret_value(), address=client_address(request)
+        )
     )
     services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
     return _detail(request, case_id)
@@ -182,12 +200,12 @@ def act(request, case_id: int, action: ActionName, payload: ActionIn):
 
 @router.post(
     "/{case_id}/attachments",
-    response={201: AttachmentOut, **errors(401, 403, 404, 409, 422)},
+    response={201: AttachmentOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Attach a file to a draft",
 )
 def upload_attachment(
     request,
-    case_id: int,
+    case_id: CaseId,
     file: File[UploadedFile],
     kind: Form[Literal["document", "photo", "fingerprint_card"]] = "document",
 ):
@@ -212,20 +230,24 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @router.get(
     "/{case_id}/attachments/{attachment_id}",
-    response=errors(401, 403, 404),
+    response=errors(401, 403, 404, 422),
     openapi_extra={"responses": FILE},
     summary="Download an attachment",
 )
-def download_attachment(request, case_id: int, attachment_id: int):
+def download_attachment(request, case_id: CaseId, attachment_id: CaseId):
     case = selectors.case_for(request.auth, case_id)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     if not selectors.sees_personal_data(request.auth):
         raise _withheld()
+    try:
+        content = storage.read(attachment)  # stored encrypted (Art. 11.4)
+    except storage.Unreadable as exc:
+        return HttpResponse(f"attachment {attachment.pk}: {exc}", status=409)
     return _private(
         FileResponse(
-            attachment.file.open("rb"),
+            io.BytesIO(content),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,
@@ -241,11 +263,11 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 @router.get(
     "/{case_id}/letter.pdf",
-    response=errors(401, 403, 404),
+    response=errors(401, 403, 404, 422),
     openapi_extra={"responses": PDF},
     summary="The request letter (Art. 9)",
 )
-def request_letter(request, case_id: int):
+def request_letter(request, case_id: CaseId):
     case = selectors.case_for(request.auth, case_id)
     if not selectors.sees_personal_data(request.auth):  # the letter lists the persons
         raise _withheld()
@@ -254,11 +276,11 @@ def request_letter(request, case_id: int):
 
 @router.get(
     "/{case_id}/refusal.pdf",
-    response=errors(401, 404),
+    response=errors(401, 404, 422),
     openapi_extra={"responses": PDF},
     summary="The refusal notice (Art. 10.4); 404 if the request was not refused",
 )
-def refusal_notice(request, case_id: int):
+def refusal_notice(request, case_id: CaseId):
     case = selectors.case_for(request.auth, case_id)
     event = letters.refusal_event(case)
     if event is None:

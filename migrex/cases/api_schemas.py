@@ -30,12 +30,16 @@ PERSON_DATA = (
 # --- input ------------------------------------------------------------------------------------
 
 
+# The largest id or offset the API takes: a signed 64-bit integer, as the database stores them.
+MAX_ID = 2**63 - 1
+
+
 class CaseFilter(Schema):
     box: Box | None = Field(
         None, description="A working box; omitted: every case of your authority, newest first."
     )
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class PersonIn(Schema):
@@ -78,7 +82,9 @@ class ActionIn(Schema):
     )
     grounds: list[str] | None = Field(None, description="Refusal ground codes (Art. 10.4).")
     persons: list[PersonIn] | None = Field(None, description="Persons an answer provides.")
-    assignee: int | None = Field(None, description="User id of the officer to assign.")
+    assignee: int | None = Field(
+        None, ge=1, le=MAX_ID, description="User id of the officer to assign."
+    )
     password: SecretStr | None = Field(
         None, description="Required to `sign`: the signatory's password, checked again (Art. 9.3)."
     )

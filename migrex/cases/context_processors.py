@@ -9,6 +9,10 @@ from django.utils import timezone
 from migrex.cases import selectors
 from migrex.cases.views import can_draft
 from migrex.cases.views_boxes import TITLES
+from migrex.cases.workflow import SUPERVISOR
+from migrex.exchange import monitor
+from migrex.exchange.views_ui import supervises
+from migrex.persons.models import Consent
 
 
 class Nav:
@@ -27,6 +31,23 @@ class Nav:
     @cached_property
     def can_draft(self) -> bool:
         return can_draft(self.user)
+
+    @cached_property
+    def datasets(self) -> int | None:
+        """For officers who see personal data: consent requests awaiting their decision (a
+        supervisor's), else 0; None for others (no tab)."""
+        if self.user.authority_id is None or not selectors.sees_personal_data(self.user):
+            return None
+        if not self.user.has_role(SUPERVISOR):
+            return 0
+        return Consent.objects.filter(
+            side=Consent.Side.PROVIDER, provider=self.user.authority, status="requested"
+        ).count()
+
+    @cached_property
+    def exchange(self) -> int | None:
+        """Undeliverable messages of the officer's authority, for supervisors; None for others."""
+        return monitor.undeliverable(self.user) if supervises(self.user) else None
 
 
 def navigation(request) -> dict:

@@ -10,14 +10,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from migrex.agreements.models import Authority
+from migrex.agreements.selectors import directory
 from migrex.cases import validation
 from migrex.cases.errors import Forbidden, Invalid, error
 from migrex.cases.models import Attachment, Case
 from migrex.cases.workflow import Kind, Side, State, Transition
+from migrex.retention import storage
 
 
 def _require_text(data: dict, article: str, what_ru: str, what_en: str) -> None:
@@ -230,8 +231,7 @@ def payload(kind: str, *, case: Case, event, data: dict) -> dict:
 
 
 def _attachment(a: Attachment) -> dict:
-    with a.file.open("rb") as f:
-        content = f.read()
+    content = storage.read(a)  # decrypted here; the envelope encrypts it again for the peer
     return {
         "name": a.name,
         "kind": a.kind,
@@ -244,7 +244,7 @@ def _attachment(a: Attachment) -> dict:
 def open_received(message: dict, *, sender: Authority) -> Case:
     """Create the requested side's copy of a request or of spontaneous information."""
     body = message["payload"]
-    receiver = Authority.objects.get(code=message["receiver_authority"])
+    receiver = directory().authority(message["receiver_authority"])
     agreement = validation.agreement_between(message["agreement"], sender, receiver)
     profile = validation.profile_of(agreement)
     tz = validation.party_timezone(receiver.party)
@@ -289,12 +289,7 @@ def store_received_attachments(case: Case, items: list[dict]) -> None:
                 ]
             )
         attachment = Attachment(
-            case=case,
-            kind=item["kind"],
-            name=item["name"],
-            content_type=item["content_type"],
-            size=len(content),
-            sha256=item["sha256"],
+            case=case, kind=item["kind"], name=item["name"], content_type=item["content_type"]
         )
-        attachment.file.save(item["sha256"], ContentFile(content), save=False)
+        storage.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
         attachment.save()

@@ -175,6 +175,10 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The file is AES-256-GCM ciphertext under a key of its own, stored here wrapped by the node's
+    # data key (migrex/retention/crypto.py); deleting it destroys every copy of the file
+    # (Art. 11.5).
+    key = models.BinaryField(_("item key (wrapped)"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from migrex.agreements.models import Agreement, Authority
+from migrex.agreements.selectors import directory
 from migrex.cases import effects, validation, workflow
 from migrex.cases.errors import Forbidden, IllegalMove
 from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, Counter, owned_by
 from migrex.cases.workflow import PEER, Kind, Side, State
 from migrex.exchange.models import OutboxMessage
+from migrex.persons import search
+from migrex.retention import storage
 
 DRAFT_FIELDS = (
     "summary",
@@ -114,14 +115,19 @@ def update_draft(*, case: Case, actor, persons: list[dict] | None = None, **fiel
 
 
 def _replace_persons(case: Case, persons: list[dict], event: CaseEvent | None = None) -> None:
-    profile = validation.profile_of(case.agreement)
-    cleaned = validation.clean_persons(persons, profile)
     if event is None:
         case.persons.filter(event=None).delete()
-    CasePerson.objects.bulk_create(
+    _add_persons(case, persons, event)
+
+
+def _add_persons(case: Case, persons: list[dict], event: CaseEvent | None = None) -> None:
+    profile = validation.profile_of(case.agreement)
+    cleaned = validation.clean_persons(persons, profile)
+    created = CasePerson.objects.bulk_create(
         CasePerson(case=case, event=event, category=p["category"], data=p["data"], position=i)
         for i, p in enumerate(cleaned)
     )
+    search.index_case_persons(created, case.owner_id)
 
 
 @transaction.atomic
@@ -137,17 +143,10 @@ def add_attachment(
             article="9.2",
         )
     validation.check_attachment(case, kind=kind, name=name, content=content)
-    digest = hashlib.sha256(content).hexdigest()
     attachment = Attachment(
-        case=case,
-        kind=kind,
-        name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        uploaded_by=actor,
+        case=case, kind=kind, name=name, content_type=content_type, uploaded_by=actor
     )
-    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(content), save=False)
+    storage.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
     attachment.save()
     return attachment
 
@@ -267,7 +266,7 @@ def _own(case: Case) -> Authority:
 def receive(*, message: dict) -> Case:
     """Apply a message from the other party: a new request creates the case, anything else moves
     the case of the same conversation."""
-    sender = Authority.objects.get(code=message["sender_authority"])
+    sender = directory().authority(message["sender_authority"])
     peer = Peer(authority=sender, message_id=uuid.UUID(str(message["id"])))
     kind = message["kind"]
     if kind in ("request", "spontaneous"):
@@ -285,10 +284,10 @@ def receive(*, message: dict) -> Case:
             data={},
         )
         if message["payload"].get("persons"):
-            _replace_persons(case, message["payload"]["persons"])
+            _add_persons(case, message["payload"]["persons"])
         effects.store_received_attachments(case, message["payload"].get("attachments", []))
         return case
-    receiver = Authority.objects.get(code=message["receiver_authority"])
+    receiver = directory().authority(message["receiver_authority"])
     case = Case.objects.filter(
         owned_by(receiver.pk), conversation_id=message["conversation_id"]
     ).first()

@@ -6,6 +6,7 @@ Every error names the field and the article it enforces.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from migrex.agreements import dates
 from migrex.agreements.models import Agreement, Authority, Party, Signatory
 from migrex.agreements.profile import Profile
-from migrex.agreements.selectors import profile_of
+from migrex.agreements.selectors import directory, profile_of
 from migrex.cases.errors import CaseError, Forbidden, Invalid, error
 from migrex.persons.schema import PersonData
 
@@ -46,8 +47,8 @@ def check_in_force(agreement: Agreement, on: dt.date) -> None:
 
 
 def check_parties(agreement: Agreement, own: Authority, other: Authority) -> None:
-    members = set(agreement.authorities.values_list("pk", flat=True))
-    if own.pk not in members or other.pk not in members:
+    members = directory().terms(agreement.code).authorities
+    if own.code not in members or other.code not in members:
         raise Invalid(
             [
                 error(
@@ -74,7 +75,7 @@ def check_parties(agreement: Agreement, own: Authority, other: Authority) -> Non
 
 
 def agreement_between(code: str, sender: Authority, receiver: Authority) -> Agreement:
-    agreement = Agreement.objects.select_related("current_version").get(code=code)
+    agreement = directory().terms(code).agreement
     check_parties(agreement, receiver, sender)
     return agreement
 
@@ -83,14 +84,17 @@ def due_date(profile: Profile, received_on: dt.date, paused_days: int = 0) -> dt
     return dates.request_due_date(received_on, profile, paused_days)
 
 
-def clean_persons(persons: list[dict], profile: Profile) -> list[dict]:
-    """Validate persons against Art. 5 (category) and Art. 6 (fields); return them normalised."""
+def clean_persons(
+    persons: list[dict], profile: Profile, where: Callable[[int], str] = "persons[{}]".format
+) -> list[dict]:
+    """Validate persons against Art. 5 (category) and Art. 6 (fields); return them normalised.
+    Errors name person i as `where(i)` (a dataset names the line of its file)."""
     problems: list[CaseError] = []
     cleaned = []
     categories = profile.category_codes
     allowed = profile.field_codes
     for i, person in enumerate(persons):
-        where = f"persons[{i}]"
+        where_i = where(i)
         category = person.get("category")
         if category not in categories:
             problems.append(
@@ -101,7 +105,7 @@ def clean_persons(persons: list[dict], profile: Profile) -> list[dict]:
                     f"Category '{category}' is not one of Art. 5 "
                     f"({', '.join(sorted(categories))}).",
                     "5",
-                    f"{where}.category",
+                    f"{where_i}.category",
                 )
             )
         data = person.get("data") or {}
@@ -113,7 +117,7 @@ def clean_persons(persons: list[dict], profile: Profile) -> list[dict]:
                     f"Поле «{name}» не входит в перечень персональных данных статьи 6.",
                     f"Field '{name}' is not personal data that Art. 6 allows to pass.",
                     "6",
-                    f"{where}.data.{name}",
+                    f"{where_i}.data.{name}",
                 )
             )
         if outside:
@@ -129,7 +133,7 @@ def clean_persons(persons: list[dict], profile: Profile) -> list[dict]:
                         f"Неверное значение: {e['msg']}.",
                         f"Invalid value: {e['msg']}.",
                         "6",
-                        f"{where}.data{'.' + path if path else ''}",
+                        f"{where_i}.data{'.' + path if path else ''}",
                     )
                 )
             continue

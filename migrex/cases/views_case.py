@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from collections import defaultdict
 
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from migrex.accounts.lockout import client_address
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.selectors import profile_of
 from migrex.cases import labels, letters, selectors, services, workflow
@@ -23,6 +26,11 @@ from migrex.cases.forms_persons import PersonForm, person_forms, stored_person_f
 from migrex.cases.models import Case
 from migrex.cases.views import is_htmx, officer_view
 from migrex.core.errors import MigrexError
+from migrex.persons import access
+from migrex.persons.views import received_panel
+from migrex.retention import storage
+
+log = logging.getLogger("migrex.cases")
 
 REFUSALS = ("refuse", "refusal", "reply_partially", "partial_answer")
 
@@ -43,8 +51,11 @@ def detail(request, pk: int):
     personal = selectors.sees_personal_data(user)
     persons_by_event: dict[int | None, list] = defaultdict(list)
     attachments_by_event: dict[int | None, list] = defaultdict(list)
+    shown = []
     if personal:
-        for person in case.persons.all():
+        shown = list(case.persons.select_related("event"))
+        access.record_reads(user, shown, case=case)
+        for person in shown:
             persons_by_event[person.event_id].append(person)
         for attachment in case.attachments.all():
             attachments_by_event[attachment.event_id].append(attachment)
@@ -87,6 +98,7 @@ def detail(request, pk: int):
             "categories": categories,
             "topics": [topics.get(code) or code for code in case.topics],
             "content": _content(case, profile),
+            "received": received_panel(case, user, shown),
         },
     )
 
@@ -164,10 +176,10 @@ def act(request, pk: int, action: str):
 def _make_move(request, case, form: ActionForm, persons) -> tuple[bool, list[Problem], int]:
     action = form.action
     data = form.service_data([p.record() for p in persons])
-    confirmed = action == "sign" and confirm_identity(
-        request.user, form.cleaned_data.get("password")
-    )
     try:
+        confirmed = action == "sign" and confirm_identity(
+            request.user, form.cleaned_data.get("password"), address=client_address(request)
+        )
         services.transition(
             case=case, action=action, actor=request.user, data=data, confirmed=confirmed
         )
@@ -231,8 +243,17 @@ def attachment(request, pk: int, attachment_id: int):
     item = case.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
+    try:
+        content = storage.read(item)  # decrypted only here, for those who may see the case
+    except storage.Unreadable as exc:
+        log.error("attachment %s of case %s unreadable: %s", item.pk, case.pk, exc)
+        message = _(
+            "The file “%(name)s” of case %(case)s cannot be decrypted: %(reason)s. "
+            "It was altered or damaged in storage (Art. 11.4); tell the node administrator."
+        ) % {"name": item.name, "case": case, "reason": exc}
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     return FileResponse(
-        item.file.open("rb"),
+        io.BytesIO(content),
         as_attachment=True,
         filename=item.name,
         content_type=item.content_type or "application/octet-stream",

@@ -17,6 +17,13 @@ from migrex.core import scenario
 from migrex.core.nodes import pair
 
 
+def _totp_keys(data_dir: Path) -> dict[str, str]:
+    """The demo officers' TOTP keys (written by demo_setup)."""
+    path = data_dir / "demo-totp.txt"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return dict(line.split(" ", 1) for line in lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="migrex demo",
@@ -40,10 +47,15 @@ def main(argv: list[str] | None = None) -> int:
             node.start()
         for node, title in ((kz, "Казахстан / Kazakhstan"), (by, "Беларусь / Belarus")):
             print(f"\n{title}: {node.url}/   (data: {node.data_dir})")
+            keys = _totp_keys(node.data_dir)
             for username, password in node.logins.items():
-                print(f"  {username:<16} {password}")
+                key = f"   TOTP key {keys[username]}" if username in keys else ""
+                print(f"  {username:<16} {password}{key}")
         print(
-            "\nA request written and signed on one node arrives on the other within a second."
+            "\nSignatories and administrators then enter a one-time code: add the TOTP key to an"
+            "\nauthenticator app, or print the current code with"
+            "\n  oathtool --totp -b KEY      or      .venv/bin/python -m migrex.accounts.totp KEY"
+            "\n\nA request written and signed on one node arrives on the other within a second."
             "\nCtrl-C stops both nodes.",
             flush=True,
         )

@@ -4,6 +4,7 @@ DATABASE_URL is given), secret key, keys, web server and delivery worker."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -15,6 +16,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +65,8 @@ class LocalNode:
             SECRET_KEY=secret.read_text().strip(),
             DJANGO_SETTINGS_MODULE="config.settings",
             PYTHONUNBUFFERED="1",
+            # Plain HTTP on 127.0.0.1: no TLS proxy in front (config/settings.py).
+            MIGREX_HTTPS="0",
         )
         env.pop("MIGREX_DEBUG", None)
         if self.database_url:
@@ -199,6 +203,30 @@ class Api:
         if status >= 300:
             raise RuntimeError(f"{self.username}: {method} {path} → {status} {data}")
         return data
+
+
+@contextlib.contextmanager
+def databases(n: int = 2, server: str | None = None) -> Iterator[list[str | None]]:
+    """Database URLs for `n` nodes: throwaway PostgreSQL databases, dropped afterwards, on the
+    server of `server` (by default the DATABASE_URL of this process when it is PostgreSQL, as
+    when the test suite runs on PostgreSQL); otherwise None each, i.e. each node's own SQLite."""
+    server = server if server is not None else os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        yield [None] * n
+        return
+    import psycopg
+
+    base = server.rsplit("/", 1)[0]
+    names = [f"migrex_node_{os.getpid()}_{secrets.token_hex(4)}" for _ in range(n)]
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [f"{base}/{name}" for name in names]
+    finally:
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pair(

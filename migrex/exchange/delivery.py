@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import itertools
+import json
 import logging
 import random
 import time
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,11 +20,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from migrex.audit.services import record
-from migrex.exchange import keys, peers
-from migrex.exchange.crypto import EnvelopeError, NodeKeys
+from migrex.exchange import keys, peers, streams
+from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
+from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES
 from migrex.exchange.models import OutboxMessage, Peer
 from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
+from migrex.persons import datasets
+from migrex.retention import schedule as retention_schedule
 
 log = logging.getLogger("migrex.delivery")
 # Refusals worth retrying: the receiver may accept the same message later.
@@ -77,38 +83,61 @@ def claim(worker: str, limit: int = 50) -> list[OutboxMessage]:
 class Http:
     """Keep-alive connections, one per peer origin."""
 
-    def __init__(self, timeout: float = 30.0):
-        self.timeout = timeout
+    def __init__(self, timeout: float = 30.0, stream_timeout: float = 600.0):
+        self.timeout, self.stream_timeout = timeout, stream_timeout
         self._conns: dict[str, http.client.HTTPConnection] = {}
 
-    def post(self, url: str, body: bytes) -> tuple[int, bytes]:
+    def post(
+        self,
+        url: str,
+        body: bytes | Iterable[bytes],
+        content_type: str = "application/jose",
+        length: int | None = None,
+    ) -> tuple[int, bytes]:
+        """POST `body`: bytes on a kept-alive connection (reconnecting once if the server had
+        closed it), or an iterable of `length` bytes in all, streamed on a connection of its own
+        (it cannot be sent twice)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        for attempt in (1, 2):  # a kept-alive connection the server closed: reconnect once
-            conn = self._conns.get(origin)
+        streamed = not isinstance(body, bytes)
+        headers = {"Content-Type": content_type}
+        if streamed:
+            headers["Content-Length"] = str(length)
+        for attempt in (2,) if streamed else (1, 2):
+            conn = None if streamed else self._conns.get(origin)
             if conn is None:
                 cls = (
                     http.client.HTTPSConnection
                     if parts.scheme == "https"
                     else http.client.HTTPConnection
                 )
-                conn = self._conns[origin] = cls(parts.netloc, timeout=self.timeout)
+                conn = cls(parts.netloc, timeout=self.stream_timeout if streamed else self.timeout)
+                if not streamed:
+                    self._conns[origin] = conn
             try:
-                conn.request(
-                    "POST", parts.path, body=body, headers={"Content-Type": "application/jose"}
-                )
+                conn.request("POST", parts.path, body=body, headers=headers)
                 response = conn.getresponse()
                 return response.status, response.read()
             except (http.client.HTTPException, OSError):
                 conn.close()
-                self._conns.pop(origin, None)
+                if not streamed:
+                    self._conns.pop(origin, None)
                 if attempt == 2:
                     raise
+            finally:
+                if streamed:
+                    conn.close()
         raise AssertionError("unreachable")
 
 
-def seal_message(message: OutboxMessage, peer: Peer, signer: NodeKeys | None = None) -> bytes:
-    """The JWE bytes that carry `message` to `peer`, sealed now (over HTTP or in a package)."""
+def seal_message(
+    message: OutboxMessage,
+    peer: Peer,
+    signer: NodeKeys | None = None,
+    payload: dict | None = None,
+) -> bytes:
+    """The JWE bytes that carry `message` to `peer`, sealed now (over HTTP or in a package);
+    `payload` replaces the stored one (a dataset's with this sending's content key)."""
     envelope = new_envelope(
         agreement=message.agreement,
         kind=message.kind,
@@ -116,7 +145,7 @@ def seal_message(message: OutboxMessage, peer: Peer, signer: NodeKeys | None = N
         sender_authority=message.sender_authority,
         receiver_node=peer.node_id,
         receiver_authority=message.receiver_authority,
-        payload=message.payload,
+        payload=message.payload if payload is None else payload,
         conversation_id=message.conversation_id,
         in_reply_to=message.in_reply_to,
         message_id=message.id,
@@ -124,31 +153,116 @@ def seal_message(message: OutboxMessage, peer: Peer, signer: NodeKeys | None = N
     return seal(envelope, sender=signer or keys.signing_keys(), receiver_public=peer.jwks)
 
 
-def send(message: OutboxMessage, client: Http) -> str:
-    """Deliver one claimed message; returns its new status."""
+def send(messages: list[OutboxMessage], client: Http) -> list[str]:
+    """Deliver claimed messages, up to MAX_BATCH per POST to each peer (docs/protocol.md §8.1);
+    returns their new statuses in order. Each is sealed afresh on every try: `created` is the
+    sealing time the receiver checks."""
+    statuses: dict[object, str] = {}
+    batches: dict[str, tuple[Peer, list[tuple[OutboxMessage, bytes]]]] = {}
+    for message in messages:
+        try:
+            peer = peers.peer_for(message.agreement, message.receiver_party)
+            if message.kind == datasets.KIND:
+                statuses[message.pk] = _stream(message, peer, client)
+                continue
+            sealed = seal_message(message, peer)
+        except (EnvelopeError, LookupError) as exc:
+            statuses[message.pk] = _failed(message, f"{type(exc).__name__}: {exc}")
+            continue
+        batches.setdefault(peer.node_id, (peer, []))[1].append((message, sealed))
+    for peer, items in batches.values():
+        for chunk in _chunks(items):
+            statuses.update(_post(peer, chunk, client))
+    return [statuses[m.pk] for m in messages]
+
+
+def _stream(message: OutboxMessage, peer: Peer, client: Http) -> str:
+    """A dataset: its envelope, then its body read from disk and encrypted a frame at a time
+    under a key made for this sending (docs/protocol.md §8.2)."""
+    key = streams.new_key()
+    described = message.payload["body"]
+    payload = {**message.payload, "body": {**described, "key": b64e(key)}}
+    sealed = seal_message(message, peer, payload=payload)
+    path = datasets.body_path(message.id)
     try:
-        peer = peers.peer_for(message.agreement, message.receiver_party)
-        # Sealed afresh on every try: `created` is the sealing time the receiver checks.
-        sealed = seal_message(message, peer)
-        sent_digest = digest(sealed)
-        status, body = client.post(peer.url.rstrip("/") + "/exchange/inbox", sealed)
+        with open(path, "rb") as body:
+            frames = streams.encrypt(key, str(message.id).encode(), streams.chunks_of(body))
+            status, reply = client.post(
+                peer.url.rstrip("/") + "/exchange/inbox/stream",
+                itertools.chain([sealed + b"\n"], frames),
+                "application/octet-stream",
+                length=len(sealed) + 1 + streams.framed_length(described["bytes"]),
+            )
         if status >= 500:
             raise OSError(f"HTTP {status} from {peer.node_id}")
-        reply = verify_receipt(
-            body, peer_keys=peer.jwks, message_id=str(message.id), digest=sent_digest
+        verified = verify_receipt(
+            reply, peer_keys=peer.jwks, message_id=str(message.id), digest=digest(sealed)
         )
-    except (OSError, EnvelopeError, LookupError) as exc:
+    except (OSError, EnvelopeError) as exc:
         return _failed(message, f"{type(exc).__name__}: {exc}")
+    with transaction.atomic():
+        return _settle(message, digest(sealed), verified)
+
+
+def _chunks(items: list[tuple[OutboxMessage, bytes]]):
+    chunk: list[tuple[OutboxMessage, bytes]] = []
+    size = 0
+    for item in items:
+        if chunk and (len(chunk) == MAX_BATCH or size + len(item[1]) > MAX_BATCH_BYTES // 2):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(item)
+        size += len(item[1]) + 8
+    if chunk:
+        yield chunk
+
+
+def _post(peer: Peer, chunk: list[tuple[OutboxMessage, bytes]], client: Http) -> dict:
+    body = json.dumps({"envelopes": [sealed.decode("ascii") for _, sealed in chunk]}).encode()
+    try:
+        status, reply = client.post(
+            peer.url.rstrip("/") + "/exchange/inbox/batch", body, "application/json"
+        )
+        if status != 200:
+            raise OSError(f"HTTP {status} from {peer.node_id}: {reply[:200]!r}")
+        replies = json.loads(reply)["replies"]
+        if not isinstance(replies, list) or len(replies) != len(chunk):
+            raise ValueError(f"{len(chunk)} envelopes sent, the reply is not a list of as many")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        with transaction.atomic():
+            return {m.pk: _failed(m, f"{type(exc).__name__}: {exc}") for m, _ in chunk}
+    outcomes = []
+    for (message, sealed), item in zip(chunk, replies, strict=True):
+        sent_digest = digest(sealed)
+        try:
+            token = item["token"]
+            verified = verify_receipt(
+                token, peer_keys=peer.jwks, message_id=str(message.id), digest=sent_digest
+            )
+        except (EnvelopeError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            verified = exc
+        outcomes.append((message, sent_digest, verified))
+    with transaction.atomic():  # one commit for the batch's bookkeeping
+        return {m.pk: _settle(m, d, v) for m, d, v in outcomes}
+
+
+def _settle(message: OutboxMessage, sent_digest: str, reply) -> str:
     if isinstance(reply, Receipt):
         return _delivered(message, sent_digest, reply)
-    if reply.code in TRANSIENT:
+    if isinstance(reply, Refusal) and reply.code not in TRANSIENT:
+        return _refused(message, sent_digest, reply)
+    if isinstance(reply, Refusal):
         return _failed(message, f"refused ({reply.code}): {reply.detail}")
-    return _refused(message, sent_digest, reply)
+    return _failed(message, f"the reply does not verify: {type(reply).__name__}: {reply}")
 
 
 def _finish(message: OutboxMessage, **fields) -> None:
     fields.update(claimed_until=None, claimed_by="")
     OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+    if message.kind == datasets.KIND and fields.get("status", Status.PENDING) != Status.PENDING:
+        # Sent or given up: the node keeps no second copy of the persons it listed.
+        path = datasets.body_path(message.pk)
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic
@@ -219,10 +333,13 @@ def _failed(message, error: str) -> str:
 def run(worker: str, *, once: bool = False, idle: float = 0.2, stop=lambda: False) -> int:
     """Deliver until stopped (or, with `once`, until nothing is due). Returns messages handled."""
     client, handled = Http(), 0
+    daily = None if once else retention_schedule.Daily()  # Art. 11.5: destroy what is due
     while not stop():
+        if daily is not None:
+            daily.tick()
         batch = claim(worker)
-        for message in batch:
-            send(message, client)
+        if batch:
+            send(batch, client)
         handled += len(batch)
         if not batch:
             if once:

@@ -10,25 +10,29 @@ A refused message leaves nothing behind but its audit entry.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from migrex.agreements import dates
-from migrex.agreements.models import Agreement
-from migrex.agreements.selectors import profile_of
+from migrex.agreements.selectors import directory
 from migrex.audit.services import record
 from migrex.cases.errors import Invalid
 from migrex.cases.services import receive
+from migrex.core import reference
 from migrex.core.errors import MigrexError
-from migrex.exchange import keys, peers
-from migrex.exchange.crypto import EnvelopeError
-from migrex.exchange.envelope import Opened, digest, open_
-from migrex.exchange.models import InboxMessage, Peer
+from migrex.exchange import keys, peers, streams
+from migrex.exchange.crypto import EnvelopeError, b64d
+from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
+from migrex.exchange.models import InboxMessage
 from migrex.exchange.receipts import sign_receipt, sign_refusal
+from migrex.persons import datasets
 
 log = logging.getLogger("migrex.inbox")
 
@@ -41,6 +45,95 @@ class Reply:
 
 
 def accept(raw: bytes, *, max_skew=None) -> Reply:
+    with reference.pinned():
+        return _accept(raw, max_skew)
+
+
+# A batch (docs/protocol.md §8.1): at most this many envelopes, this many bytes in all.
+MAX_BATCH = 100
+MAX_BATCH_BYTES = 16 * 1024 * 1024
+
+
+def accept_batch(envelopes: list[bytes]) -> list[Reply]:
+    """Several envelopes POSTed at once, answered in order, each exactly as if it had come
+    alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
+    them all, so the batch costs one commit, and a failure of the database itself loses every
+    reply of the batch together (the sender then retries them all; duplicates change nothing)."""
+    with _one_writer(), reference.pinned(), transaction.atomic():
+        return [_accept(raw, None) for raw in envelopes]
+
+
+_sqlite_writer = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_writer():
+    """SQLite takes one writer at a time, and a writer that finds the database locked sleeps in
+    SQLite's busy handler for up to 100 ms at a go; threads of this process queue here instead
+    and start the moment the previous batch commits. PostgreSQL needs no such queue."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _sqlite_writer:
+        yield
+
+
+def accept_stream(stream) -> Reply:
+    """An envelope, a newline, and the body it describes in encrypted frames (§8.2): a dataset.
+    `stream` is the request body (read, readline); the body is read as it is stored."""
+    head = stream.readline(MAX_WIRE_BYTES + 2).rstrip(b"\n")
+    with _one_writer(), reference.pinned():
+        return _accept(head, None, body=stream)
+
+
+# Message kinds applied by a service other than the case workflow: kind → handler(envelope).
+# Handlers run inside the transaction that stores the message; an exception refuses it.
+_handlers: dict[str, Callable[[dict], object]] = {}
+
+
+def handles(kind: str):
+    """Register the function that applies received messages of `kind` (import its module in
+    the app's ready())."""
+
+    def register(handler: Callable[[dict], object]):
+        _handlers[kind] = handler
+        return handler
+
+    return register
+
+
+def _apply(envelope: dict, body) -> None:
+    """Hand the opened message to the service that owns its kind."""
+    streamed = envelope["kind"] == datasets.KIND
+    if streamed != (body is not None):
+        where = "after its envelope (§8.2)" if streamed else "alone, without a body"
+        raise _Refused("payload_invalid", f"a {envelope['kind']} message travels {where}")
+    if streamed:
+        key = b64d(datasets.manifest(envelope["payload"], _profile(envelope))["body"]["key"])
+        aad = envelope["message_id"].encode()
+        datasets.receive(envelope, streams.Lines(streams.decrypt(key, aad, body.read)))
+        return
+    if envelope["kind"] in _handlers:
+        _handlers[envelope["kind"]](envelope)
+        return
+    receive(
+        message={
+            "id": envelope["message_id"],
+            "conversation_id": envelope["conversation_id"],
+            "agreement": envelope["agreement"],
+            "kind": envelope["kind"],
+            "sender_authority": envelope["sender_authority"],
+            "receiver_authority": envelope["receiver_authority"],
+            "payload": envelope["payload"],
+        }
+    )
+
+
+def _profile(envelope: dict):
+    return directory().terms(envelope["agreement"]).profile
+
+
+def _accept(raw: bytes, max_skew, body=None) -> Reply:
     now = timezone.now()
     dig = digest(raw)
     generations = keys.node_keys()
@@ -78,17 +171,7 @@ def accept(raw: bytes, *, max_skew=None) -> Reply:
                 receipt=receipt.decode(),
                 received_at=now,
             )
-            receive(
-                message={
-                    "id": mid,
-                    "conversation_id": envelope["conversation_id"],
-                    "agreement": envelope["agreement"],
-                    "kind": envelope["kind"],
-                    "sender_authority": envelope["sender_authority"],
-                    "receiver_authority": envelope["receiver_authority"],
-                    "payload": envelope["payload"],
-                }
-            )
+            _apply(envelope, body)
             _audit_received(opened, dig)
     except IntegrityError:
         # The same message id arrived twice at once; the first one won.
@@ -101,7 +184,7 @@ def accept(raw: bytes, *, max_skew=None) -> Reply:
         return _refuse(signer, dig, now, "payload_invalid", detail, mid)
     except MigrexError as exc:
         return _refuse(signer, dig, now, exc.code, f"{exc.message_en} (Art. {exc.article})", mid)
-    except _Refused as exc:
+    except (_Refused, EnvelopeError) as exc:
         return _refuse(signer, dig, now, exc.code, exc.detail, mid)
     except (AttributeError, KeyError, TypeError, ValueError, DataError) as exc:
         # A payload of the wrong shape (a list where an object belongs, a string too long for
@@ -134,23 +217,21 @@ class _Refused(Exception):
 def _check_route(envelope: dict, today) -> None:
     """The sender is a peer trusted for this agreement, the agreement is in force (Art. 17), and
     both authorities are competent authorities of the right parties (Art. 2)."""
-    peer = Peer.objects.filter(node_id=envelope["sender_node"]).first()
-    if peer is None or not peer.agreements.filter(code=envelope["agreement"]).exists():
+    trust = peers.trusted().get(envelope["sender_node"])
+    if trust is None or envelope["agreement"] not in trust.agreements:
         raise _Refused(
             "unknown_sender", f"{envelope['sender_node']} is not a peer for {envelope['agreement']}"
         )
-    agreement = (
-        Agreement.objects.select_related("current_version")
-        .filter(code=envelope["agreement"])
-        .first()
-    )
-    if agreement is None:
+    peer = trust.peer
+    terms = directory().agreements.get(envelope["agreement"])
+    if terms is None:
         raise _Refused("unknown_agreement", f"no agreement {envelope['agreement']}")
-    if not dates.is_in_force(profile_of(agreement), today):
+    agreement = terms.agreement
+    if not dates.is_in_force(terms.profile, today):
         raise _Refused(
             "agreement_not_in_force", f"{agreement.code} is not in force on {today} (Art. 17)"
         )
-    members = {a.code: a for a in agreement.authorities.all()}
+    members = terms.authorities
     sender = members.get(envelope["sender_authority"])
     receiver = members.get(envelope["receiver_authority"])
     if sender is None or sender.party_id != peer.party_id:

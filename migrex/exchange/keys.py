@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from migrex.audit.services import record
+from migrex.core import reference
 from migrex.exchange.crypto import (
     NodeKeys,
     export_private,
@@ -32,7 +32,6 @@ def create_keys(*, suite: str = "ed25519", not_before: dt.datetime | None = None
         not_before=keys.not_before,
     )
     record("keys.created", subject=row.signing_kid, detail={"suite": suite})
-    _loaded.cache_clear()
     return row
 
 
@@ -56,16 +55,12 @@ def _decrypt(blob: bytes) -> NodeKeys:
     return import_private(blob, settings.MIGREX_KEY_PASSPHRASE)
 
 
-@lru_cache(maxsize=1)
-def _loaded(version: tuple) -> list[NodeKeys]:
+@reference.cached
+def node_keys() -> list[NodeKeys]:
+    """Every generation this node holds, newest first (decryption tries them all); decrypted
+    once per process and generation of the reference data."""
     rows = NodeKey.objects.order_by("-not_before")
     return [_decrypt(bytes(r.private)) for r in rows]
-
-
-def node_keys() -> list[NodeKeys]:
-    """Every generation this node holds, newest first (decryption tries them all)."""
-    version = tuple(NodeKey.objects.order_by("pk").values_list("pk", "not_after"))
-    return _loaded(version)
 
 
 def signing_keys(

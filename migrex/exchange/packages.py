@@ -33,6 +33,7 @@ from migrex.exchange.crypto import EnvelopeError
 from migrex.exchange.envelope import digest
 from migrex.exchange.models import ExportedPackage, OutboxMessage, Peer
 from migrex.exchange.receipts import Receipt, verify_receipt
+from migrex.persons import datasets
 
 Status = OutboxMessage.Status
 
@@ -57,12 +58,15 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def pending_for(peer: Peer) -> list[OutboxMessage]:
-    """Every message waiting for `peer`, in the order the worker would send them."""
+    """Every message waiting for `peer`, in the order the worker would send them; datasets,
+    whose bodies travel streamed over HTTP only (docs/protocol.md §8.2), wait for the network."""
     codes = list(peer.agreements.values_list("code", flat=True))
     return list(
         OutboxMessage.objects.filter(
             status=Status.PENDING, receiver_party=peer.party_id, agreement__in=codes
-        ).order_by("created_at", "id")
+        )
+        .exclude(kind=datasets.KIND)
+        .order_by("created_at", "id")
     )
 
 

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 
 from migrex.agreements.models import Agreement, Party
 from migrex.audit.services import record
+from migrex.core import reference
 from migrex.exchange import keys
 from migrex.exchange.models import Peer
 
@@ -63,13 +66,28 @@ def import_peer(data: dict, *, agreements: list[str], url: str | None = None) ->
     return peer
 
 
+@dataclass(frozen=True)
+class Trusted:
+    peer: Peer
+    agreements: frozenset[str]  # codes of the agreements it is trusted for
+
+
+@reference.cached
+def trusted() -> dict[str, Trusted]:
+    """Every peer by node id, loaded once per generation of the reference data. Read-only."""
+    links: dict[int, set[str]] = {}
+    for peer_id, code in Peer.agreements.through.objects.values_list("peer_id", "agreement__code"):
+        links.setdefault(peer_id, set()).add(code)
+    return {p.node_id: Trusted(p, frozenset(links.get(p.pk, ()))) for p in Peer.objects.all()}
+
+
 def peer_for(agreement: str, party: str) -> Peer:
-    peer = Peer.objects.filter(agreements__code=agreement, party_id=party).first()
-    if peer is None:
-        raise LookupError(f"no peer node of {party} is configured for {agreement}")
-    return peer
+    for t in trusted().values():
+        if t.peer.party_id == party and agreement in t.agreements:
+            return t.peer
+    raise LookupError(f"no peer node of {party} is configured for {agreement}")
 
 
 def sender_keys(node_id: str) -> dict | None:
-    peer = Peer.objects.filter(node_id=node_id).only("jwks").first()
-    return peer.jwks if peer else None
+    t = trusted().get(node_id)
+    return t.peer.jwks if t else None

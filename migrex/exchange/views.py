@@ -3,14 +3,15 @@ receipt (200) or the signed refusal (422/413). No session, no CSRF: the envelope
 
 import hashlib
 import json
+import tempfile
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from migrex.exchange.envelope import MAX_WIRE_BYTES
-from migrex.exchange.inbox import accept
+from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
 from migrex.exchange.models import InboxMessage
 
 CONTENT_TYPE = "application/jose"
@@ -22,6 +23,42 @@ def inbox(request):
     # One byte over the limit is enough for open_() to refuse it as too_large.
     reply = accept(request.read(MAX_WIRE_BYTES + 1))
     return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
+
+
+@csrf_exempt
+@require_POST
+def inbox_stream(request):
+    """An envelope and the body it describes, streamed (docs/protocol.md §8.2): a dataset."""
+    reply = accept_stream(request)
+    return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
+
+
+@csrf_exempt
+@require_POST
+def inbox_batch(request):
+    """`{"envelopes": [JWE, …]}` → `{"replies": [{"status": 200, "token": JWS}, …]}` in the same
+    order (docs/protocol.md §8.1). A body that is not such a batch gets 400 and a reason."""
+    body = request.read(MAX_BATCH_BYTES + 1)
+    if len(body) > MAX_BATCH_BYTES:
+        return _bad(413, f"a batch is at most {MAX_BATCH_BYTES} bytes")
+    try:
+        envelopes = json.loads(body)["envelopes"]
+    except (ValueError, KeyError, TypeError):
+        return _bad(400, 'the body is not a JSON object {"envelopes": [...]}')
+    if not isinstance(envelopes, list) or not all(isinstance(e, str) for e in envelopes):
+        return _bad(400, "envelopes must be a list of JWE compact strings")
+    if not 1 <= len(envelopes) <= MAX_BATCH:
+        return _bad(400, f"a batch holds 1 to {MAX_BATCH} envelopes, not {len(envelopes)}")
+    try:
+        raws = [e.encode("ascii") for e in envelopes]
+    except UnicodeEncodeError:
+        return _bad(400, "a JWE compact serialization is ASCII")
+    replies = [{"status": r.status, "token": r.body.decode()} for r in accept_batch(raws)]
+    return JsonResponse({"replies": replies})
+
+
+def _bad(status: int, reason: str) -> JsonResponse:
+    return JsonResponse({"error": reason}, status=status)
 
 
 @csrf_exempt
@@ -44,3 +81,14 @@ def bench_baseline(request):
         received_at=timezone.now(),
     )
     return HttpResponse(b'{"status":"stored"}', content_type="application/json")
+
+
+@csrf_exempt
+@require_POST
+def bench_baseline_stream(request):
+    """The dataset benchmark's baseline (MIGREX_BENCH_BASELINE=1 only): the same JSON Lines
+    POSTed in the clear and written to a file as they arrive; no cryptography, no parsing."""
+    with tempfile.TemporaryFile() as out:
+        while block := request.read(1 << 20):
+            out.write(block)
+        return JsonResponse({"bytes": out.tell()})

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from migrex.persons.validators import country
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -76,10 +78,7 @@ class PersonData(_Strict):
     @field_validator("citizenship")
     @classmethod
     def _iso_codes(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if len(code) != 2 or not code.isascii() or not code.isalpha():
-                raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code")
-        return [c.upper() for c in value]
+        return [country(code) for code in value]  # IdentifierError is a ValueError
 
     @model_validator(mode="after")
     def _identifiable(self) -> PersonData:

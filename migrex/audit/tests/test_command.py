@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from migrex.audit.models import AuditEntry
 from migrex.audit.services import record
+from migrex.audit.tests.conftest import tampering
 
 
 def run(*args: str) -> str:
@@ -37,6 +38,7 @@ def test_verify_finds_an_edited_entry():
     for i in range(3):
         record("x", subject=str(i), detail={"note": "ü"})
     assert "3 entries, chain intact" in run("verify")
-    AuditEntry.objects.filter(seq=2).update(detail={"note": "edited"})
-    with pytest.raises(CommandError, match="#2"):
-        run("verify")
+    with tampering():
+        AuditEntry.objects.filter(seq=2).update(detail={"note": "edited"})
+        with pytest.raises(CommandError, match="#2"):
+            run("verify")

@@ -28,8 +28,8 @@ def bi_filter(value) -> str:
 
 @register.filter
 def authority(value) -> str:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, str):  # a code this node does not know
+        return value or ""
     return value.name_en if english() else value.name_ru
 
 

@@ -1,14 +1,19 @@
 """Crashes lose nothing and duplicate nothing: 1,000 deliveries from KZ to BY while the BY web
-server and the KZ delivery worker are killed with SIGKILL at random moments and restarted."""
+server and the KZ delivery worker are killed with SIGKILL at random moments and restarted; and two
+workers sharing one outbox deliver each message once."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
+import subprocess
+import sys
 import time
 
+import psycopg
 import pytest
 
-from migrex.core.nodes import pair
+from migrex.core.nodes import ROOT, databases, pair
 
 pytestmark = pytest.mark.nodes
 
@@ -55,8 +60,25 @@ print(json.dumps({"cases": [str(c) for c in cases], "inbox": InboxMessage.object
 """
 
 
-def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path):
-    kz, by = pair(tmp_path)
+@pytest.fixture
+def fresh_databases():
+    """Each test here sets up its own two nodes (PostgreSQL databases when the suite runs on it)."""
+    with databases(2) as urls:
+        yield urls
+
+
+def _pending(node) -> int:
+    """Read straight from the node's database: quicker than a Python process per look."""
+    query = "SELECT count(*) FROM exchange_outboxmessage WHERE status = 'pending'"
+    if node.database_url:
+        with psycopg.connect(node.database_url) as db:
+            return db.execute(query).fetchone()[0]
+    with sqlite3.connect(node.data_dir / "migrex.sqlite3", timeout=30) as db:
+        return db.execute(query).fetchone()[0]
+
+
+def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path, fresh_databases):
+    kz, by = pair(tmp_path, database_urls=tuple(fresh_databases))
     for node in (kz, by):
         node.extra_env.update(FAST_RETRIES)
     sent = kz.python(QUEUE, MESSAGES)
@@ -68,8 +90,8 @@ def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path):
     deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.3, 1.5))
-            if kz.python(OUTBOX).get("pending", 0) == 0:
+            time.sleep(rng.uniform(0.1, 0.6))
+            if _pending(kz) == 0:
                 break
             if rng.random() < 0.5:
                 by.kill("server")
@@ -89,3 +111,30 @@ def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path):
     assert outbox == {"delivered": MESSAGES}, outbox
     assert sorted(received["cases"]) == sorted(sent)  # every one arrived, exactly once
     assert received["inbox"] == MESSAGES
+
+
+def test_two_workers_share_the_outbox_and_deliver_each_message_once(tmp_path, fresh_databases):
+    """Several workers may run (SKIP LOCKED on PostgreSQL, a conditional claim on any database):
+    each takes its own messages, none is delivered twice."""
+    kz, by = pair(tmp_path, database_urls=tuple(fresh_databases))
+    sent = kz.python(QUEUE, 300)
+    by.start(worker=False)
+    try:
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "migrex.cli", "worker", "--once", "--idle", "0.05"],
+                env=kz.env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        handled = [int(w.communicate(timeout=240)[0].split(": ")[1].split()[0]) for w in workers]
+        outbox, received = kz.python(OUTBOX), by.python(RECEIVED)
+    finally:
+        by.stop()
+    assert all(n > 0 for n in handled), handled  # both took part
+    assert sum(handled) == len(sent)  # and no message was handled by both
+    assert outbox == {"delivered": len(sent)}
+    assert sorted(received["cases"]) == sorted(sent)

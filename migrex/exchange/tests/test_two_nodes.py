@@ -48,12 +48,11 @@ def script(node: LocalNode, code: str, data: Any = None) -> Any:
     return node.python(code, data)
 
 
-def post(node: LocalNode, body: bytes) -> tuple[int, bytes]:
+def post(
+    node: LocalNode, body: bytes, path: str = "/exchange/inbox", kind: str = "application/jose"
+) -> tuple[int, bytes]:
     request = urllib.request.Request(  # noqa: S310 - our own node's http URL
-        node.url + "/exchange/inbox",
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/jose"},
+        node.url + path, data=body, method="POST", headers={"Content-Type": kind}
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -124,10 +123,10 @@ def set_up(node: LocalNode) -> None:
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory):
+def pair(tmp_path_factory, node_databases):
     base = tmp_path_factory.mktemp("nodes")
-    kz = LocalNode("KZ", base / "kz", time_zone="Asia/Almaty")
-    by = LocalNode("BY", base / "by", time_zone="Europe/Minsk")
+    kz = LocalNode("KZ", base / "kz", time_zone="Asia/Almaty", database_url=node_databases[0])
+    by = LocalNode("BY", base / "by", time_zone="Europe/Minsk", database_url=node_databases[1])
     try:
         parallel(lambda: set_up(kz), lambda: set_up(by))
         parallel(lambda: kz.trust(by), lambda: by.trust(kz))
@@ -394,6 +393,49 @@ def test_replay_gets_the_original_receipt_and_changes_nothing(refusals, pair):
     assert [e["subject"] for e in received].count(sent["message_id"]) == 1
     duplicates = [e for e in log if e["action"] == "message.duplicate"]
     assert [e["subject"] for e in duplicates].count(sent["message_id"]) == 2
+
+
+def post_batch(node: LocalNode, envelopes: list) -> tuple[int, dict]:
+    body = json.dumps({"envelopes": envelopes}).encode()
+    status, reply = post(node, body, "/exchange/inbox/batch", "application/json")
+    return status, json.loads(reply)
+
+
+def test_a_batch_is_answered_in_order_each_as_if_alone(refusals, pair):
+    """docs/protocol.md §8.1: one POST, several envelopes, one reply each, in order."""
+    _, by = pair
+    names = ["tampered", "replayed", "art6", "unknown_sender"]
+    sent = [refusals["sent"][n] for n in names]
+    status, body = post_batch(by, [s["raw"].decode() for s in sent])
+    assert status == 200
+    replies = body["replies"]
+    assert [r["status"] for r in replies] == [422, 200, 422, 422]
+    # The replayed message: the very receipt it got when it came alone.
+    assert replies[1]["token"].encode() == refusals["results"]["replayed"][1]
+    for name, item, reply in zip(names, sent, replies, strict=True):
+        if name != "replayed":
+            expected = CASES[name][2]
+            authenticated = name not in ("tampered", "unknown_sender")
+            mid = item["message_id"] if authenticated else None
+            refusal = reply_to(by, item["raw"], reply["token"].encode(), mid)
+            assert isinstance(refusal, Refusal) and refusal.code == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "JSON object"),
+        (b'{"envelopes": "abc"}', "list of JWE"),
+        (b'{"envelopes": []}', "1 to 100"),
+        (json.dumps({"envelopes": ["a.b.c.d.e"] * 101}).encode(), "1 to 100"),
+        ('{"envelopes": ["é"]}'.encode(), "ASCII"),
+    ],
+)
+def test_a_malformed_batch_is_refused_with_the_reason(running, body, reason):
+    _, by = running
+    status, reply = post(by, body, "/exchange/inbox/batch", "application/json")
+    assert status == 400
+    assert reason in json.loads(reply)["error"]
 
 
 # --- key rotation ---------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Prepare a demo node: the shipped agreements, this node's keys, and demo officers of its
-party's ministry of internal affairs (one per role), with their logins printed."""
+party's ministry of internal affairs (one per role), with their logins printed.
+
+Signatories and administrators sign in with a second factor (TOTP): they are enrolled here with
+a generated key, written beside the logins to demo-totp.txt ("username key" per line)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from migrex.accounts import services as accounts
 from migrex.accounts.models import User
 from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
 from migrex.agreements.profile import shipped_profile_paths
@@ -47,6 +51,8 @@ class Command(BaseCommand):
             if (logins.exists())
             else {}
         )
+        totp_keys = settings.DATA_DIR / "demo-totp.txt"
+        keys: dict[str, str] = {}
         for suffix, roles, name in OFFICERS:
             username = f"{party.lower()}-{suffix}"
             password = known.get(username) or secrets.token_urlsafe(9)
@@ -68,9 +74,15 @@ class Command(BaseCommand):
                 if "signatory" in roles:
                     self._list(user, authority)
             known[username] = password
-            self.stdout.write(f"  {username:<16} {password}   ({', '.join(roles)})")
-        logins.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
-        logins.chmod(0o600)
+            note = ""
+            if accounts.needs_second_factor(user):
+                device = accounts.device_of(user) or accounts.enrol(user)
+                keys[username] = device.secret
+                note = f"   TOTP key {device.secret}"
+            self.stdout.write(f"  {username:<16} {password}   ({', '.join(roles)}){note}")
+        for path, values in ((logins, known), (totp_keys, keys)):
+            path.write_text("".join(f"{u} {p}\n" for u, p in values.items()))
+            path.chmod(0o600)
 
     def _list(self, user: User, authority: Authority) -> None:
         """Put the demo signatory on this party's signatory list (Art. 9.3)."""

@@ -1,0 +1,22 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's form; the lockout is checked by the view before the password is."""
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the authenticator"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )

@@ -1,0 +1,112 @@
+"""Lockout after repeated failures to prove identity (OWASP ASVS 2.2.1).
+
+Five failures for one username, or twenty from one address, within the window (15 minutes) lock
+further attempts — even with the right password — until the cool-off (15 minutes) has passed
+since the failure that reached the limit. Attempts refused while locked are not counted, so
+the cool-off does not grow while someone keeps trying. The failures live in the database
+(LoginFailure), so every process of the node sees the same count. A login that completes clears
+the failures of that username (not of the address: one valid account must not reset the
+counter of an address that is guessing others).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import ngettext
+
+from migrex.accounts.models import LoginFailure
+from migrex.core.errors import MigrexError
+
+
+def _limits() -> dict:
+    return settings.MIGREX_LOCKOUT
+
+
+def client_address(request) -> str:
+    """The client's address. Behind the HTTPS reverse proxy (MIGREX_HTTPS=1) that is the last
+    hop of X-Forwarded-For, which the proxy appends; otherwise the socket's peer."""
+    if settings.MIGREX_HTTPS:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-1][:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+def _key(username: str) -> str:
+    return (username or "").strip().casefold()[:150]
+
+
+def _until(field: str, value: str, limit: int, now: dt.datetime) -> dt.datetime | None:
+    if not value:
+        return None
+    window = dt.timedelta(seconds=_limits()["window"])
+    cooloff = dt.timedelta(seconds=_limits()["cooloff"])
+    recent = list(
+        LoginFailure.objects.filter(**{field: value}, at__gte=now - window - cooloff)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit or recent[0] - recent[-1] > window:
+        return None
+    until = recent[0] + cooloff
+    return until if until > now else None
+
+
+def locked_until(*, username: str, address: str) -> dt.datetime | None:
+    """When attempts for this username or from this address may resume; None if not locked."""
+    now = timezone.now()
+    limits = _limits()
+    found = [
+        t
+        for t in (
+            _until("username", _key(username), limits["username"], now),
+            _until("address", address, limits["address"], now),
+        )
+        if t
+    ]
+    return max(found) if found else None
+
+
+def add_failure(*, username: str, address: str, stage: str) -> dt.datetime | None:
+    """Count one failure; returns when attempts may resume if this failure reached a limit."""
+    LoginFailure.objects.create(
+        username=_key(username), address=address, stage=stage, at=timezone.now()
+    )
+    return locked_until(username=username, address=address)
+
+
+def clear(*, username: str) -> None:
+    LoginFailure.objects.filter(username=_key(username)).delete()
+
+
+def message(until: dt.datetime) -> str:
+    """What the officer reads: why, and at what time (local) to try again."""
+    minutes = max(1, -(-int((until - timezone.now()).total_seconds()) // 60))
+    return ngettext(
+        "Too many failed attempts. Sign-in is blocked; try again at %(time)s "
+        "(in %(minutes)d minute).",
+        "Too many failed attempts. Sign-in is blocked; try again at %(time)s "
+        "(in %(minutes)d minutes).",
+        minutes,
+    ) % {"time": time_format(timezone.localtime(until), "H:i"), "minutes": minutes}
+
+
+class LockedOut(MigrexError):
+    """Too many failed attempts (HTTP 429): the same limit as the login (ASVS 2.2.1)."""
+
+    status = 429
+
+    @classmethod
+    def until(cls, until: dt.datetime) -> LockedOut:
+        from django.utils import translation
+
+        with translation.override("ru"):
+            ru = message(until)
+        with translation.override("en"):
+            en = message(until)
+        return cls(code="locked_out", message_ru=ru, message_en=en, field="password")

@@ -1,0 +1,44 @@
+"""Every 403 the node answers — the officers' pages, the JSON API, the admin, a failed CSRF
+check — leaves an `access.denied` entry: who (the session's or the API token's user), which
+path, method and status (Art. 11.4: protection against unauthorised access)."""
+
+from __future__ import annotations
+
+import logging
+
+from migrex.audit.services import record
+
+log = logging.getLogger("migrex.audit")
+
+
+class AccessDeniedAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            self._record(request, response)
+        return response
+
+    @staticmethod
+    def _record(request, response) -> None:
+        user = getattr(request, "user", None)
+        actor = user.get_username() if user is not None and user.is_authenticated else ""
+        path = request.path
+        try:
+            record(
+                "access.denied",
+                actor=actor,
+                subject=path[:300],
+                detail={
+                    "path": path,
+                    "method": request.method,
+                    "status": response.status_code,
+                    "via": "api" if path.startswith("/api/") else "ui",
+                    "query": request.META.get("QUERY_STRING", "")[:500],
+                    "ip": request.META.get("REMOTE_ADDR", ""),
+                },
+            )
+        except Exception:  # the refusal stands even if the log cannot be written
+            log.exception("could not record the denial of %s %s", request.method, path)

@@ -1,0 +1,99 @@
+"""Reference data — agreements and their profiles, competent authorities, parties, peers, this
+node's keys — changes a few times a year and is read on every message received or sent. Each
+process keeps what it loaded, keyed by one generation token that any change to those tables
+replaces in the same transaction, so a reader pays one tiny query instead of a dozen.
+
+The token is random rather than a counter: a change rolled back leaves a token no later change
+can take, so nothing loaded inside that transaction is ever mistaken for committed data."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from django.apps import apps
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
+
+# Models whose rows the cached loaders read; any save or delete of one starts a new generation.
+WATCHED = (
+    "agreements.Party",
+    "agreements.Authority",
+    "agreements.AuthorityName",
+    "agreements.Agreement",
+    "agreements.AgreementVersion",
+    "agreements.AgreementEvent",
+    "exchange.Peer",
+    "exchange.NodeKey",
+)
+
+
+_pinned = threading.local()
+
+
+def generation() -> str:
+    token = getattr(_pinned, "token", None)
+    if token is not None:
+        return token
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM core_generation WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[None]:
+    """Read the generation once for a whole unit of work (a received message) that looks up
+    reference data many times; a change committed meanwhile applies to the next unit."""
+    _pinned.token = None
+    _pinned.token = generation()
+    try:
+        yield
+    finally:
+        _pinned.token = None
+
+
+def bump(**_ignored) -> None:
+    """A new generation (a signal receiver, or called after a bulk change signals miss)."""
+    Generation = apps.get_model("core", "Generation")
+    Generation.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def cached(load: Callable[[], T]) -> Callable[[], T]:
+    """`load()` once per generation and process. What it returns is shared between threads:
+    treat it as read-only."""
+    lock = threading.Lock()
+    held: list = [None, None]  # [token, value]
+
+    @functools.wraps(load)
+    def get() -> T:
+        token = generation()
+        if held[0] == token and token:
+            return held[1]
+        with lock:
+            if held[0] != token or not token:
+                held[1], held[0] = load(), token
+            return held[1]
+
+    return get
+
+
+def connect() -> None:
+    """Wire the signals (CoreConfig.ready)."""
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(bump, sender=model, dispatch_uid=f"reference-save-{label}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"reference-delete-{label}")
+    for label, field in (
+        ("exchange.Peer", "agreements"),
+        ("agreements.Agreement", "parties"),
+        ("agreements.Agreement", "authorities"),
+    ):
+        through = getattr(apps.get_model(label), field).through
+        m2m_changed.connect(bump, sender=through, dispatch_uid=f"reference-m2m-{label}-{field}")

@@ -1,0 +1,325 @@
+"""Who may reach what: every URL pattern of the UI and every operation of the JSON API, requested
+as anonymous and as each role, against an explicit table (OWASP ASVS 4.1.3, 4.2.1; Art. 11.4:
+protection from unauthorised access). Deny by default: a URL or operation missing from the
+table fails the test, so a new one cannot arrive without a decision on who may use it.
+
+The officers are of the Kazakhstan Ministry of Internal Affairs, which owns the case; `other`
+is an operator of another competent authority (the Ministry of Labour), to whom the case must
+not even exist (404, Art. 11.1).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from migrex.accounts import tokens
+from migrex.agreements.models import Authority
+from migrex.api import api
+from migrex.cases import services
+from migrex.cases.tests.test_api import PERSON
+
+ROLES = ("anonymous", "operator", "signatory", "supervisor", "auditor", "other")
+
+# Outcomes: "ok" 200; "login" redirected to the login page; "denied" 403; "hidden" 404 (the
+# object is not visible to this user); "405" the method is not GET; "401" the API's
+# unauthenticated. A tuple gives the outcome per role in ROLES order; a string, for all.
+OK, LOGIN, DENIED, HIDDEN, NOT_GET, UNAUTH = "ok", "login", "denied", "hidden", "405", "401"
+ENVELOPE = "envelope"  # authenticated by the signed envelope, never by a login
+
+OFFICERS = (LOGIN, OK, OK, OK, OK, OK)
+
+# --- the UI: route -> outcome per role -------------------------------------------------------
+UI: dict[str, tuple[str, ...] | str] = {
+    "healthz": OK,  # no data: for the load balancer
+    "login/": (OK, "home", "home", "home", "home", "home"),  # signed in: nothing to do there
+    "login/code/": LOGIN,  # only between the password and the code; otherwise back to login
+    "login/enrol/": LOGIN,
+    "logout/": NOT_GET,
+    "i18n/setlang/": "home",  # Django's set_language: changes only on POST; GET goes home
+    "": (LOGIN, "home", "home", "home", "home", "home"),
+    "<box:name>/": OFFICERS,
+    "cases/new/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
+    "cases/new/information/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
+    # An empty row of the draft or answer form (htmx): no data, any officer of an authority of
+    # the agreement.
+    "cases/rows/person/": OFFICERS,
+    "cases/rows/attachment/": OFFICERS,
+    "cases/<int:pk>/": (LOGIN, OK, OK, OK, OK, HIDDEN),
+    # Only its author edits a draft: the others are sent back to the case with that message.
+    "cases/<int:pk>/edit/": (LOGIN, OK, "case", "case", "case", HIDDEN),
+    "cases/<int:pk>/act/<slug:action>/": (LOGIN, OK, DENIED, DENIED, DENIED, HIDDEN),
+    "cases/<int:pk>/request.pdf": (LOGIN, OK, OK, OK, DENIED, HIDDEN),
+    "cases/<int:pk>/refusal.pdf": (LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "cases/<int:pk>/attachments/<int:attachment_id>/": (LOGIN, OK, OK, OK, DENIED, HIDDEN),
+    "exchange/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
+    "exchange/inbox": ENVELOPE,
+    "exchange/inbox/batch": ENVELOPE,
+    "exchange/inbox/stream": ENVELOPE,
+    "persons/": (LOGIN, OK, OK, OK, DENIED, OK),  # search: officers who see persons
+    "datasets/": (LOGIN, OK, OK, OK, DENIED, OK),  # received data: officers who see persons
+    "datasets/<int:pk>/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),  # none received here
+    "received/<slug:kind>/<int:pk>/consent/": (LOGIN, NOT_GET, NOT_GET, NOT_GET, NOT_GET, NOT_GET),
+    "received/<slug:kind>/<int:pk>/export/": (LOGIN, NOT_GET, NOT_GET, NOT_GET, NOT_GET, NOT_GET),
+    "consents/": OFFICERS,
+    "consents/<int:pk>/decide/": (LOGIN, NOT_GET, NOT_GET, NOT_GET, NOT_GET, NOT_GET),
+    "audit/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED),
+    "audit/subject/<path:subject>/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED),
+    "retention/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
+    "retention/acts/<int:pk>.pdf": (LOGIN, DENIED, HIDDEN, HIDDEN, DENIED, DENIED),
+    "admin/*": LOGIN,  # Django's admin: staff only, see test_the_admin_is_for_staff_only
+}
+
+# --- the JSON API: (method, path) -> outcome per role -----------------------------------------
+API_TABLE: dict[tuple[str, str], tuple[str, ...] | str] = {
+    ("GET", "/api/v1/openapi.json"): OK,  # the published document, no data
+    ("GET", "/api/v1/agreements"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("GET", "/api/v1/agreements/{code}"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("GET", "/api/v1/cases"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("POST", "/api/v1/cases"): (UNAUTH, "201", DENIED, DENIED, DENIED, "201"),
+    ("GET", "/api/v1/cases/{case_id}"): (UNAUTH, OK, OK, OK, OK, HIDDEN),
+    ("PATCH", "/api/v1/cases/{case_id}"): (UNAUTH, OK, DENIED, DENIED, DENIED, HIDDEN),
+    ("POST", "/api/v1/cases/{case_id}/actions/{action}"): (
+        UNAUTH,
+        OK,
+        DENIED,
+        DENIED,
+        DENIED,
+        HIDDEN,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/attachments"): (UNAUTH, "201", "409", "409", "409", HIDDEN),
+    ("GET", "/api/v1/cases/{case_id}/attachments/{attachment_id}"): (
+        UNAUTH,
+        OK,
+        OK,
+        OK,
+        DENIED,
+        HIDDEN,
+    ),
+    ("GET", "/api/v1/persons/search"): (UNAUTH, "422", "422", "422", DENIED, "422"),  # no query
+    ("GET", "/api/v1/cases/{case_id}/letter.pdf"): (UNAUTH, OK, OK, OK, DENIED, HIDDEN),
+    ("GET", "/api/v1/cases/{case_id}/refusal.pdf"): (
+        UNAUTH,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+    ),
+}
+
+
+# --- machinery ----------------------------------------------------------------------------------
+
+
+def _routes(patterns=None, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            found += _routes(p.url_patterns, prefix + str(p.pattern))
+        else:
+            found.append((prefix + str(p.pattern), p))
+    return found
+
+
+def _ui_routes() -> set[str]:
+    return {r for r, _ in _routes() if not r.startswith(("api/", "admin/"))}
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    ops = {(m.upper(), path) for path, item in schema["paths"].items() for m in item}
+    return ops | {("GET", "/api/v1/openapi.json")}
+
+
+def _fill(route: str, values: dict[str, object]) -> str:
+    return "/" + re.sub(
+        r"<(?:\w+:)?(\w+)>|\{(\w+)\}", lambda m: str(values[m.group(1) or m.group(2)]), route
+    ).lstrip("/")
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 302:
+        location = response["Location"]
+        if location.startswith(("/login/", "/admin/login/")):
+            return LOGIN
+        if location in ("/", "/incoming/"):
+            return "home"
+        return "case" if re.fullmatch(r"/cases/\d+/", location) else f"302 {location}"
+    return {200: OK, 403: DENIED, 404: HIDDEN, 405: NOT_GET, 401: UNAUTH}.get(status, str(status))
+
+
+def _expected(row, role: str) -> str:
+    return row if isinstance(row, str) else row[ROLES.index(role)]
+
+
+@pytest.fixture
+def world(officers, make_user, agreement):
+    users = {
+        "operator": officers["kz_operator"],
+        "signatory": officers["kz_signatory"],
+        "supervisor": make_user("kz-supervisor", "kz-mvd", "supervisor"),
+        "auditor": officers["kz_auditor"],
+        "other": officers["kz_labour"],
+    }
+    ui = {"anonymous": Client()}
+    bearer = {"anonymous": Client()}
+    for role, user in users.items():
+        ui[role] = Client()
+        ui[role].force_login(user)
+        _, token = tokens.issue(user=user)
+        bearer[role] = Client(headers={"Authorization": f"Bearer {token}"})
+
+    def new_case():
+        case = services.create_draft(
+            actor=users["operator"],
+            agreement=agreement,
+            requested_authority=Authority.objects.get(code="by-mvd"),
+            persons=[PERSON],
+            summary="Проверка",
+            purpose="Цель",
+            justification="Основание",
+        )
+        attachment = services.add_attachment(
+            case=case,
+            actor=users["operator"],
+            name="scan.pdf",
+            content=b"%PDF-1.4 test",
+            content_type="application/pdf",
+        )
+        return case, attachment
+
+    return {"users": users, "ui": ui, "api": bearer, "new_case": new_case}
+
+
+def _values(case, attachment) -> dict[str, object]:
+    return {
+        "pk": case.pk,
+        "case_id": case.pk,
+        "attachment_id": attachment.pk,
+        "action": "submit",
+        "name": "incoming",
+        "code": "kz-by-2019",
+        "kind": "case",
+        "subject": f"case:{case.pk}",
+    }
+
+
+# Query strings some views need to answer at all.
+QUERY = {
+    "cases/rows/person/": "?agreement={agreement}",
+    "cases/rows/attachment/": "?agreement={agreement}",
+}
+
+
+def test_every_url_and_api_operation_has_an_expectation():
+    assert _ui_routes() == {r for r in UI if r != "admin/*"}
+    assert all(r.startswith("admin/") for r, _ in _routes() if r.startswith("admin/"))
+    assert _api_operations() == set(API_TABLE)
+
+
+def test_ui_matrix(world):
+    case, attachment = world["new_case"]()
+    values = _values(case, attachment)
+    wrong = []
+    for route, row in UI.items():
+        if route == "admin/*" or row == ENVELOPE:
+            continue
+        url = _fill(route, values) + QUERY.get(route, "").format(agreement=case.agreement_id)
+        for role in ROLES:
+            got = _outcome(world["ui"][role].get(url))
+            if got != _expected(row, role):
+                wrong.append(f"GET {url} as {role}: {got}, table says {_expected(row, role)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _api_call(client: Client, method: str, url: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from migrex.cases.tests.test_api import DRAFT
+
+    if method == "GET":
+        return client.get(url)
+    if url.endswith("/attachments"):
+        upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        return client.post(url, {"file": upload, "kind": "document"})
+    body = DRAFT if url.endswith("/cases") else {"summary": "Изменено"}
+    if method == "PATCH":
+        return client.patch(url, body, content_type="application/json")
+    return client.post(
+        url,
+        body if method == "POST" and url.endswith("/cases") else {},
+        content_type="application/json",
+    )
+
+
+def test_api_matrix(world):
+    shared = world["new_case"]()
+    wrong = []
+    for (method, path), row in API_TABLE.items():
+        for role in ROLES:
+            # A write gets a draft of its own, so that one role's move does not change what
+            # the next role finds.
+            case, attachment = world["new_case"]() if method != "GET" else shared
+            url = _fill(path, _values(case, attachment))
+            response = _api_call(world["api"][role], method, url)
+            known = {201: "201", 409: "409", 422: "422"}
+            got = known.get(response.status_code) or _outcome(response)
+            if got != _expected(row, role):
+                wrong.append(f"{method} {url} as {role}: {got}, table says {_expected(row, role)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_api_refuses_a_signed_in_session_without_its_csrf_token(world):
+    """The UI's session reaches the API too, but a write must carry the CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["operator"])
+    case, _ = world["new_case"]()
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    response = client.patch(
+        f"/api/v1/cases/{case.pk}", {"summary": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "csrf_failed"
+
+
+def test_exchange_inbox_answers_to_envelopes_not_to_logins(world):
+    """/exchange/inbox* authenticate the sending node by its signed envelope (docs/protocol.md):
+    a signed-in officer gets no further there than anyone else."""
+    from migrex.exchange.keys import create_keys
+
+    create_keys()  # the node's keys, with which it would open an envelope
+    for route in (r for r, row in UI.items() if row == ENVELOPE):
+        url = "/" + route
+        answers = set()
+        for role in ROLES:
+            response = world["ui"][role].post(url, b"{}", content_type="application/json")
+            assert 400 <= response.status_code < 500, (url, role, response.status_code)
+            answers.add(response.status_code)
+        assert len(answers) == 1, (url, answers)  # the same for every role
+
+
+def test_the_admin_is_for_staff_only(world, make_user):
+    """Django's admin guards all its URLs with one check (staff): officers of every role are
+    sent to its login; a staff administrator gets in."""
+    admin_routes = [r for r, _ in _routes() if r.startswith("admin/")]
+    assert admin_routes and UI["admin/*"] == LOGIN
+    urls = [
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{world['users']['operator'].pk}/change/",
+    ]
+    for url in urls:
+        for role in ROLES:
+            assert _outcome(world["ui"][role].get(url)) == LOGIN, (url, role)
+    administrator = make_user("kz-admin", "kz-mvd", "administrator")
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    client = Client()
+    client.force_login(administrator)
+    for url in urls:
+        assert client.get(url).status_code == 200, url

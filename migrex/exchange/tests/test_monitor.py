@@ -1,0 +1,82 @@
+"""The supervisors' exchange page: what needs a person is shown with its error, an undeliverable
+message can be sent again, and only supervisors of the sending authority see any of it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from migrex.audit.models import AuditEntry
+from migrex.exchange.models import OutboxMessage
+
+Status = OutboxMessage.Status
+
+
+def outgoing(status: str, authority: str = "kz-mvd", **fields) -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        agreement="kz-by-2019",
+        conversation_id=uuid.uuid4(),
+        kind="request",
+        sender_authority=authority,
+        receiver_authority="by-mvd",
+        receiver_party="BY",
+        payload={},
+        status=status,
+        **fields,
+    )
+
+
+@pytest.fixture
+def stuck(officers):
+    return {
+        "lost": outgoing(
+            Status.UNDELIVERABLE, attempts=12, last_error="OSError: Connection refused"
+        ),
+        "refused": outgoing(Status.REFUSED, attempts=1, last_error="payload_invalid: persons[0]"),
+        "retrying": outgoing(Status.PENDING, attempts=3, last_error="HTTP 503 from BY"),
+        "fine": outgoing(Status.DELIVERED, attempts=1),
+        "other": outgoing(Status.UNDELIVERABLE, authority="kz-labour", last_error="labour's"),
+    }
+
+
+def test_supervisor_sees_what_needs_a_person(client, officers, stuck):
+    client.force_login(officers["kz_signatory"])  # a signatory and supervisor of kz-mvd
+    page = client.get(reverse("exchange-outbox")).content.decode()
+    for error in ("Connection refused", "payload_invalid", "HTTP 503"):
+        assert error in page
+    assert "labour's" not in page  # another authority's messages stay with it (Art. 11.1)
+    assert "Обмен" in page and "Отправить повторно" in page
+    assert page.count("Отправить повторно") == 1  # only the undeliverable one
+
+
+def test_an_undeliverable_message_is_sent_again(client, officers, stuck):
+    client.force_login(officers["kz_signatory"])
+    lost = stuck["lost"]
+    response = client.post(reverse("exchange-outbox"), {"message": str(lost.pk)}, follow=True)
+    assert "будет отправлено повторно" in response.content.decode()
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts, lost.next_attempt_at) == (Status.PENDING, 0, None)
+    entry = AuditEntry.objects.get(action="message.requeued")
+    assert entry.subject == str(lost.pk) and "Connection refused" in entry.detail["last_error"]
+
+
+@pytest.mark.parametrize("which", ["refused", "fine", "other"])
+def test_only_an_undeliverable_message_of_ones_own_can_be_sent_again(
+    client, officers, stuck, which
+):
+    client.force_login(officers["kz_signatory"])
+    message = stuck[which]
+    response = client.post(reverse("exchange-outbox"), {"message": str(message.pk)}, follow=True)
+    assert "Повторно отправляется только недоставленное сообщение" in response.content.decode()
+    before = message.status
+    message.refresh_from_db()
+    assert message.status == before
+
+
+@pytest.mark.parametrize("who", ["kz_operator", "kz_auditor", "by_operator"])
+def test_others_are_refused_and_see_no_tab(client, officers, stuck, who):
+    client.force_login(officers[who])
+    assert client.get(reverse("exchange-outbox")).status_code == 403
+    assert 'href="/exchange/"' not in client.get("/incoming/").content.decode()

@@ -1,0 +1,41 @@
+"""The supervisors' page of the exchange: outgoing messages by status and those needing a person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from migrex.cases.views import officer_view
+from migrex.cases.workflow import SUPERVISOR
+from migrex.core.errors import MigrexError
+from migrex.exchange import monitor
+
+
+def supervises(user) -> bool:
+    return user.authority_id is not None and user.has_role(SUPERVISOR)
+
+
+@officer_view
+@require_http_methods(["GET", "POST"])
+def outbox(request):
+    if not supervises(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            message = monitor.requeue(request.user, request.POST.get("message", ""))
+        except (MigrexError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message_ru", str(exc)))
+        else:
+            messages.success(request, _("Message %(id)s will be sent again.") % {"id": message.pk})
+        return redirect("exchange-outbox")
+    return render(
+        request,
+        "exchange/outbox.html",
+        {
+            "summary": monitor.summary(request.user),
+            "rows": monitor.attention(request.user),
+        },
+    )

@@ -1,0 +1,289 @@
+"""The provider's consent to uses of the personal data it provided that the treaty does not allow
+by itself (Art. 11.2: another purpose; 11.3: passing to a third party, prior consent; export out
+of the protected system, Art. 11.4). An officer asks from the page of the received data (a
+dataset, or a case); the request travels to the provider as a `consent_request` message; the
+provider's supervisor grants it until a date, or refuses with reasons; the decision comes back as
+`consent_decision` and is enforced here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from migrex.agreements.selectors import directory
+from migrex.audit.services import record
+from migrex.cases.errors import Forbidden, Invalid, error
+from migrex.cases.models import Case
+from migrex.cases.workflow import SUPERVISOR
+from migrex.exchange.inbox import handles
+from migrex.exchange.models import OutboxMessage
+from migrex.persons.models import Consent
+from migrex.persons.sources import Source
+
+Use, Status = Consent.Use, Consent.Status
+ARTICLE = {Use.OTHER_PURPOSE: "11.2", Use.EXPORT: "11.4", Use.THIRD_PARTY: "11.3"}
+MAX_TEXT = 1000
+
+
+def _text(value: str, field: str, article: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if (required and not value) or len(value) > MAX_TEXT:
+        raise Invalid(
+            [
+                error(
+                    "invalid_text",
+                    f"Заполните поле (до {MAX_TEXT} знаков).",
+                    f"Fill this in (at most {MAX_TEXT} characters).",
+                    article,
+                    field,
+                )
+            ]
+        )
+    return value
+
+
+def _send(kind: str, consent: Consent, sender, receiver, payload: dict) -> None:
+    OutboxMessage.objects.create(
+        agreement=consent.agreement.code,
+        conversation_id=consent.ref,
+        kind=kind,
+        sender_authority=sender.code,
+        receiver_authority=receiver.code,
+        receiver_party=receiver.party_id,
+        payload=payload,
+    )
+
+
+# --- the node that received the data -----------------------------------------------------------
+
+
+@transaction.atomic
+def ask(user, source: Source, *, use: str, purpose: str, recipient: str = "") -> Consent:
+    if use not in Use.values:
+        raise Invalid([error("invalid_use", "Неизвестный вид использования.", "Unknown use.")])
+    article = ARTICLE[use]
+    purpose = _text(purpose, "purpose", article)
+    recipient = _text(recipient, "recipient", "11.3", required=use == Use.THIRD_PARTY)
+    consent = Consent.objects.create(
+        ref=uuid.uuid4(),
+        side=Consent.Side.ASKED,
+        agreement=source.agreement,
+        requester=source.recipient,
+        provider=source.provider,
+        source_kind=source.kind,
+        source=source.ref,
+        use=use,
+        purpose=purpose,
+        recipient=recipient,
+        asked_by=user.get_full_name() or user.username,
+    )
+    _send(
+        "consent_request",
+        consent,
+        source.recipient,
+        source.provider,
+        {
+            "consent": str(consent.ref),
+            "source": {"kind": source.kind, "id": str(source.ref)},
+            "title": source.label,
+            "use": use,
+            "purpose": purpose,
+            "recipient": recipient,
+            "asked_by": consent.asked_by,
+        },
+    )
+    record(
+        "consent.requested",
+        actor=user.username,
+        subject=source.subject,
+        detail={"consent": str(consent.ref), "use": use, "purpose": purpose, "to": recipient},
+    )
+    return consent
+
+
+def asked_for(source: Source):
+    return Consent.objects.filter(
+        side=Consent.Side.ASKED, source_kind=source.kind, source=source.ref
+    )
+
+
+def covering(source: Source, use: str, today: dt.date, recipient: str = "") -> Consent | None:
+    """A granted, unexpired consent of the provider to `use` of `source` (to `recipient`)."""
+    found = asked_for(source).filter(
+        provider=source.provider,
+        use=use,
+        status=Status.GRANTED,
+        expires_on__gte=today,
+    )
+    wanted = " ".join(recipient.split()).casefold()  # SQLite folds the case of ASCII only
+    for consent in found.order_by("-expires_on"):
+        if use != Use.THIRD_PARTY or " ".join(consent.recipient.split()).casefold() == wanted:
+            return consent
+    return None
+
+
+def require(source: Source, use: str, today: dt.date, recipient: str = "") -> Consent:
+    consent = covering(source, use, today, recipient)
+    if consent is None:
+        whom = f" ({recipient})" if recipient else ""
+        raise Forbidden(
+            code="consent_required",
+            message_ru=(
+                f"Нужно согласие представившей сведения Стороны: {Use(use).label}{whom}. "
+                "Запросите его на странице полученных сведений."
+            ),
+            message_en=(
+                f"The providing party's consent is needed: {use}{whom}. "
+                "Ask for it on the page of the received data."
+            ),
+            article=ARTICLE[use],
+        )
+    return consent
+
+
+@handles("consent_decision")
+@transaction.atomic
+def _decision_received(envelope: dict) -> Consent:
+    payload = envelope["payload"]
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(ref=payload["consent"], side=Consent.Side.ASKED)
+        .first()
+    )
+    if consent is None or consent.provider.code != envelope["sender_authority"]:
+        raise Invalid(
+            [error("unknown_consent", "Неизвестный запрос согласия.", "Unknown consent request.")]
+        )
+    granted = payload["decision"] == "granted"
+    consent.status = Status.GRANTED if granted else Status.REFUSED
+    consent.expires_on = dt.date.fromisoformat(payload["expires_on"]) if granted else None
+    consent.reason = str(payload.get("reason", ""))[:MAX_TEXT]
+    consent.decided_by = str(payload.get("decided_by", ""))[:300]
+    consent.decided_at = timezone.now()
+    consent.save()
+    record(
+        "consent.decision_received",
+        actor=envelope["sender_authority"],
+        subject=f"consent:{consent.ref}",
+        detail={"decision": payload["decision"], "expires_on": payload.get("expires_on")},
+    )
+    return consent
+
+
+# --- the node that provided the data -------------------------------------------------------------
+
+
+@handles("consent_request")
+@transaction.atomic
+def _request_received(envelope: dict) -> Consent:
+    payload = envelope["payload"]
+    known = directory()
+    provider = known.authority(envelope["receiver_authority"])
+    kind, ref = payload["source"]["kind"], payload["source"]["id"]
+    if kind == "dataset":
+        sent = OutboxMessage.objects.filter(pk=ref, kind="dataset", sender_authority=provider.code)
+    elif kind == "case":
+        sent = Case.objects.filter(conversation_id=ref, owner=provider)
+    else:
+        sent = Case.objects.none()
+    if not sent.exists():
+        raise Invalid(
+            [
+                error(
+                    "unknown_source",
+                    "Этот орган таких сведений не представлял.",
+                    "This authority provided no such data.",
+                    "11.2",
+                    "source",
+                )
+            ]
+        )
+    use = payload["use"]
+    if use not in Use.values:
+        raise Invalid([error("invalid_use", "Неизвестный вид использования.", "Unknown use.")])
+    consent = Consent.objects.create(
+        ref=payload["consent"],
+        side=Consent.Side.PROVIDER,
+        agreement=known.terms(envelope["agreement"]).agreement,
+        requester=known.authority(envelope["sender_authority"]),
+        provider=provider,
+        source_kind=kind,
+        source=ref,
+        use=use,
+        purpose=_text(payload["purpose"], "purpose", ARTICLE[use]),
+        recipient=_text(payload.get("recipient", ""), "recipient", "11.3", required=False),
+        asked_by=str(payload.get("asked_by", ""))[:300],
+    )
+    record(
+        "consent.request_received",
+        actor=envelope["sender_authority"],
+        subject=f"consent:{consent.ref}",
+        detail={"use": use, "source": payload["source"]},
+    )
+    return consent
+
+
+def decides(user, consent: Consent) -> bool:
+    return (
+        consent.side == Consent.Side.PROVIDER
+        and user.authority_id == consent.provider_id
+        and user.has_role(SUPERVISOR)
+    )
+
+
+@transaction.atomic
+def decide(
+    user, consent: Consent, *, grant: bool, expires_on: dt.date | None = None, reason: str = ""
+) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not decides(user, consent) or consent.status != Status.REQUESTED:
+        raise Forbidden(
+            code="forbidden",
+            message_ru="Решение по этому запросу согласия принять нельзя.",
+            message_en="This consent request cannot be decided by you now.",
+            article=ARTICLE[consent.use],
+        )
+    today = timezone.localdate()
+    if grant and (expires_on is None or expires_on < today):
+        raise Invalid(
+            [
+                error(
+                    "expiry_required",
+                    "Укажите срок действия согласия — не раньше сегодняшнего дня.",
+                    "Give the date the consent ends, today or later.",
+                    ARTICLE[consent.use],
+                    "expires_on",
+                )
+            ]
+        )
+    if not grant:
+        reason = _text(reason, "reason", ARTICLE[consent.use])
+    consent.status = Status.GRANTED if grant else Status.REFUSED
+    consent.expires_on = expires_on if grant else None
+    consent.reason = reason.strip()
+    consent.decided_by = user.get_full_name() or user.username
+    consent.decided_at = timezone.now()
+    consent.save()
+    _send(
+        "consent_decision",
+        consent,
+        consent.provider,
+        consent.requester,
+        {
+            "consent": str(consent.ref),
+            "decision": consent.status,
+            "expires_on": expires_on.isoformat() if grant else None,
+            "reason": consent.reason,
+            "decided_by": consent.decided_by,
+        },
+    )
+    record(
+        "consent.granted" if grant else "consent.refused",
+        actor=user.username,
+        subject=f"consent:{consent.ref}",
+        detail={"expires_on": str(expires_on) if grant else None, "reason": consent.reason},
+    )
+    return consent

@@ -1,0 +1,477 @@
+"""Batch linkage of two person registries across scripts: `migrex link A B --out PAIRS.csv`.
+
+Each registry is a CSV or Parquet file with a `record_id` column and any of `surname, first_name,
+patronymic, sex, birth_date (YYYY-MM-DD), birth_place, citizenship, document_number,
+personal_number`, names in any script. Names are compared on their folding keys
+(`translit.fold`), so Оганесян, Hovhannisyan and Հովհաննիսյան meet; the probabilistic model is
+Splink's Fellegi-Sunter (u by random sampling, m by expectation maximisation), on DuckDB by default
+or on a Spark session (`--backend spark`).
+
+Output: one row per linked pair at or above the threshold (`record_id_a, record_id_b,
+probability`); beside it `<out>.dual.csv`, the linked pairs whose citizenships differ (the
+dual-citizenship report, Art. 3.1.1 and the parties' common aim), and `<out>.weights.svg`, the
+distribution of match weights over the scored pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = (
+    "surname",
+    "first_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "citizenship",
+    "document_number",
+    "personal_number",
+    "residence_address",
+)
+NAMES = ("surname", "first_name", "patronymic", "birth_place")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SEX = {"m": "M", "м": "M", "male": "M", "муж": "M", "f": "F", "ж": "F", "female": "F", "жен": "F"}
+
+
+class LinkError(Exception):
+    """Input the linkage cannot use, with the file, the line and the column that are wrong."""
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read(path: Path) -> pd.DataFrame:
+    """A registry file (CSV or Parquet), checked by `read_frame`."""
+    if not path.exists():
+        raise LinkError(f"{path}: файл не найден / file not found")
+    try:
+        if path.suffix.lower() in {".parquet", ".pq"}:
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        raise LinkError(f"{path}: не читается / cannot be read: {error}") from error
+    return read_frame(frame, str(path))
+
+
+def read_frame(frame: pd.DataFrame, name: str = "registry") -> pd.DataFrame:
+    """The registry's columns as stripped strings (missing values empty), checked: ids present
+    and unique, dates real. Errors name the line as a CSV file numbers it (header = line 1)."""
+    frame = frame.copy()
+    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    if "record_id" not in frame.columns:
+        raise LinkError(f"{name}: нет столбца record_id / no record_id column")
+    known = [column for column in COLUMNS if column in frame.columns]
+    if not known:
+        raise LinkError(
+            f"{name}: нет ни одного из столбцов / none of the columns {', '.join(COLUMNS)}"
+        )
+    frame = frame[["record_id", *known]].astype("string").fillna("")
+    frame = frame.apply(lambda column: column.str.strip()).astype(object).reset_index(drop=True)
+    first_line = 2  # the line of the first record, after the header
+    missing = frame.index[frame["record_id"] == ""]
+    if len(missing):
+        raise LinkError(f"{name}, строка/line {missing[0] + first_line}, record_id: пусто / empty")
+    repeated = frame.index[frame["record_id"].duplicated()]
+    if len(repeated):
+        value = frame["record_id"][repeated[0]]
+        raise LinkError(
+            f"{name}, строка/line {repeated[0] + first_line}, record_id: {value!r} "
+            "повторяется / appears twice"
+        )
+    if "birth_date" in frame.columns:
+        dates = frame["birth_date"]
+        parsed = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
+        bad = frame.index[(dates != "") & (parsed.isna() | ~dates.str.match(DATE))]
+        if len(bad):
+            raise LinkError(
+                f"{name}, строка/line {bad[0] + first_line}, birth_date: {dates[bad[0]]!r} — "
+                "не дата ГГГГ-ММ-ДД / not a date YYYY-MM-DD"
+            )
+    return frame
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def _mapped(column: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """Apply a function once per distinct value: registries repeat names a great deal."""
+    values = column.unique()
+    table = {value: (function(value) if value else "") for value in values}
+    return column.map(table)
+
+
+def _document(value: str) -> str:
+    return re.sub(r"[^0-9A-ZА-ЯЁ]", "", value.upper())
+
+
+def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.DataFrame:
+    """The columns the model compares. With `fold`, names become folding keys; without it they
+    stay the raw strings, lower-cased (the plain baseline)."""
+    key = fold or str.lower
+    out = pd.DataFrame({"unique_id": frame["record_id"]})
+    for column in COLUMNS:
+        values = frame[column] if column in frame.columns else pd.Series("", index=frame.index)
+        if column in NAMES:
+            values = _mapped(values, key)
+        elif column == "sex":
+            values = _mapped(values, lambda v: SEX.get(v.strip().lower().rstrip("."), ""))
+        elif column in {"document_number", "personal_number"}:
+            values = _mapped(values, _document)
+        elif column == "citizenship":
+            values = values.str.upper()
+        elif column == "residence_address":
+            values = _mapped(values, lambda v: " ".join(v.lower().split()))
+        out[column] = values.replace("", None)
+    out["birth_year"] = out["birth_date"].str.slice(0, 4)
+    return out
+
+
+# Pairs the model scores: a true pair meets at least one of these unless it differs everywhere.
+BLOCKS = (
+    ("surname", "birth_date"),
+    ("first_name", "birth_date"),
+    ("surname", "first_name", "birth_year"),
+    ("first_name", "patronymic", "birth_year"),
+    ("personal_number",),
+    ("document_number",),
+    ("residence_address",),
+)
+
+# --- the model -----------------------------------------------------------------------------
+
+
+def _settings(present: set[str]):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    def name(column: str, other: str) -> object:
+        levels = [
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=True),
+        ]
+        if other in present:  # the surname written as the first name and the reverse
+            levels.append(
+                cll.CustomLevel(f"{column}_l = {other}_r", label_for_charts="names swapped")
+            )
+        levels += [
+            cll.JaroWinklerLevel(column, 0.94),
+            cll.JaroWinklerLevel(column, 0.85),
+            cll.ElseLevel(),
+        ]
+        return cl.CustomComparison(output_column_name=column, comparison_levels=levels)
+
+    def number(column: str) -> object:
+        return cl.CustomComparison(
+            output_column_name=column,
+            comparison_levels=[
+                cll.NullLevel(column),
+                cll.ExactMatchLevel(column),
+                cll.DamerauLevenshteinLevel(column, 1),
+                cll.ElseLevel(),
+            ],
+        )
+
+    date = cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_levels=[
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.DamerauLevenshteinLevel("birth_date", 1),
+            cll.CustomLevel(  # day and month swapped
+                "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND "
+                "substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) AND "
+                "substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)",
+                label_for_charts="day and month swapped",
+            ),
+            cll.DamerauLevenshteinLevel("birth_date", 2),
+            cll.ElseLevel(),
+        ],
+    )
+    comparisons = {
+        "surname": name("surname", "first_name"),
+        "first_name": name("first_name", "surname"),
+        "patronymic": cl.JaroWinklerAtThresholds("patronymic", [0.9]),
+        "birth_date": date,
+        "sex": cl.ExactMatch("sex"),
+        "birth_place": cl.JaroWinklerAtThresholds("birth_place", [0.9]),
+        "document_number": number("document_number"),
+        "personal_number": number("personal_number"),
+        "residence_address": cl.JaroWinklerAtThresholds("residence_address", [0.95, 0.85]),
+    }
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=[comparison for column, comparison in comparisons.items() if column in present],
+        blocking_rules_to_generate_predictions=[
+            block_on(*columns) for columns in BLOCKS if set(columns) <= present | {"birth_year"}
+        ]
+        + (
+            ["l.surname = r.first_name AND l.first_name = r.surname"]  # names swapped
+            if {"surname", "first_name"} <= present
+            else []
+        ),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def _database(backend: str, memory_limit: str | None):
+    if backend == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        connection = duckdb.connect()
+        if memory_limit:
+            connection.execute(f"SET memory_limit = '{memory_limit}'")
+        return DuckDBAPI(connection=connection)
+    if backend == "spark":
+        import tempfile
+
+        from pyspark.sql import SparkSession
+        from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
+
+        spark = (
+            SparkSession.builder.master(os.environ.get("MIGREX_SPARK_MASTER", "local[*]"))
+            .appName("migrex-link")
+            .config("spark.jars", similarity_jar_location())  # Jaro-Winkler and the like
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="migrex-spark-"))
+        return SparkAPI(spark_session=spark)
+    raise LinkError(f"неизвестный движок / unknown backend: {backend}")
+
+
+@dataclass
+class Linked:
+    pairs: pd.DataFrame  # record_id_a, record_id_b, probability, match_weight
+    weights: list[float]  # match weights of every scored pair (for the chart)
+    scored: int  # comparisons the blocking rules produced
+
+
+def link(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    threshold: float = 0.5,
+    fold: Callable[[str], str] | None = None,
+    plain: bool = False,
+    one_to_one: bool = False,
+    backend: str = "duckdb",
+    memory_limit: str | None = None,
+    progress: Callable[[str], None] = _say,
+) -> Linked:
+    """Link registry A with registry B (as `read` returns them)."""
+    from splink import Linker, block_on
+
+    if not plain and fold is None:
+        from migrex.persons.translit import fold
+    started = time.perf_counter()
+
+    def step(text: str) -> None:
+        progress(f"[{time.perf_counter() - started:6.1f} s] {text}")
+
+    step(f"ключи имён / name keys: A {len(a):,} + B {len(b):,}")
+    left, right = prepare(a, fold=None if plain else fold), prepare(b, fold=None if plain else fold)
+    database = _database(backend, memory_limit)
+    tables = [
+        database.register(left, dataset_display_name="a"),
+        database.register(right, dataset_display_name="b"),
+    ]
+    present = {
+        column for column in COLUMNS if left[column].notna().any() and right[column].notna().any()
+    }
+    linker = Linker(tables, _settings(present), log_level=logging.WARNING)
+    step("обучение модели / training: u by random sampling")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("surname", "first_name", "birth_date")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    step("обучение модели / training: m by expectation maximisation")
+    for columns in (("birth_date",), ("surname", "first_name")):
+        if set(columns) <= present:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+    step("сравнение пар / scoring the blocked pairs")
+    predictions = linker.inference.predict()
+    scored = predictions.as_pandas_dataframe()
+    step(f"оценено пар / pairs scored: {len(scored):,}")
+    weights = scored["match_weight"].tolist()
+    chosen = scored[scored["match_probability"] >= threshold]
+    chosen = chosen.rename(
+        columns={
+            "unique_id_l": "record_id_a",
+            "unique_id_r": "record_id_b",
+            "match_probability": "probability",
+        }
+    )
+    if {"source_dataset_l"} <= set(chosen.columns):  # Splink orders each pair by dataset name
+        swapped = chosen["source_dataset_l"] == "b"
+        chosen.loc[swapped, ["record_id_a", "record_id_b"]] = chosen.loc[
+            swapped, ["record_id_b", "record_id_a"]
+        ].to_numpy()
+    pairs = chosen[["record_id_a", "record_id_b", "probability", "match_weight"]]
+    if one_to_one:
+        pairs = _mutual_best(pairs)
+    step(f"связано пар / linked pairs: {len(pairs):,}")
+    return Linked(pairs.reset_index(drop=True), weights, len(scored))
+
+
+def _mutual_best(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Keep a pair only if each record is the other's best match: registries free of duplicates
+    hold a person at most once."""
+    ordered = pairs.sort_values(["match_weight", "record_id_a", "record_id_b"], ascending=False)
+    best_a = ordered.drop_duplicates("record_id_a")
+    return best_a.drop_duplicates("record_id_b")
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def dual_citizenship(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Linked pairs whose recorded citizenships differ: one person, a citizen of both parties."""
+    if "citizenship" not in a.columns or "citizenship" not in b.columns:
+        return pairs.iloc[0:0]
+    shown = [c for c in ("surname", "first_name", "patronymic", "birth_date", "citizenship")]
+    left = a[["record_id", *[c for c in shown if c in a.columns]]].add_suffix("_a")
+    right = b[["record_id", *[c for c in shown if c in b.columns]]].add_suffix("_b")
+    merged = pairs.merge(left, on="record_id_a").merge(right, on="record_id_b")
+    differ = (merged["citizenship_a"] != "") & (merged["citizenship_b"] != "")
+    differ &= merged["citizenship_a"].str.upper() != merged["citizenship_b"].str.upper()
+    return merged[differ].drop(columns=["match_weight"])
+
+
+def weights_chart(weights: list[float], threshold: float, title: str) -> str:
+    """An SVG histogram of match weights, the threshold marked: a picture of how well the model
+    separates matches (right) from non-matches (left)."""
+    width, height, pad = 720, 320, 48
+    if not weights:
+        weights = [0.0]
+    low, high = math.floor(min(weights)), math.ceil(max(weights))
+    high = max(high, low + 1)
+    bins = [0] * (high - low)
+    for weight in weights:
+        bins[min(int(weight - low), len(bins) - 1)] += 1
+    top = max(bins)
+    bar = (width - 2 * pad) / len(bins)
+    cut = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f'<text x="{pad}" y="20" font-size="14">{title}</text>',
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        'stroke="#444"/>',
+    ]
+    for index, count in enumerate(bins):
+        if not count:
+            continue
+        # a log scale: non-matches outnumber matches by orders of magnitude
+        h = (height - 2 * pad - 20) * math.log10(1 + count) / math.log10(1 + top)
+        x = pad + index * bar
+        colour = "#2e7d32" if low + index >= cut else "#9e9e9e"
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - pad - h:.1f}" width="{max(bar - 1, 1):.1f}" '
+            f'height="{h:.1f}" fill="{colour}"><title>{low + index}…{low + index + 1}: '
+            f"{count:,}</title></rect>"
+        )
+    step = max(1, len(bins) // 10)
+    for index in range(0, len(bins) + 1, step):
+        x = pad + index * bar
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - pad + 16}" text-anchor="middle">{low + index}</text>'
+        )
+    x = pad + (cut - low) * bar
+    parts += [
+        f'<line x1="{x:.1f}" y1="{pad - 8}" x2="{x:.1f}" y2="{height - pad}" stroke="#c62828" '
+        'stroke-dasharray="4 3"/>',
+        f'<text x="{x + 4:.1f}" y="{pad}" fill="#c62828">порог / threshold {threshold}</text>',
+        f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle">вес совпадения, бит / '
+        "match weight, bits (log scale of pairs)</text>",
+        "</svg>",
+    ]
+    return "\n".join(parts)
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="migrex link",
+        description="Связать два реестра лиц / link two person registries (CSV or Parquet)",
+    )
+    parser.add_argument("a", type=Path)
+    parser.add_argument("b", type=Path)
+    parser.add_argument("--out", type=Path, required=True, help="PAIRS.csv")
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--one-to-one",
+        action="store_true",
+        help="each registry holds a person at most once: keep mutual best matches only",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="compare names as written, without folding keys (a baseline for measurements)",
+    )
+    parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 6GB")
+    args = parser.parse_args(argv)
+    if not 0 < args.threshold < 1:
+        parser.error("--threshold must be between 0 and 1")
+    try:
+        _say(f"чтение / reading {args.a} and {args.b}")
+        a, b = read(args.a), read(args.b)
+        result = link(
+            a,
+            b,
+            threshold=args.threshold,
+            plain=args.plain,
+            one_to_one=args.one_to_one,
+            backend=args.backend,
+            memory_limit=args.memory_limit,
+        )
+    except LinkError as error:
+        _say(f"ошибка / error: {error}")
+        return 2
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.pairs[["record_id_a", "record_id_b", "probability"]].to_csv(out, index=False)
+    dual = dual_citizenship(result.pairs, a, b)
+    dual_path = out.with_suffix(".dual.csv")
+    dual.to_csv(dual_path, index=False)
+    chart_path = out.with_suffix(".weights.svg")
+    chart_path.write_text(
+        weights_chart(
+            result.weights,
+            args.threshold,
+            f"Распределение весов совпадения / match weights: {result.scored:,} пар / pairs",
+        ),
+        encoding="utf-8",
+    )
+    _say(
+        f"пары / pairs: {len(result.pairs):,} → {out}\n"
+        f"двойное гражданство / dual citizenship: {len(dual):,} → {dual_path}\n"
+        f"диаграмма весов / weights chart → {chart_path}"
+    )
+    return 0

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RetentionConfig(AppConfig):
+    name = "migrex.retention"
+    verbose_name = _("Retention and destruction")
+
+    def ready(self) -> None:
+        from migrex.retention import notices  # noqa: F401 - registers the inbox handler

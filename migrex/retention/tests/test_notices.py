@@ -1,0 +1,90 @@
+"""A destruction notice travels as a signed, encrypted envelope and the provider records it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from migrex.audit.models import AuditEntry
+from migrex.exchange import inbox, keys, peers
+from migrex.exchange.crypto import generate_node_keys, public_jwks
+from migrex.exchange.delivery import seal_message
+from migrex.exchange.models import OutboxMessage, Peer
+from migrex.retention import services
+from migrex.retention.models import ReceivedNotice
+from migrex.retention.tests.conftest import CLOSED_AT
+
+pytestmark = pytest.mark.django_db
+BASIS = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
+
+
+@pytest.fixture
+def by_node(settings, agreement):
+    """This database as Belarus's node, trusting an in-memory Kazakh node; returns a function
+    that seals an outbox message as the Kazakh node would."""
+    kz = generate_node_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    settings.MIGREX_NODE_ID, settings.MIGREX_PARTY = "BY", "BY"
+    keys.create_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    peers.import_peer(
+        {
+            "format": peers.FORMAT,
+            "node_id": "KZ",
+            "party": "KZ",
+            "url": "http://kz.invalid",
+            "keys": public_jwks(kz),
+        },
+        agreements=["kz-by-2019"],
+    )
+    by_as_peer = Peer(node_id="BY", jwks=keys.published())
+
+    def seal(message: OutboxMessage) -> bytes:
+        settings.MIGREX_NODE_ID = "KZ"
+        try:
+            return seal_message(message, by_as_peer, signer=kz)
+        finally:
+            settings.MIGREX_NODE_ID = "BY"
+
+    return seal
+
+
+def test_the_provider_records_a_destruction_notice(answered, settings, by_node):
+    ours, _ = answered
+    services.set_rule(
+        agreement=ours.agreement,
+        party="KZ",
+        days=1,
+        counted_from="case-closed",
+        basis=BASIS,
+        actor="admin",
+    )
+    settings.MIGREX_RETENTION_NOTIFY_PROVIDER = True
+    act = services.run(today=CLOSED_AT.date() + dt.timedelta(days=1)).act
+    message = OutboxMessage.objects.get(kind="destruction_notice")
+
+    reply = inbox.accept(by_node(message))
+    assert (reply.status, reply.code) == (200, "accepted")
+    notice = ReceivedNotice.objects.get(message_id=message.id)
+    assert (notice.sender_authority, notice.receiver_authority) == ("kz-mvd", "by-mvd")
+    assert notice.act_number == act.number and notice.basis == BASIS
+    assert notice.conversation_id == ours.conversation_id and len(notice.items) == 4
+    assert AuditEntry.objects.filter(action="retention.notice_received").exists()
+    assert inbox.accept(by_node(message)).code == "duplicate"
+    assert ReceivedNotice.objects.count() == 1
+
+
+def test_a_malformed_notice_is_refused_naming_what_is_missing(agreement, by_node):
+    message = OutboxMessage.objects.create(
+        agreement="kz-by-2019",
+        conversation_id="00000000-0000-7000-8000-000000000001",
+        kind="destruction_notice",
+        sender_authority="kz-mvd",
+        receiver_authority="by-mvd",
+        receiver_party="BY",
+        payload={"act": "KZ-1", "basis": "x", "destroyed_on": "2026-03-11"},
+    )
+    reply = inbox.accept(by_node(message))
+    assert (reply.status, reply.code) == (422, "payload_invalid")
+    refused = AuditEntry.objects.filter(action="message.refused").last()
+    assert "(items)" in refused.detail["detail"] and "11.5" in refused.detail["detail"]
+    assert not ReceivedNotice.objects.exists()
