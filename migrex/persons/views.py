@@ -252,7 +252,7 @@ LEVEL_LABELS = {
 }
 
 
-def _source(entry) -> tuple[object, str, str]:
+def _found_in(entry) -> tuple[object, str, str]:
     """The record a search entry stands for, where it came from, and the link to it."""
     if entry.case_person_id:
         person = entry.case_person
@@ -273,7 +273,7 @@ def person_search(request):
         linked = SearchEntry.objects.select_related("case_person__case", "record__dataset")
         entries = linked.in_bulk([c.entry.pk for c in found.candidates])
         for candidate in found.candidates:
-            item, where, link = _source(entries[candidate.entry.pk])
+            item, where, link = _found_in(entries[candidate.entry.pk])
             names = [_spell(item.data.get(c)) for c in COLUMNS]
             agreement = [
                 (FIELD_LABELS[name], level, LEVEL_LABELS[level])
