@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -60,6 +61,17 @@ class SessionAuth(NinjaSessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
+class ObjectParser(Parser):
+    """Every request body of this API is a JSON object: `null`, a list or a number is refused
+    (400) instead of being read as a body that gives no fields."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
 api = NinjaAPI(
     title="migrex API",
     version="1",
@@ -76,6 +88,7 @@ api = NinjaAPI(
     docs_url=None,
     auth=[TokenAuth(), SessionAuth()],
     renderer=Utf8JSONRenderer(),
+    parser=ObjectParser(),
 )
 api.add_router("/agreements", agreements_router)
 api.add_router("/cases", cases_router)

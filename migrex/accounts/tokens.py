@@ -11,10 +11,12 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from migrex.accounts.models import ApiToken, User
+from migrex.audit.services import record as audit
 
 TOKEN_BYTES = 32
 # last_used_at is written at most this often per token: a busy national system would otherwise
@@ -26,22 +28,38 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for `user`: the stored record and the token, which is never shown again."""
+@transaction.atomic
+def issue(*, user: User, name: str = "", actor: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user`: the stored record and the token, which is never shown again.
+    `actor` is who issued it, for the audit log (which never sees the token)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     record = ApiToken.objects.create(user=user, name=name, digest=digest(token))
+    audit(
+        "token.issued",
+        actor=actor,
+        subject=f"token:{record.pk}",
+        detail={"user": user.username, "name": name},
+    )
     return record, token
 
 
-def revoke(*, token_id: int) -> ApiToken:
-    """Revoke a token (idempotent: a revoked token keeps its first revocation time).
+@transaction.atomic
+def revoke(*, token_id: int, actor: str = "") -> ApiToken:
+    """Revoke a token (idempotent: a revoked token keeps its first revocation time, and only
+    that revocation is audited).
 
     ApiToken.DoesNotExist if there is no such token.
     """
-    record = ApiToken.objects.select_related("user").get(pk=token_id)
+    record = ApiToken.objects.select_for_update().select_related("user").get(pk=token_id)
     if record.revoked_at is None:
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])
+        audit(
+            "token.revoked",
+            actor=actor,
+            subject=f"token:{record.pk}",
+            detail={"user": record.user.username, "name": record.name},
+        )
     return record
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from migrex.agreements.models import Authority
 from migrex.agreements.selectors import directory
 from migrex.cases import validation
-from migrex.cases.errors import Forbidden, Invalid, error
+from migrex.cases.errors import AttachmentUnreadable, Forbidden, Invalid, error
 from migrex.cases.models import Attachment, Case
 from migrex.cases.workflow import Kind, Side, State, Transition
 from migrex.retention import storage
@@ -231,7 +231,10 @@ def payload(kind: str, *, case: Case, event, data: dict) -> dict:
 
 
 def _attachment(a: Attachment) -> dict:
-    content = storage.read(a)  # decrypted here; the envelope encrypts it again for the peer
+    try:
+        content = storage.read(a)  # decrypted here; the envelope encrypts it again for the peer
+    except storage.Unreadable as exc:
+        raise AttachmentUnreadable(attachment=a, reason=str(exc)) from exc
     return {
         "name": a.name,
         "kind": a.kind,

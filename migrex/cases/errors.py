@@ -21,6 +21,29 @@ class Forbidden(MigrexError):
     status = 403
 
 
+class AttachmentUnreadable(MigrexError):
+    """A stored attachment no longer opens (altered, damaged or lost in storage, Art. 11.4), so
+    the move that would send it is refused (HTTP 409) and nothing is sent."""
+
+    status = 409
+
+    def __init__(self, *, attachment, reason: str):
+        super().__init__(
+            code="attachment_unreadable",
+            message_ru=(
+                f"Вложение «{attachment.name}» не открывается: файл изменён или повреждён в "
+                "хранилище. Ничего не отправлено; сообщите администратору узла."
+            ),
+            message_en=(
+                f"The attachment “{attachment.name}” does not open: its file was altered or "
+                "damaged in storage. Nothing was sent; tell the node administrator."
+            ),
+            article="11.4",
+            field="attachments",
+        )
+        self.attachment, self.reason = attachment, reason
+
+
 class Invalid(Exception):
     """Several field errors at once, so a form can show them all."""
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.selectors import directory
+from migrex.audit.services import record
 from migrex.cases import effects, validation, workflow
-from migrex.cases.errors import Forbidden, IllegalMove
+from migrex.cases.errors import AttachmentUnreadable, Forbidden, IllegalMove
 from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, Counter, owned_by
 from migrex.cases.workflow import PEER, Kind, Side, State
 from migrex.exchange.models import OutboxMessage
@@ -151,15 +152,38 @@ def add_attachment(
     return attachment
 
 
-@transaction.atomic
 def transition(
     *, case: Case, action: str, actor, data: dict | None = None, confirmed: bool = False
 ) -> Case:
     """Make one move of the workflow: lock, check, save, history and outbox in one transaction.
 
     `actor` is an officer (a User) or a Peer; `confirmed` says the officer re-entered their
-    credentials for this move (required to sign, Art. 9.3).
+    credentials for this move (required to sign, Art. 9.3). An attachment that no longer opens
+    refuses the move (AttachmentUnreadable, Art. 11.4): nothing is saved or sent, the refusal is
+    audited.
     """
+    try:
+        return _transition(case=case, action=action, actor=actor, data=data, confirmed=confirmed)
+    except AttachmentUnreadable as exc:
+        # Recorded after the move rolled back: inside it, the entry would have gone with it.
+        record(
+            "case.attachment_unreadable",
+            actor=getattr(actor, "username", "peer"),
+            subject=case.number or case.pk,
+            detail={
+                "case": case.pk,
+                "action": action,
+                "attachment": exc.attachment.pk,
+                "name": exc.attachment.name,
+                "sha256": exc.attachment.sha256,
+                "reason": exc.reason,
+            },
+        )
+        raise
+
+
+@transaction.atomic
+def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed: bool) -> Case:
     data = dict(data or {})
     case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
     move = workflow.find(case.side, case.kind, case.status, action)

@@ -63,6 +63,11 @@ def node_keys() -> list[NodeKeys]:
     return [_decrypt(bytes(r.private)) for r in rows]
 
 
+class NoValidKey(LookupError):
+    """This node holds no key valid now (none made yet, or all expired): it can neither open
+    nor answer a message until its administrator runs `migrex keys init` (or `rotate`)."""
+
+
 def signing_keys(
     now: dt.datetime | None = None, generations: list[NodeKeys] | None = None
 ) -> NodeKeys:
@@ -72,7 +77,7 @@ def signing_keys(
     for keys in generations if generations is not None else node_keys():
         if keys.valid_at(now):
             return keys
-    raise LookupError("this node has no valid key: run `migrex keys init`")
+    raise NoValidKey("this node has no valid key: run `migrex keys init`")
 
 
 def published() -> dict:

@@ -22,7 +22,9 @@ NEEDS_A_PERSON = Q(status__in=[Status.UNDELIVERABLE, Status.REFUSED]) | Q(
 )
 
 
-# What each message kind tells the other party (the `emits` of cases/workflow.py, and datasets).
+# What each message kind tells the other party: the `emits` of cases/workflow.py, datasets, and
+# the kinds with an inbox handler of their own (retention/notices.py, audit/checkpoints.py,
+# persons/consents.py). docs/protocol.md §13 lists them with their payloads.
 KINDS = {
     "request": _("request"),
     "spontaneous": _("information without a request"),
@@ -45,6 +47,10 @@ KINDS = {
     "confirmation_request": _("request to confirm"),
     "confirmation": _("confirmation"),
     "dataset": _("dataset of persons"),
+    "consent_request": _("request for consent"),
+    "consent_decision": _("decision on consent"),
+    "destruction_notice": _("notice of destruction"),
+    "audit_checkpoint": _("audit checkpoint"),
 }
 
 

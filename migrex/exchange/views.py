@@ -1,8 +1,13 @@
 """The node's inbox over HTTP: the peer POSTs the JWE compact bytes, we answer with the signed
-receipt (200) or the signed refusal (422/413). No session, no CSRF: the envelope authenticates."""
+receipt (200) or the signed refusal (422/413). No session, no CSRF: the envelope authenticates.
 
+A node without a valid key of its own can neither open a message nor sign a reply: it answers
+503 with a plain JSON error (`node_not_configured`), which the sender takes as "try again"."""
+
+import functools
 import hashlib
 import json
+import logging
 import tempfile
 
 from django.http import HttpResponse, JsonResponse
@@ -12,13 +17,28 @@ from django.views.decorators.http import require_POST
 
 from migrex.exchange.envelope import MAX_WIRE_BYTES
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
+from migrex.exchange.keys import NoValidKey
 from migrex.exchange.models import InboxMessage
 
 CONTENT_TYPE = "application/jose"
+log = logging.getLogger("migrex.inbox")
+
+
+def _needs_keys(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NoValidKey as exc:
+            log.error("%s refused: %s", request.path, exc)
+            return _bad(503, str(exc), code="node_not_configured")
+
+    return wrapped
 
 
 @csrf_exempt
 @require_POST
+@_needs_keys
 def inbox(request):
     # One byte over the limit is enough for open_() to refuse it as too_large.
     reply = accept(request.read(MAX_WIRE_BYTES + 1))
@@ -27,6 +47,7 @@ def inbox(request):
 
 @csrf_exempt
 @require_POST
+@_needs_keys
 def inbox_stream(request):
     """An envelope and the body it describes, streamed (docs/protocol.md §8.2): a dataset."""
     reply = accept_stream(request)
@@ -35,12 +56,13 @@ def inbox_stream(request):
 
 @csrf_exempt
 @require_POST
+@_needs_keys
 def inbox_batch(request):
     """`{"envelopes": [JWE, …]}` → `{"replies": [{"status": 200, "token": JWS}, …]}` in the same
     order (docs/protocol.md §8.1). A body that is not such a batch gets 400 and a reason."""
     body = request.read(MAX_BATCH_BYTES + 1)
     if len(body) > MAX_BATCH_BYTES:
-        return _bad(413, f"a batch is at most {MAX_BATCH_BYTES} bytes")
+        return _bad(413, f"a batch is at most {MAX_BATCH_BYTES} bytes", code="too_large")
     try:
         envelopes = json.loads(body)["envelopes"]
     except (ValueError, KeyError, TypeError):
@@ -57,8 +79,9 @@ def inbox_batch(request):
     return JsonResponse({"replies": replies})
 
 
-def _bad(status: int, reason: str) -> JsonResponse:
-    return JsonResponse({"error": reason}, status=status)
+def _bad(status: int, reason: str, code: str = "malformed") -> JsonResponse:
+    """An unsigned error: `code` as in docs/protocol.md §7, `error` says what is wrong."""
+    return JsonResponse({"code": code, "error": reason}, status=status)
 
 
 @csrf_exempt

@@ -94,3 +94,32 @@ def test_token_command_refuses_unknown_users_and_tokens(officers):
     with pytest.raises(CommandError, match="no token 999"):
         _run("revoke", "999")
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_issuing_and_revoking_a_token_are_audited_without_the_token(officers):
+    from migrex.audit.models import AuditEntry
+
+    record, token = tokens.issue(user=officers["kz_operator"], name="ЕИС", actor="kz-admin")
+    tokens.revoke(token_id=record.pk, actor="kz-admin")
+    tokens.revoke(token_id=record.pk, actor="kz-admin")  # already revoked: nothing changes
+    entries = list(AuditEntry.objects.filter(action__startswith="token.").order_by("seq"))
+    assert [(e.action, e.actor, e.subject) for e in entries] == [
+        ("token.issued", "kz-admin", f"token:{record.pk}"),
+        ("token.revoked", "kz-admin", f"token:{record.pk}"),
+    ]
+    assert all(e.detail == {"user": "kz-operator", "name": "ЕИС"} for e in entries)
+    assert not any(token in str(e.detail) or record.digest in str(e.detail) for e in entries)
+
+
+@pytest.mark.django_db
+def test_the_token_command_is_the_actor_of_its_audit_entries(officers):
+    from migrex.audit.models import AuditEntry
+
+    _run("create", "kz-operator")
+    _run("revoke", str(ApiToken.objects.get().pk))
+    audited = AuditEntry.objects.filter(action__startswith="token.").order_by("seq")
+    assert list(audited.values_list("action", "actor")) == [
+        ("token.issued", "command line"),
+        ("token.revoked", "command line"),
+    ]

@@ -257,6 +257,9 @@ def test_invalid_body_is_422_in_the_same_shape(apis):
     assert errors_of(api.get("/cases", box="everything"))[0]["field"] == "box"
     not_json = api.client.post(f"{API}/cases", "{", content_type="application/json")
     assert not_json.status_code == 400 and errors_of(not_json)[0]["code"] == "bad_request"
+    for body in ("null", "[]", "7"):  # not an object: not "no fields given" either
+        wrong = api.client.post(f"{API}/cases", body, content_type="application/json")
+        assert wrong.status_code == 400 and errors_of(wrong)[0]["code"] == "bad_request"
 
 
 @pytest.mark.django_db

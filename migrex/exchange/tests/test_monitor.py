@@ -80,3 +80,45 @@ def test_others_are_refused_and_see_no_tab(client, officers, stuck, who):
     client.force_login(officers[who])
     assert client.get(reverse("exchange-outbox")).status_code == 403
     assert 'href="/exchange/"' not in client.get("/incoming/").content.decode()
+
+
+def carried_kinds() -> set[str]:
+    """The kinds of the case workflow, datasets and every kind with an inbox handler of its own
+    (consents, destruction notices, audit checkpoints): what nodes send one another."""
+    from migrex.cases.workflow import TRANSITIONS
+    from migrex.exchange import inbox
+    from migrex.persons import datasets
+
+    kinds = {t.emits for t in TRANSITIONS if t.emits} | {datasets.KIND} | set(inbox._handlers)
+    assert {"destruction_notice", "audit_checkpoint", "consent_request"} <= kinds
+    return kinds
+
+
+def test_every_kind_the_exchange_carries_has_a_russian_label():
+    """Art. 14: the supervisors see every kind named in Russian."""
+    from django.utils import translation
+
+    from migrex.exchange.monitor import KINDS
+
+    carried = carried_kinds()
+    assert carried <= set(KINDS)
+    with translation.override("ru"):
+        for kind in carried:
+            label = str(KINDS[kind])
+            assert label != kind and any("а" <= c <= "я" for c in label), (kind, label)
+
+
+def test_every_kind_the_exchange_carries_is_in_the_protocol():
+    from pathlib import Path
+
+    protocol = Path(__file__).resolve().parents[3] / "docs" / "protocol.md"
+    kinds = protocol.read_text(encoding="utf-8").split("## 13. Message kinds and payloads")[1]
+    assert not {k for k in carried_kinds() if f"`{k}`" not in kinds}
+
+
+def test_a_stuck_destruction_notice_is_shown_with_its_russian_label(client, officers):
+    message = outgoing(Status.UNDELIVERABLE, last_error="HTTP 503 from BY")
+    OutboxMessage.objects.filter(pk=message.pk).update(kind="destruction_notice")
+    client.force_login(officers["kz_signatory"])
+    page = client.get(reverse("exchange-outbox")).content.decode()
+    assert "уведомление об уничтожении" in page

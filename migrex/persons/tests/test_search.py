@@ -189,6 +189,10 @@ def test_the_api_returns_candidates_and_refuses_auditors(held, officers, make_us
     assert best["fields"] == {"surname": "exact", "given_name": "exact"}
     empty = client.get("/api/v1/persons/search")
     assert empty.status_code == 422 and empty.json()["errors"][0]["code"] == "query_empty"
+    dated = client.get("/api/v1/persons/search", {"birth_date": "1962-07-19"})
+    assert dated.status_code == 200 and dated.json()["candidates"]
+    for bad in ("0", "", "19.07.1962", "1962-02-30"):  # a number would parse as 1970-01-01
+        assert client.get("/api/v1/persons/search", {"birth_date": bad}).status_code == 422
     auditor = Client()
     auditor.force_login(make_user("by-auditor", "by-mvd", "auditor"))
     assert auditor.get("/api/v1/persons/search", {"surname": "x"}).status_code == 403

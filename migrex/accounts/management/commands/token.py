@@ -8,6 +8,8 @@ from django.utils import timezone
 from migrex.accounts import tokens
 from migrex.accounts.models import ApiToken, User
 
+ACTOR = "command line"  # who the audit log names for changes made here, as in `migrex retention`
+
 
 class Command(BaseCommand):
     help = "Issue, revoke and list API tokens (Authorization: Bearer <token>)."
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user {username!r}")
         if not user.is_active:
             raise CommandError(f"user {username!r} is inactive: a token would not work")
-        record, token = tokens.issue(user=user, name=name)
+        record, token = tokens.issue(user=user, name=name, actor=ACTOR)
         # The explanation goes to stderr, so `TOKEN=$(migrex token create USER)` gets the token.
         self.stderr.write(
             f"token {record.pk} for {username}"
@@ -46,7 +48,7 @@ class Command(BaseCommand):
 
     def _revoke(self, id: int, **_):
         try:
-            record = tokens.revoke(token_id=id)
+            record = tokens.revoke(token_id=id, actor=ACTOR)
         except ApiToken.DoesNotExist:
             raise CommandError(f"no token {id}") from None
         at = timezone.localtime(record.revoked_at)
