@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 COLUMNS = (
@@ -140,7 +141,35 @@ def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.Dat
             values = _mapped(values, lambda v: " ".join(v.lower().split()))
         out[column] = values.replace("", None)
     out["birth_year"] = out["birth_date"].str.slice(0, 4)
+    out["birth_day"] = out["birth_date"].str.slice(5, 10)  # MM-DD
+    # A fixed draw per record (0…999), for training on a sample of the blocked pairs.
+    out["em_draw"] = np.random.default_rng(0).integers(0, 1000, len(out))
     return out
+
+
+# Expectation maximisation runs on at most about this many blocked pairs: more costs time and
+# adds no precision to a handful of m values.
+EM_PAIRS = 300_000
+
+
+MIN_TRAINING_PAIRS = 1000
+
+
+def _pair_count(columns: tuple[str, ...], left: pd.DataFrame, right: pd.DataFrame) -> int:
+    """How many pairs an equality blocking rule on `columns` gives (nulls never equal)."""
+    sizes = left.groupby(list(columns)).size().rename("l").to_frame()
+    sizes = sizes.join(right.groupby(list(columns)).size().rename("r"), how="inner")
+    return int((sizes["l"] * sizes["r"]).sum())
+
+
+def _training_rule(columns: tuple[str, ...], left: pd.DataFrame, right: pd.DataFrame) -> str:
+    """An equality blocking rule on `columns`, restricted to a sample of A's records when the
+    full rule would give more than EM_PAIRS pairs."""
+    pairs = _pair_count(columns, left, right)
+    rule = " AND ".join(f"l.{column} = r.{column}" for column in columns)
+    if pairs > EM_PAIRS:
+        rule += f" AND l.em_draw < {max(1, EM_PAIRS * 1000 // pairs)}"
+    return rule
 
 
 # Pairs the model scores: a true pair meets at least one of these unless it differs everywhere.
@@ -148,7 +177,8 @@ BLOCKS = (
     ("surname", "birth_date"),
     ("first_name", "birth_date"),
     ("surname", "first_name", "birth_year"),
-    ("first_name", "patronymic", "birth_year"),
+    ("surname", "first_name", "birth_day"),  # a wrong year: the day and month still agree
+    ("first_name", "patronymic", "birth_day"),
     ("personal_number",),
     ("document_number",),
     ("residence_address",),
@@ -205,23 +235,36 @@ def _settings(present: set[str]):
             cll.ElseLevel(),
         ],
     )
+    swapped = [0.01] if {"surname", "first_name"} <= present else []
+    # Where expectation maximisation starts: the share of each level among true matches, as a
+    # registry of decent quality has it (exact, close, ..., else). Started from Splink's flat
+    # defaults, EM on name-blocked pairs can settle on "same birthplace" as the match class.
     comparisons = {
-        "surname": name("surname", "first_name"),
-        "first_name": name("first_name", "surname"),
-        "patronymic": cl.JaroWinklerAtThresholds("patronymic", [0.9]),
-        "birth_date": date,
-        "sex": cl.ExactMatch("sex"),
-        "birth_place": cl.JaroWinklerAtThresholds("birth_place", [0.9]),
-        "document_number": number("document_number"),
-        "personal_number": number("personal_number"),
-        "residence_address": cl.JaroWinklerAtThresholds("residence_address", [0.95, 0.85]),
+        "surname": (name("surname", "first_name"), [0.85, *swapped, 0.06, 0.04, 0.04]),
+        "first_name": (name("first_name", "surname"), [0.85, *swapped, 0.06, 0.04, 0.04]),
+        "patronymic": (cl.JaroWinklerAtThresholds("patronymic", [0.9]), [0.8, 0.1, 0.1]),
+        "birth_date": (date, [0.9, 0.04, 0.01, 0.02, 0.03]),
+        "sex": (cl.ExactMatch("sex"), [0.99, 0.01]),
+        "birth_place": (cl.JaroWinklerAtThresholds("birth_place", [0.9]), [0.8, 0.1, 0.1]),
+        "document_number": (number("document_number"), [0.5, 0.05, 0.45]),
+        "personal_number": (number("personal_number"), [0.5, 0.05, 0.45]),
+        "residence_address": (
+            cl.JaroWinklerAtThresholds("residence_address", [0.95, 0.85]),
+            [0.6, 0.15, 0.1, 0.15],
+        ),
     }
     return SettingsCreator(
         link_type="link_only",
         unique_id_column_name="unique_id",
-        comparisons=[comparison for column, comparison in comparisons.items() if column in present],
+        comparisons=[
+            comparison.configure(m_probabilities=start)
+            for column, (comparison, start) in comparisons.items()
+            if column in present
+        ],
         blocking_rules_to_generate_predictions=[
-            block_on(*columns) for columns in BLOCKS if set(columns) <= present | {"birth_year"}
+            block_on(*columns)
+            for columns in BLOCKS
+            if set(columns) <= present | {"birth_year", "birth_day"}
         ]
         + (
             ["l.surname = r.first_name AND l.first_name = r.surname"]  # names swapped
@@ -266,8 +309,12 @@ def _database(backend: str, memory_limit: str | None):
 @dataclass
 class Linked:
     pairs: pd.DataFrame  # record_id_a, record_id_b, probability, match_weight
-    weights: list[float]  # match weights of every scored pair (for the chart)
-    scored: int  # comparisons the blocking rules produced
+    bins: dict[int, int]  # scored pairs by whole match weight: bin w holds w <= weight < w + 1
+
+    @property
+    def scored(self) -> int:
+        """Comparisons the blocking rules produced."""
+        return sum(self.bins.values())
 
 
 def link(
@@ -307,34 +354,47 @@ def link(
     linker.training.estimate_probability_two_random_records_match(
         [block_on("surname", "first_name", "birth_date")], recall=0.8
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     step("обучение модели / training: m by expectation maximisation")
-    for columns in (("birth_date",), ("surname", "first_name")):
-        if set(columns) <= present:
-            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+    if "birth_date" in present:  # m for everything but the date, from pairs born the same day
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            _training_rule(("birth_date",), left, right)
+        )
+    # m for the date needs pairs blocked on something else that leaves EM enough to tell
+    # matches by. Names do not: namesakes from the same town outnumber the true pairs, and with
+    # the date the only clue left the mixture is not identifiable (EM settles on a wrong class).
+    # A shared document or personal number does: such pairs are nearly all true. Without
+    # enough of them the date keeps its starting m values (see _settings).
+    for column in ("document_number", "personal_number"):
+        if column in present and _pair_count((column,), left, right) >= MIN_TRAINING_PAIRS:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                _training_rule((column,), left, right)
+            )
+            break
     step("сравнение пар / scoring the blocked pairs")
-    predictions = linker.inference.predict()
-    scored = predictions.as_pandas_dataframe()
-    step(f"оценено пар / pairs scored: {len(scored):,}")
-    weights = scored["match_weight"].tolist()
-    chosen = scored[scored["match_probability"] >= threshold]
-    chosen = chosen.rename(
-        columns={
-            "unique_id_l": "record_id_a",
-            "unique_id_r": "record_id_b",
-            "match_probability": "probability",
-        }
+    # The scored pairs stay in the database: only the linked ones and a histogram come out.
+    # (The SQL holds Splink's own table name and a float: nothing from the input files.)
+    table = linker.inference.predict().physical_name
+    by_weight = (
+        "SELECT CAST(floor(match_weight) AS INTEGER) AS bin, count(*) AS pairs "  # noqa: S608
+        f"FROM {table} GROUP BY 1 ORDER BY 1"
     )
-    if {"source_dataset_l"} <= set(chosen.columns):  # Splink orders each pair by dataset name
-        swapped = chosen["source_dataset_l"] == "b"
-        chosen.loc[swapped, ["record_id_a", "record_id_b"]] = chosen.loc[
-            swapped, ["record_id_b", "record_id_a"]
-        ].to_numpy()
+    histogram = linker.misc.query_sql(by_weight, output_type="pandas")
+    bins = dict(zip(histogram["bin"].astype(int), histogram["pairs"].astype(int), strict=True))
+    step(f"оценено пар / pairs scored: {sum(bins.values()):,}")
+    # Splink orders each pair by dataset name: A's record first, whichever side it is on.
+    linked = (
+        "SELECT CASE WHEN source_dataset_l = 'b' THEN unique_id_r ELSE unique_id_l END "  # noqa: S608
+        "AS record_id_a, CASE WHEN source_dataset_l = 'b' THEN unique_id_l ELSE unique_id_r END "
+        "AS record_id_b, match_probability AS probability, match_weight "
+        f"FROM {table} WHERE match_probability >= {float(threshold)!r}"
+    )
+    chosen = linker.misc.query_sql(linked, output_type="pandas")
     pairs = chosen[["record_id_a", "record_id_b", "probability", "match_weight"]]
     if one_to_one:
         pairs = _mutual_best(pairs)
     step(f"связано пар / linked pairs: {len(pairs):,}")
-    return Linked(pairs.reset_index(drop=True), weights, len(scored))
+    return Linked(pairs.reset_index(drop=True), bins)
 
 
 def _mutual_best(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -361,19 +421,15 @@ def dual_citizenship(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> p
     return merged[differ].drop(columns=["match_weight"])
 
 
-def weights_chart(weights: list[float], threshold: float, title: str) -> str:
-    """An SVG histogram of match weights, the threshold marked: a picture of how well the model
-    separates matches (right) from non-matches (left)."""
+def weights_chart(bins: dict[int, int], threshold: float, title: str) -> str:
+    """An SVG histogram of match weights (pairs per whole bit), the threshold marked: a picture
+    of how well the model separates matches (right) from non-matches (left)."""
     width, height, pad = 720, 320, 48
-    if not weights:
-        weights = [0.0]
-    low, high = math.floor(min(weights)), math.ceil(max(weights))
-    high = max(high, low + 1)
-    bins = [0] * (high - low)
-    for weight in weights:
-        bins[min(int(weight - low), len(bins) - 1)] += 1
-    top = max(bins)
-    bar = (width - 2 * pad) / len(bins)
+    bins = bins or {0: 0}
+    low, high = min(bins), max(bins) + 1
+    counts = [bins.get(weight, 0) for weight in range(low, high)]
+    top = max(max(counts), 1)
+    bar = (width - 2 * pad) / len(counts)
     cut = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -382,7 +438,7 @@ def weights_chart(weights: list[float], threshold: float, title: str) -> str:
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
         'stroke="#444"/>',
     ]
-    for index, count in enumerate(bins):
+    for index, count in enumerate(counts):
         if not count:
             continue
         # a log scale: non-matches outnumber matches by orders of magnitude
@@ -394,8 +450,8 @@ def weights_chart(weights: list[float], threshold: float, title: str) -> str:
             f'height="{h:.1f}" fill="{colour}"><title>{low + index}…{low + index + 1}: '
             f"{count:,}</title></rect>"
         )
-    step = max(1, len(bins) // 10)
-    for index in range(0, len(bins) + 1, step):
+    step = max(1, len(counts) // 10)
+    for index in range(0, len(counts) + 1, step):
         x = pad + index * bar
         parts.append(
             f'<text x="{x:.1f}" y="{height - pad + 16}" text-anchor="middle">{low + index}</text>'
@@ -463,7 +519,7 @@ def main(argv: list[str]) -> int:
     chart_path = out.with_suffix(".weights.svg")
     chart_path.write_text(
         weights_chart(
-            result.weights,
+            result.bins,
             args.threshold,
             f"Распределение весов совпадения / match weights: {result.scored:,} пар / pairs",
         ),
