@@ -2,8 +2,8 @@
 
 Every person record gets a `SearchEntry` of folding keys (`translit.fold`): Оганесян,
 Hovhannisyan and Հովհաննիսյան share one. A query is folded the same way; candidates come from the
-indexes (surname with given name, given name with birth date, surname with birth date, birth date,
-document), and each is scored field by field: which fields agree, and how strongly.
+indexes (document, birth date, surname with given name), read one by one, most specific first;
+each is scored field by field: which fields agree, and how strongly.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db.models import Q
 from rapidfuzz.distance import JaroWinkler
@@ -129,20 +127,20 @@ class Found:
 
 
 def _filters(k: dict[str, object]) -> list[Q]:
+    """Index lookups, most specific first: each is read on its own, so a common name's hundreds
+    of namesakes never crowd out the record with the right document or birth date."""
     s, g, b, d = k["surname"], k["given_name"], k["birth_date"], k["document"]
     found = []
+    if d:
+        found.append(Q(document=d))
+    if b:  # about 45 people share a birth date among a million
+        found.append(Q(birth_date=b))
     if s and g:
         found.append(Q(surname=s, given_name=g))
     elif s:
         found.append(Q(surname=s))
-    if g and b:
-        found.append(Q(given_name=g, birth_date=b))
-    if s and b:
-        found.append(Q(surname=s, birth_date=b))
-    if b and not (s or g):
-        found.append(Q(birth_date=b))
-    if d:
-        found.append(Q(document=d))
+    elif g and not b:
+        found.append(Q(given_name=g))
     return found
 
 
@@ -184,14 +182,19 @@ def search(authority_id: int, query: Query, *, limit: int = 20) -> Found:
     filters = _filters(keys)
     if not filters:
         return Found([], False)
-    rows = list(
-        SearchEntry.objects.filter(authority_id=authority_id)
-        .filter(reduce(or_, filters))
-        .order_by()[: CANDIDATES + 1]
-    )
-    truncated = len(rows) > CANDIDATES
+    rows: dict[int, SearchEntry] = {}
+    truncated = False
+    for lookup in filters:
+        room = CANDIDATES - len(rows)
+        if room <= 0:
+            truncated = True
+            break
+        found = SearchEntry.objects.filter(lookup, authority_id=authority_id).order_by()
+        batch = list(found[: room + 1])
+        truncated |= len(batch) > room
+        rows.update((row.pk, row) for row in batch[:room])
     ranked = sorted(
-        (compare(keys, row) for row in rows[:CANDIDATES]),
+        (compare(keys, row) for row in rows.values()),
         key=lambda c: (-c.score, c.entry.pk),
     )
     return Found(ranked[:limit], truncated)
