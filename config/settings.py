@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "migrex.exchange",
     "migrex.audit",
     "migrex.retention",
+    "migrex.stats",
+    "migrex.registers",
+    "migrex.channels",
 ]
 
 MIDDLEWARE = [

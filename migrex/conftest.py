@@ -159,3 +159,38 @@ def page(chromium, live_server):
     pg.shot = lambda name: pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def by_node(settings, agreement):
+    """This database as Belarus's node, trusting an in-memory Kazakh node; returns a function
+    that seals an outbox message as the Kazakh node would (a received kind's test sends it
+    through the real inbox)."""
+    from migrex.exchange import keys, peers
+    from migrex.exchange.crypto import generate_node_keys, public_jwks
+    from migrex.exchange.delivery import seal_message
+    from migrex.exchange.models import OutboxMessage, Peer
+
+    kz = generate_node_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    settings.MIGREX_NODE_ID, settings.MIGREX_PARTY = "BY", "BY"
+    keys.create_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    peers.import_peer(
+        {
+            "format": peers.FORMAT,
+            "node_id": "KZ",
+            "party": "KZ",
+            "url": "http://kz.invalid",
+            "keys": public_jwks(kz),
+        },
+        agreements=["kz-by-2019"],
+    )
+    by_as_peer = Peer(node_id="BY", jwks=keys.published())
+
+    def seal(message: OutboxMessage) -> bytes:
+        settings.MIGREX_NODE_ID = "KZ"
+        try:
+            return seal_message(message, by_as_peer, signer=kz)
+        finally:
+            settings.MIGREX_NODE_ID = "BY"
+
+    return seal

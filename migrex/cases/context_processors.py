@@ -1,4 +1,5 @@
-"""The header of every page: the officer's boxes with their counts (selectors.counts)."""
+"""The header of every page: the officer's boxes with their counts (selectors.counts) and the tabs
+the officer may open."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from migrex.cases import selectors
 from migrex.cases.views import can_draft
 from migrex.cases.views_boxes import TITLES
 from migrex.cases.workflow import SUPERVISOR
+from migrex.channels.views import may_see as sees_channels
 from migrex.exchange import monitor
 from migrex.exchange.views_ui import supervises
 from migrex.persons.models import Consent
+from migrex.registers.permissions import may_read as reads_registers
+from migrex.stats.access import may_see as sees_stats
 
 
 class Nav:
@@ -43,6 +47,15 @@ class Nav:
         return Consent.objects.filter(
             side=Consent.Side.PROVIDER, provider=self.user.authority, status="requested"
         ).count()
+
+    @cached_property
+    def tabs(self) -> dict[str, bool]:
+        """The treaty's other registers: statistics, channels, legislation and cooperation."""
+        return {
+            "stats": sees_stats(self.user),
+            "channels": sees_channels(self.user),
+            "registers": reads_registers(self.user),
+        }
 
     @cached_property
     def exchange(self) -> int | None:

@@ -50,7 +50,11 @@ KINDS = {
     "consent_request": _("request for consent"),
     "consent_decision": _("decision on consent"),
     "destruction_notice": _("notice of destruction"),
+    "statistics": _("statistical information"),
+    "legislation_notice": _("notice of a change in legislation"),
+    "authority_notice": _("notice of a change of authorities or signatories"),
     "audit_checkpoint": _("audit checkpoint"),
+    "channel_report": _("report on an illegal-migration channel"),
 }
 
 

@@ -70,6 +70,36 @@ UI: dict[str, tuple[str, ...] | str] = {
     "audit/subject/<path:subject>/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED),
     "retention/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
     "retention/acts/<int:pk>.pdf": (LOGIN, DENIED, HIDDEN, HIDDEN, DENIED, DENIED),
+    # Statistics (Art. 3.1.1): officers of the holding authority; no dataset is numbered
+    # like the case; operators and supervisors import, supervisors and signatories send.
+    "stats/": (LOGIN, OK, OK, OK, DENIED, OK),
+    "stats/<int:pk>/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "stats/<int:pk>/send/": (LOGIN, *[NOT_GET] * 5),
+    "stats/<int:pk>/data.csv": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "stats/<int:pk>/sdmx.csv": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "stats/<int:pk>/mirror/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    # Registers (Art. 2, 4, 7, 9.3, 15): no personal data, any officer reads; supervisors write.
+    "registers/legislation/": OFFICERS,
+    "registers/legislation/new/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
+    "registers/legislation/<int:pk>/text/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "registers/cooperation/": OFFICERS,
+    "registers/cooperation/calendar/": OFFICERS,
+    "registers/cooperation/new/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
+    "registers/signatories/": OFFICERS,
+    # Illegal-migration channels (Art. 4): officers who work with cases, of their own authority;
+    # operators write, signatories and supervisors send; no channel is numbered like the case.
+    "channels/": (LOGIN, OK, OK, OK, DENIED, OK),
+    "channels/new/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
+    "channels/<int:pk>/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "channels/<int:pk>/edit/": (LOGIN, HIDDEN, DENIED, DENIED, DENIED, HIDDEN),
+    "channels/<int:pk>/participants/<slug:kind>/": (LOGIN, HIDDEN, DENIED, DENIED, DENIED, HIDDEN),
+    "channels/<int:pk>/participants/<slug:kind>/remove/": (LOGIN, *[NOT_GET] * 5),
+    "channels/<int:pk>/send/": (LOGIN, *[NOT_GET] * 5),
+    "channels/reports/<int:pk>/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "channels/graph/": (LOGIN, OK, OK, OK, DENIED, OK),
+    "channels/graph.json": (LOGIN, OK, OK, OK, DENIED, OK),
+    "channels/graph.csv": (LOGIN, OK, OK, OK, DENIED, OK),
+    "channels/graph.graphml": (LOGIN, OK, OK, OK, DENIED, OK),
     "admin/*": LOGIN,  # Django's admin: staff only, see test_the_admin_is_for_staff_only
 }
 

@@ -7,45 +7,14 @@ import datetime as dt
 import pytest
 
 from migrex.audit.models import AuditEntry
-from migrex.exchange import inbox, keys, peers
-from migrex.exchange.crypto import generate_node_keys, public_jwks
-from migrex.exchange.delivery import seal_message
-from migrex.exchange.models import OutboxMessage, Peer
+from migrex.exchange import inbox
+from migrex.exchange.models import OutboxMessage
 from migrex.retention import services
 from migrex.retention.models import ReceivedNotice
 from migrex.retention.tests.conftest import CLOSED_AT
 
 pytestmark = pytest.mark.django_db
 BASIS = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
-
-
-@pytest.fixture
-def by_node(settings, agreement):
-    """This database as Belarus's node, trusting an in-memory Kazakh node; returns a function
-    that seals an outbox message as the Kazakh node would."""
-    kz = generate_node_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    settings.MIGREX_NODE_ID, settings.MIGREX_PARTY = "BY", "BY"
-    keys.create_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    peers.import_peer(
-        {
-            "format": peers.FORMAT,
-            "node_id": "KZ",
-            "party": "KZ",
-            "url": "http://kz.invalid",
-            "keys": public_jwks(kz),
-        },
-        agreements=["kz-by-2019"],
-    )
-    by_as_peer = Peer(node_id="BY", jwks=keys.published())
-
-    def seal(message: OutboxMessage) -> bytes:
-        settings.MIGREX_NODE_ID = "KZ"
-        try:
-            return seal_message(message, by_as_peer, signer=kz)
-        finally:
-            settings.MIGREX_NODE_ID = "BY"
-
-    return seal
 
 
 def test_the_provider_records_a_destruction_notice(answered, settings, by_node):
