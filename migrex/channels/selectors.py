@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migrex.cases.models import CasePerson
 from migrex.channels.graph import Participant, normalise_document
 from migrex.channels.models import Channel, ReceivedReport, full_name
+from migrex.persons import consents
 from migrex.persons.access import record_reads
-from migrex.persons.models import PersonRecord
+from migrex.persons.models import Consent, Dataset, PersonRecord
+from migrex.persons.sources import came_in, of_case, of_dataset
 
 # The sources beyond the channels themselves; each read of their persons is audited.
 EXTRA_SOURCES = ("cases", "datasets")
+
+
+def _consented(source, today) -> bool:
+    """Data received from the other party was given for the purpose of its request (Art.
+    11.2): link analysis is another purpose, so it joins the graph only under the provider's
+    consent to use it for another purpose."""
+    return consents.covering(source, Consent.Use.OTHER_PURPOSE, today) is not None
 
 
 def channels_of(user):
@@ -104,20 +114,27 @@ def participants(user, *, sources: tuple[str, ...] = ()) -> list[Participant]:
             found.append(
                 _entity(f"entity:r:{r.pk}:{n}", e, source, url, (channel[0], name, e["role"]))
             )
+    today = timezone.localdate()
     if "cases" in sources:
-        people = list(
-            CasePerson.objects.filter(case__owner_id=user.authority_id).select_related("case")
-        )
+        people = [
+            cp
+            for cp in CasePerson.objects.filter(case__owner_id=user.authority_id).select_related(
+                "case__agreement", "case__owner", "event"
+            )
+            if not came_in(cp.case, cp) or _consented(of_case(cp.case), today)
+        ]
         record_reads(user, people, via="channels-graph")
         for cp in people:
             source = _("request %(number)s") % {"number": cp.case.number or cp.case.pk}
             url = reverse("cases:detail", args=[cp.case_id])
             found.append(_person(f"person:case:{cp.pk}", cp.data, source, url))
     if "datasets" in sources:
+        datasets = Dataset.objects.filter(recipient_id=user.authority_id).select_related(
+            "agreement", "provider", "recipient"
+        )
+        allowed = [d.pk for d in datasets if _consented(of_dataset(d), today)]
         records = list(
-            PersonRecord.objects.filter(dataset__recipient_id=user.authority_id).select_related(
-                "dataset"
-            )
+            PersonRecord.objects.filter(dataset_id__in=allowed).select_related("dataset")
         )
         record_reads(user, records, via="channels-graph")
         for pr in records:

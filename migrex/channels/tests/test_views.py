@@ -3,9 +3,12 @@ channel), Russian errors with their article, the graph page and its exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 
 import pytest
+from django.utils import timezone
 
 from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
@@ -14,6 +17,8 @@ from migrex.channels.messages import send_report
 from migrex.channels.models import Channel, Individual
 from migrex.exchange.inbox import _handlers
 from migrex.exchange.models import OutboxMessage
+from migrex.persons.models import Consent
+from migrex.persons.tests.test_consents import received_dataset
 from migrex.retention.tests.conftest import PERSON
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +212,38 @@ def test_a_received_report_is_shown_to_the_receiving_authority_only(
     assert {n["id"] for n in graph["nodes"] if n["kind"] == "channel"} == {f"channel:r:{report.pk}"}
     client.force_login(officers["kz_operator"])
     assert client.get(f"/channels/reports/{report.pk}/").status_code == 404
+
+
+def test_received_persons_join_the_analysis_only_with_consent_to_another_purpose(
+    client, officers, channels
+):
+    """Art. 11.2: data the other party provided serves the purpose it was provided for; link
+    analysis is another purpose, so a received dataset joins the graph only under the
+    provider's granted, unexpired consent to it."""
+    received = received_dataset()
+    client.force_login(officers["by_operator"])
+
+    def persons() -> list[str]:
+        data = client.get("/channels/graph.json?with=datasets").json()
+        return [n["id"] for n in data["nodes"] if n["id"].startswith("person:ds:")]
+
+    assert persons() == []
+    assert not AuditEntry.objects.filter(action="personal_data.read").exists()
+    consent = Consent.objects.create(
+        ref=uuid.uuid4(),
+        side=Consent.Side.ASKED,
+        agreement=received.agreement,
+        requester=received.recipient,
+        provider=received.provider,
+        source_kind="dataset",
+        source=received.message_id,
+        use=Consent.Use.OTHER_PURPOSE,
+        purpose="Анализ каналов незаконной миграции",
+        status=Consent.Status.GRANTED,
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    assert len(persons()) == 60
+    assert AuditEntry.objects.filter(action="personal_data.read").count() == 60
+    consent.expires_on = timezone.localdate() - dt.timedelta(days=1)
+    consent.save()
+    assert persons() == []

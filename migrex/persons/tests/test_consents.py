@@ -21,6 +21,10 @@ PERSON = {"surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"}, 
 
 @pytest.fixture
 def dataset(officers):
+    return received_dataset()
+
+
+def received_dataset() -> Dataset:
     """A dataset KZ sent (its outbox row) and BY received (its Dataset), in the one test DB."""
     message_id = uuid.uuid4()
     OutboxMessage.objects.create(
