@@ -61,15 +61,36 @@ class SessionAuth(NinjaSessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
+def _no_nul(value) -> None:
+    """PostgreSQL text cannot hold the NUL character: refused at the door (400), on every
+    database alike, as Django's form fields refuse it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise HttpError(400, "text must not contain the NUL character (U+0000)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul(item)
+
+
 class ObjectParser(Parser):
     """Every request body of this API is a JSON object: `null`, a list or a number is refused
-    (400) instead of being read as a body that gives no fields."""
+    (400) instead of being read as a body that gives no fields. No text may hold NUL."""
 
     def parse_body(self, request: HttpRequest) -> dict:
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
+        _no_nul(data)
         return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _no_nul(parsed)
+        return parsed
 
 
 api = NinjaAPI(

@@ -86,7 +86,7 @@ def _detail(request, case_id: int) -> dict:
 # --- cases ------------------------------------------------------------------------------------
 
 
-@router.get("", response={200: CasePage, **errors(401, 422)}, summary="List cases")
+@router.get("", response={200: CasePage, **errors(400, 401, 422)}, summary="List cases")
 def list_cases(request, filters: Query[CaseFilter]):
     today = timezone.localdate()
     if filters.box is None:

@@ -55,7 +55,7 @@ class SearchOut(Schema):
 
 @router.get(
     "/search",
-    response={200: SearchOut, **errors(401, 403, 422)},
+    response={200: SearchOut, **errors(400, 401, 403, 422)},
     summary="Find a person by any spelling, date of birth or document",
 )
 def search_persons(request, query: Query[SearchIn]):

@@ -260,6 +260,15 @@ def test_invalid_body_is_422_in_the_same_shape(apis):
     for body in ("null", "[]", "7"):  # not an object: not "no fields given" either
         wrong = api.client.post(f"{API}/cases", body, content_type="application/json")
         assert wrong.status_code == 400 and errors_of(wrong)[0]["code"] == "bad_request"
+    # NUL, which PostgreSQL text cannot hold, in a value, a key or a query parameter
+    for body in (
+        json.dumps({**DRAFT, "requested_authority": "by-mvd\x00"}),
+        json.dumps({**DRAFT, "x\x00": [1]}),
+    ):
+        wrong = api.client.post(f"{API}/cases", body, content_type="application/json")
+        assert wrong.status_code == 400 and errors_of(wrong)[0]["code"] == "bad_request"
+    wrong = api.get("/cases", box="inbox\x00")
+    assert wrong.status_code == 400 and errors_of(wrong)[0]["code"] == "bad_request"
 
 
 @pytest.mark.django_db
