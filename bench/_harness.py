@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from migrex.core.nodes import free_port
+from migrex.shell.nodes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from migrex.core.nodes import ROOT, pair
+from migrex.shell.nodes import ROOT, pair
 
 SURNAMES = [
     ("Иванов", "Ivanov"), ("Оганесян", "Hovhannisyan"), ("Нурсултанов", "Nursultanov"),

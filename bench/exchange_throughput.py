@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._harness import setup_django
-from migrex.core.nodes import pair
-from migrex.core.scenario import PERSON
+from migrex.shell.nodes import pair
+from migrex.shell.scenario import PERSON
 
 QUEUE = """
 import uuid

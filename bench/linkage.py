@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def febrl4(folder: Path) -> tuple[Path, Path, set[tuple[str, str]]]:
-    from migrex.persons.febrl import febrl4 as load
+    from migrex.matching.febrl import febrl4 as load
 
     a, b, truth = load()
     paths = folder / "a.csv", folder / "b.csv"
@@ -37,7 +37,7 @@ def febrl4(folder: Path) -> tuple[Path, Path, set[tuple[str, str]]]:
 
 
 def generated(folder: Path, size: int) -> tuple[Path, Path, set[tuple[str, str]]]:
-    from migrex.persons import synthetic
+    from migrex.matching import synthetic
 
     started = time.perf_counter()
     a, b, truth = synthetic.generate(size, seed=7)

@@ -1,7 +1,7 @@
 """Benchmark: finding one person among 1,000,000 records, by any spelling.
 
 A throwaway node receives one dataset of N generated person records (registry B of
-`migrex.persons.synthetic`: Cyrillic, Armenian and Latin spellings, typos, swapped dates) and
+`migrex.matching.synthetic`: Cyrillic, Armenian and Latin spellings, typos, swapped dates) and
 indexes them as the dataset handler does. Then queries are drawn from registry A, the same people
 as their own registry spells them, each with the surname, given name and birth date, or only the
 document (where registry B holds the same passport), or only the surname and given name.
@@ -57,7 +57,8 @@ def seed(records: int):
 
     from migrex.agreements.models import Authority
     from migrex.agreements.services import load
-    from migrex.persons import search, synthetic
+    from migrex.matching import synthetic
+    from migrex.persons import search
     from migrex.persons.models import Dataset, PersonRecord
 
     call_command("migrate", verbosity=0)

@@ -1,32 +1,22 @@
 """Settings for a migrex node, driven by the environment.
 
-DATABASE_URL      database (default: SQLite file in the data directory)
-MIGREX_DATA_DIR   where the node keeps its files (default: ./var)
-MIGREX_PARTY      ISO 3166 code of the party this node serves (default: KZ)
-MIGREX_NODE_ID    this node's id in the exchange (default: the party code)
-MIGREX_PUBLIC_URL where peers reach this node (default: http://127.0.0.1:8000)
-MIGREX_KEY_PASSPHRASE  encrypts the node's private keys at rest (default: SECRET_KEY)
-MIGREX_DATA_KEY   wraps the per-item keys of stored attachments (default: from the passphrase)
-MIGREX_RETENTION_NOTIFY_PROVIDER  1: send the provider a notice of each destruction
-SECRET_KEY        required unless MIGREX_DEBUG=1
-MIGREX_DEBUG      1 for development
-MIGREX_HTTPS      0 to serve plain HTTP (the demo, local node processes); default 1: behind an
-                  HTTPS reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For
-MIGREX_SESSION_IDLE_MINUTES  a session ends after this long without a request (default 30)
+Every variable is read through migrex/core/env.py, which refuses a value it cannot use and names
+the variable; the README's table ("Running a node") lists each with its meaning and default.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("MIGREX_DATA_DIR", "var")).resolve()
+from migrex.core import env
 
-DEBUG = os.environ.get("MIGREX_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env.directory("MIGREX_DATA_DIR", "var")
+
+DEBUG = env.flag("MIGREX_DEBUG", False)
+SECRET_KEY = env.text("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -34,31 +24,31 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG
 
-ALLOWED_HOSTS = [h for h in os.environ.get("MIGREX_ALLOWED_HOSTS", "").split(",") if h] or (
-    ["127.0.0.1", "localhost", "[::1]"]
-)
+ALLOWED_HOSTS = env.items("MIGREX_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
-MIGREX_PARTY = os.environ.get("MIGREX_PARTY", "KZ").upper()
+MIGREX_PARTY = env.text("MIGREX_PARTY", "KZ").upper()
 # The node's id in envelopes and peers files; one node serves all authorities of its party.
-MIGREX_NODE_ID = os.environ.get("MIGREX_NODE_ID", MIGREX_PARTY)
+MIGREX_NODE_ID = env.text("MIGREX_NODE_ID", MIGREX_PARTY)
 # Where peers reach this node (written into the peers file this node hands out).
-MIGREX_PUBLIC_URL = os.environ.get("MIGREX_PUBLIC_URL", "http://127.0.0.1:8000")
+MIGREX_PUBLIC_URL = env.text("MIGREX_PUBLIC_URL", "http://127.0.0.1:8000")
 # Delivery to peers: tries before a message is undeliverable, backoff base and cap (seconds),
 # and how long a worker holds a claimed message before another may take it over.
 MIGREX_DELIVERY = {
-    "attempts": int(os.environ.get("MIGREX_DELIVERY_ATTEMPTS", "20")),
-    "backoff": float(os.environ.get("MIGREX_DELIVERY_BACKOFF", "2")),
-    "backoff_cap": float(os.environ.get("MIGREX_DELIVERY_BACKOFF_CAP", "900")),
-    "lease": float(os.environ.get("MIGREX_DELIVERY_LEASE", "60")),
+    "attempts": env.integer("MIGREX_DELIVERY_ATTEMPTS", 20, minimum=1),
+    "backoff": env.decimal("MIGREX_DELIVERY_BACKOFF", 2.0),
+    "backoff_cap": env.decimal("MIGREX_DELIVERY_BACKOFF_CAP", 900.0),
+    "lease": env.decimal("MIGREX_DELIVERY_LEASE", 60.0, minimum=1.0),
 }
 # Encrypts the node's private keys at rest; falls back to SECRET_KEY.
-MIGREX_KEY_PASSPHRASE = os.environ.get("MIGREX_KEY_PASSPHRASE", "") or SECRET_KEY
+MIGREX_KEY_PASSPHRASE = env.text("MIGREX_KEY_PASSPHRASE") or SECRET_KEY
 # Wraps the per-item keys of attachments at rest (base64 of 32 bytes); derived from the key
 # passphrase when unset. Losing it makes every stored attachment unreadable.
-MIGREX_DATA_KEY = os.environ.get("MIGREX_DATA_KEY", "")
+MIGREX_DATA_KEY = env.text("MIGREX_DATA_KEY")
 # Art. 11.5 retention: tell the provider when its data is destroyed (a `destruction_notice`
 # message); the agreement does not require it, a node may.
-MIGREX_RETENTION_NOTIFY_PROVIDER = os.environ.get("MIGREX_RETENTION_NOTIFY_PROVIDER", "") == "1"
+MIGREX_RETENTION_NOTIFY_PROVIDER = env.flag("MIGREX_RETENTION_NOTIFY_PROVIDER", False)
+# The audit log signs a checkpoint of its chain every this many entries (0: never).
+MIGREX_AUDIT_CHECKPOINT_EVERY = env.integer("MIGREX_AUDIT_CHECKPOINT_EVERY", 1000, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +68,7 @@ INSTALLED_APPS = [
     "migrex.stats",
     "migrex.registers",
     "migrex.channels",
+    "migrex.shell",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "migrex.cases.context_processors.navigation",
+                "migrex.shell.navigation.navigation",
             ],
         },
     },
@@ -116,7 +107,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'migrex.sqlite3'}",
+        env.text("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'migrex.sqlite3'}",
         conn_max_age=60,
     )
 }
@@ -154,7 +145,7 @@ LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "migrex" / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("MIGREX_TIME_ZONE", "Asia/Almaty")
+TIME_ZONE = env.text("MIGREX_TIME_ZONE", "Asia/Almaty")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -174,16 +165,16 @@ LOGIN_REDIRECT_URL = "/"
 # Lockout (accounts.lockout): failures per username and per address within the window lock
 # further attempts until the cool-off has passed since the failure that reached the limit.
 MIGREX_LOCKOUT = {
-    "username": int(os.environ.get("MIGREX_LOCKOUT_USERNAME", "5")),
-    "address": int(os.environ.get("MIGREX_LOCKOUT_ADDRESS", "20")),
-    "window": int(os.environ.get("MIGREX_LOCKOUT_WINDOW", "900")),
-    "cooloff": int(os.environ.get("MIGREX_LOCKOUT_COOLOFF", "900")),
+    "username": env.integer("MIGREX_LOCKOUT_USERNAME", 5, minimum=1),
+    "address": env.integer("MIGREX_LOCKOUT_ADDRESS", 20, minimum=1),
+    "window": env.integer("MIGREX_LOCKOUT_WINDOW", 900, minimum=1),
+    "cooloff": env.integer("MIGREX_LOCKOUT_COOLOFF", 900, minimum=1),
 }
 
 # A session ends after this long without a request (ASVS 3.3.2), and when the browser closes.
 # Django also ends every session of a user whose password changes (the session carries a hash
 # of the password).
-SESSION_COOKIE_AGE = int(os.environ.get("MIGREX_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = env.integer("MIGREX_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -203,7 +194,7 @@ MIGREX_CSP = (
 
 # HTTPS, on unless MIGREX_HTTPS=0: the node sits behind a reverse proxy that terminates TLS and
 # sets X-Forwarded-Proto (trusted here) and X-Forwarded-For (the lockout's client address).
-MIGREX_HTTPS = os.environ.get("MIGREX_HTTPS", "1") != "0"
+MIGREX_HTTPS = env.flag("MIGREX_HTTPS", True)
 if MIGREX_HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check, on the plain socket
@@ -211,7 +202,7 @@ if MIGREX_HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    SECURE_HSTS_SECONDS = int(os.environ.get("MIGREX_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env.integer("MIGREX_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -219,5 +210,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MIGREX_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "MIGREX_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
 }

@@ -7,6 +7,7 @@ from migrex.api import api
 from migrex.core.views import healthz
 from migrex.exchange import views as exchange
 from migrex.exchange import views_ui as exchange_ui
+from migrex.shell.views import home
 
 admin.site.site_header = "migrex"
 admin.site.site_title = "migrex"
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("migrex.accounts.urls")),
     path("", include("migrex.persons.urls")),
     path("", include("migrex.cases.urls")),
+    path("", home, name="home"),
 ]
 if os.environ.get("MIGREX_BENCH_BASELINE") == "1":  # bench/exchange_throughput.py only
     urlpatterns += [

@@ -19,8 +19,7 @@ from migrex.accounts import tokens
 from migrex.agreements.api import router as agreements_router
 from migrex.agreements.profile import RuleUnknownError
 from migrex.cases.api import router as cases_router
-from migrex.cases.errors import Invalid
-from migrex.core.errors import MigrexError
+from migrex.core.errors import Invalid, MigrexError
 from migrex.persons.api import router as persons_router
 
 

@@ -1,26 +1,51 @@
-"""Fixtures shared by the apps' tests: the KZ–BY agreement loaded, officers of both parties with
-their roles, signatory lists, and delivery of outbox messages to the other side's services."""
+"""Fixtures shared by the apps' tests: the KZ–BY agreement loaded with both nodes as peers,
+officers of both parties with their roles, signatory lists, the two nodes in one database and
+delivery of outbox messages through the receiving node's real inbox."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import io
+import json
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import override_settings
 
 from migrex.accounts.models import User
 from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
+from migrex.agreements.selectors import directory
 from migrex.agreements.services import load
+from migrex.exchange import inbox, kinds, outbox, streams
+from migrex.exchange.crypto import b64e, export_private, generate_node_keys, public_jwks
+from migrex.exchange.delivery import seal_message
+from migrex.exchange.models import NodeKey, OutboxMessage, Peer
+from migrex.exchange.receipts import parse_jws
+from migrex.persons.models import Dataset, PersonRecord
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def agreement(db) -> Agreement:
+def agreement(db, node_material) -> Agreement:
+    """The KZ-BY agreement, and each node known to the other as its peer for it (so messages
+    can be queued: exchange.outbox checks the route)."""
     load("kz-by-2019")
-    return Agreement.objects.get(code="kz-by-2019")
+    found = Agreement.objects.get(code="kz-by-2019")
+    for party, (keys, _blob) in node_material.items():
+        peer = Peer.objects.create(
+            node_id=party,
+            party_id=party,
+            url=f"http://{party.lower()}.invalid",
+            jwks=public_jwks(keys),
+        )
+        peer.agreements.add(found)
+    return found
 
 
 @pytest.fixture
@@ -72,45 +97,141 @@ def officers(agreement, make_user):
     return o
 
 
-@pytest.fixture
-def deliver():
-    """Hand every pending outbox message to the receiving side's services, as the exchange does
-    between nodes (the case workflow, or the handler registered for its kind); both sides live
-    in this one test database."""
-    from migrex.cases.services import receive
-    from migrex.exchange.inbox import _handlers
-    from migrex.exchange.models import OutboxMessage
+class TwoNodes:
+    """The Kazakh and the Belarusian node in one test database: a message is sealed as its
+    sender's node would seal it and opened by the receiver's real inbox, with the settings of
+    that node (its id and party) while it does."""
 
-    def run() -> int:
+    def __init__(self, keys: dict):
+        self.keys = keys  # party → NodeKeys
+
+    def seal(self, message) -> bytes:
+        sender = directory().authority(message.sender_authority).party_id
+        receiver = Peer.objects.get(node_id=message.receiver_party)
+        with override_settings(MIGREX_NODE_ID=sender, MIGREX_PARTY=sender):
+            return seal_message(message, receiver, signer=self.keys[sender])
+
+    def stream(self, message) -> io.BytesIO:
+        """A streamed message (a dataset) as its sender's worker posts it: the envelope, a
+        newline, its body in encrypted frames."""
+        key = streams.new_key()
+        sealed = copy.copy(message)
+        sealed.payload = {**message.payload, "body": {**message.payload["body"], "key": b64e(key)}}
+        head = self.seal(sealed)
+        with open(outbox.body_path(message.id), "rb") as body:
+            frames = b"".join(
+                streams.encrypt(key, str(message.id).encode(), streams.chunks_of(body))
+            )
+        return io.BytesIO(head + b"\n" + frames)
+
+    def receive(self, message):
+        """The receiving node's inbox's reply to `message` (accepted, duplicate or refused)."""
+        party = message.receiver_party
+        streamed = kinds.get(message.kind).streamed
+        raw = self.stream(message) if streamed else self.seal(message)
+        with override_settings(MIGREX_NODE_ID=party, MIGREX_PARTY=party):
+            return inbox.accept_stream(raw) if streamed else inbox.accept(raw)
+
+    @staticmethod
+    def refusal(reply) -> dict:
+        """What a signed refusal says: {message_id, digest, received_at, code, detail}."""
+        return json.loads(parse_jws(reply.body.decode())[1])
+
+    def deliver(self) -> int:
+        """Every pending outbox message to its receiver, in order, until none is left (a move
+        received may answer with another); a refusal fails the test, naming it."""
         count = 0
         while batch := list(OutboxMessage.objects.filter(status="pending").order_by("created_at")):
             for message in batch:
-                envelope = {
-                    "message_id": str(message.id),
-                    "conversation_id": str(message.conversation_id),
-                    "agreement": message.agreement,
-                    "kind": message.kind,
-                    "sender_authority": message.sender_authority,
-                    "receiver_authority": message.receiver_authority,
-                    "payload": message.payload,
-                }
-                if message.kind in _handlers:
-                    _handlers[message.kind](envelope)
-                else:
-                    receive(message={**envelope, "id": envelope.pop("message_id")})
+                reply = self.receive(message)
+                if reply.code not in ("accepted", "duplicate"):
+                    refusal = self.refusal(reply)
+                    pytest.fail(f"{message.kind} refused: {refusal['code']}: {refusal['detail']}")
                 message.status = "delivered"
                 message.save(update_fields=["status"])
                 count += 1
         return count
 
-    return run
+
+@pytest.fixture(scope="session")
+def node_material():
+    """The keys of a Kazakh and a Belarusian node, made once for the session, with their
+    encrypted form as a NodeKey row stores it (PBKDF2 makes that slow to redo per test)."""
+    made = {}
+    for party in ("KZ", "BY"):
+        keys = generate_node_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        made[party] = (keys, export_private(keys, settings.MIGREX_KEY_PASSPHRASE))
+    return made
+
+
+@pytest.fixture
+def both_nodes(agreement, node_material) -> TwoNodes:
+    """This one database as both nodes, each with its keys: messages go through the real inbox
+    of their receiver (envelope, route, schema, handler), as between two nodes."""
+    for keys, blob in node_material.values():
+        NodeKey.objects.create(
+            suite=keys.suite,
+            signing_kid=keys.signing_kid,
+            private=blob,
+            public_jwks=public_jwks(keys),
+            not_before=keys.not_before,
+        )
+    return TwoNodes({party: keys for party, (keys, _blob) in node_material.items()})
+
+
+@pytest.fixture
+def deliver(both_nodes):
+    """Deliver every pending outbox message through the receiving node's real inbox; a refusal
+    fails the test with its code and detail."""
+    return both_nodes.deliver
+
+
+@pytest.fixture
+def received_dataset(agreement) -> Dataset:
+    """A dataset of 60 persons KZ sent (its outbox row) and BY received (its Dataset), in the
+    one test database."""
+    person = {
+        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+        "birth_date": "1990-01-05",
+    }
+    message_id = uuid.uuid4()
+    OutboxMessage.objects.create(
+        id=message_id,
+        agreement="kz-by-2019",
+        conversation_id=uuid.uuid4(),
+        kind="dataset",
+        sender_authority="kz-mvd",
+        receiver_authority="by-mvd",
+        receiver_party="BY",
+        payload={},
+        status="delivered",
+    )
+    found = Dataset.objects.create(
+        message_id=message_id,
+        conversation_id=uuid.uuid4(),
+        agreement=agreement,
+        provider=Authority.objects.get(code="kz-mvd"),
+        recipient=Authority.objects.get(code="by-mvd"),
+        title="Получившие разрешение на проживание",
+        purpose="Проверка законности пребывания",
+        category="residence_permit",
+        records=60,
+        size=0,
+        sha256="0" * 64,
+        received_at=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC),
+    )
+    PersonRecord.objects.bulk_create(
+        PersonRecord(dataset=found, position=i, data={**person, "given_name": {"latin": f"N{i}"}})
+        for i in range(1, 61)
+    )
+    return found
 
 
 @pytest.fixture(scope="module")
 def node_databases():
     """Databases for two node processes: throwaway PostgreSQL ones when the suite runs on
     PostgreSQL, so that the nodes run on it too; each node's own SQLite file otherwise."""
-    from migrex.core.nodes import databases
+    from migrex.shell.nodes import databases
 
     with databases(2) as urls:
         yield urls
@@ -159,38 +280,3 @@ def page(chromium, live_server):
     pg.shot = lambda name: pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     yield pg
     context.close()
-
-
-@pytest.fixture
-def by_node(settings, agreement):
-    """This database as Belarus's node, trusting an in-memory Kazakh node; returns a function
-    that seals an outbox message as the Kazakh node would (a received kind's test sends it
-    through the real inbox)."""
-    from migrex.exchange import keys, peers
-    from migrex.exchange.crypto import generate_node_keys, public_jwks
-    from migrex.exchange.delivery import seal_message
-    from migrex.exchange.models import OutboxMessage, Peer
-
-    kz = generate_node_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    settings.MIGREX_NODE_ID, settings.MIGREX_PARTY = "BY", "BY"
-    keys.create_keys(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    peers.import_peer(
-        {
-            "format": peers.FORMAT,
-            "node_id": "KZ",
-            "party": "KZ",
-            "url": "http://kz.invalid",
-            "keys": public_jwks(kz),
-        },
-        agreements=["kz-by-2019"],
-    )
-    by_as_peer = Peer(node_id="BY", jwks=keys.published())
-
-    def seal(message: OutboxMessage) -> bytes:
-        settings.MIGREX_NODE_ID = "KZ"
-        try:
-            return seal_message(message, by_as_peer, signer=kz)
-        finally:
-            settings.MIGREX_NODE_ID = "BY"
-
-    return seal

@@ -2,15 +2,16 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from migrex.accounts.roles import Role
 
-class Role(models.TextChoices):
-    """The roles of an officer. A user may hold several; each is a Django group of that name."""
-
-    OPERATOR = "operator", _("operator")
-    SIGNATORY = "signatory", _("signatory")
-    SUPERVISOR = "supervisor", _("supervisor")
-    AUDITOR = "auditor", _("auditor")
-    ADMINISTRATOR = "administrator", _("administrator")
+# How the role names (accounts/roles.py) read on the pages; the admin lists them as groups.
+ROLE_LABELS = {
+    Role.OPERATOR: _("operator"),
+    Role.SIGNATORY: _("signatory"),
+    Role.SUPERVISOR: _("supervisor"),
+    Role.AUDITOR: _("auditor"),
+    Role.ADMINISTRATOR: _("administrator"),
+}
 
 
 class User(AbstractUser):

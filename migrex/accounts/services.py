@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from migrex.accounts import lockout, totp
+from migrex.accounts.events import Event, tell
 from migrex.accounts.models import LoginFailure, TotpDevice, User
-from migrex.audit.services import record
 
 
 def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
@@ -26,7 +26,7 @@ def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
     until = lockout.locked_until(username=user.username, address=address)
     if until is not None:
         with transaction.atomic():
-            record("login.locked", actor=user.username, detail={"stage": "identity"})
+            tell(Event.LOGIN_LOCKED, actor=user.username, detail={"stage": "identity"})
         raise lockout.LockedOut.until(until)
     if password and user.check_password(password):
         return True
@@ -34,8 +34,8 @@ def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
         until = lockout.add_failure(
             username=user.username, address=address, stage=LoginFailure.Stage.IDENTITY
         )
-        record(
-            "identity.failed",
+        tell(
+            Event.IDENTITY_FAILED,
             actor=user.username,
             detail={"address": address, "locked": until is not None},
         )

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from migrex.accounts.events import Event, tell
 from migrex.accounts.models import ApiToken, User
-from migrex.audit.services import record as audit
 
 TOKEN_BYTES = 32
 # last_used_at is written at most this often per token: a busy national system would otherwise
@@ -34,8 +34,8 @@ def issue(*, user: User, name: str = "", actor: str = "") -> tuple[ApiToken, str
     `actor` is who issued it, for the audit log (which never sees the token)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     record = ApiToken.objects.create(user=user, name=name, digest=digest(token))
-    audit(
-        "token.issued",
+    tell(
+        Event.TOKEN_ISSUED,
         actor=actor,
         subject=f"token:{record.pk}",
         detail={"user": user.username, "name": name},
@@ -54,8 +54,8 @@ def revoke(*, token_id: int, actor: str = "") -> ApiToken:
     if record.revoked_at is None:
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])
-        audit(
-            "token.revoked",
+        tell(
+            Event.TOKEN_REVOKED,
             actor=actor,
             subject=f"token:{record.pk}",
             detail={"user": record.user.username, "name": record.name},

@@ -27,9 +27,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from migrex.accounts import lockout, services, totp
+from migrex.accounts.events import Event, tell
 from migrex.accounts.forms import CodeForm, LoginForm
 from migrex.accounts.models import LoginFailure, User
-from migrex.audit.services import record
 
 PENDING = "migrex_pending_login"
 PENDING_TTL = 300  # seconds between the password and the code
@@ -37,8 +37,8 @@ PENDING_TTL = 300  # seconds between the password and the code
 
 def _locked_response(request, template: str, context: dict, until, username: str, stage: str):
     with transaction.atomic():
-        record(
-            "login.locked",
+        tell(
+            Event.LOGIN_LOCKED,
             actor=username[:150],  # as typed: bounded like a username
             detail={"address": lockout.client_address(request), "stage": stage},
         )
@@ -51,8 +51,8 @@ def _complete(request, user: User, backend: str, factor: str):
     with transaction.atomic():
         auth_login(request, user, backend=backend)
         lockout.clear(username=user.username)
-        record(
-            "login.succeeded",
+        tell(
+            Event.LOGIN_SUCCEEDED,
             actor=user.username,
             detail={"address": lockout.client_address(request), "factor": factor},
         )
@@ -94,8 +94,8 @@ class LoginView(auth_views.LoginView):
                 until = lockout.add_failure(
                     username=username, address=address, stage=LoginFailure.Stage.PASSWORD
                 )
-                record(
-                    "login.failed",
+                tell(
+                    Event.LOGIN_FAILED,
                     actor=username[:150],
                     detail={"address": address, "stage": "password"},
                 )
@@ -153,7 +153,7 @@ def _second_step(request, template: str, extra):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             with transaction.atomic():
-                record("totp.enrolled", actor=user.username, subject=user.username)
+                tell(Event.TOTP_ENROLLED, actor=user.username, subject=user.username)
         request.session.pop(PENDING, None)
         _complete(request, user, data["backend"], "totp")
         return redirect(_safe_next(request, data.get("next", "")))
@@ -161,7 +161,7 @@ def _second_step(request, template: str, extra):
         until = lockout.add_failure(
             username=user.username, address=address, stage=LoginFailure.Stage.CODE
         )
-        record("login.failed", actor=user.username, detail={"address": address, "stage": "code"})
+        tell(Event.LOGIN_FAILED, actor=user.username, detail={"address": address, "stage": "code"})
     if until is not None:
         request.session.pop(PENDING, None)
         context["locked"] = lockout.message(until)
@@ -217,8 +217,8 @@ def login_enrol(request):
 def logout(request):
     if request.user.is_authenticated:
         with transaction.atomic():
-            record(
-                "logout",
+            tell(
+                Event.LOGOUT,
                 actor=request.user.username,
                 detail={"address": lockout.client_address(request)},
             )

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "migrex.agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from migrex.agreements import models
+        from migrex.core import reference
+
+        # What selectors.directory() loads once per generation of the reference data.
+        for model in (models.Party, models.Authority, models.AuthorityName):
+            reference.watch(model)
+        reference.watch(models.Agreement, "parties", "authorities")
+        reference.watch(models.AgreementVersion)
+        reference.watch(models.AgreementEvent)

@@ -237,6 +237,17 @@ class Profile(Strict):
         return self._codes("topics")
 
 
+def rule_or_empty(profile: Profile | None, path: str) -> Any:
+    """A profile rule, or () when there is no profile or it leaves the rule unknown (a form then
+    offers nothing to choose)."""
+    if profile is None:
+        return ()
+    try:
+        return profile.rule(path)
+    except RuleUnknownError:
+        return ()
+
+
 def _walk(obj: Any, path: KeyPath = ()) -> Any:
     yield path, obj
     if isinstance(obj, BaseModel):

@@ -7,8 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
-        from migrex.audit import checkpoints, signals
-        from migrex.exchange.inbox import handles
+        from migrex.audit import signals
 
         signals.connect()
-        handles(checkpoints.KIND)(checkpoints.receive)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
 
 log = logging.getLogger("migrex.audit")
@@ -28,7 +29,7 @@ class AccessDeniedAuditMiddleware:
         path = request.path
         try:
             record(
-                "access.denied",
+                Action.ACCESS_DENIED,
                 actor=actor,
                 subject=path[:300],
                 detail={

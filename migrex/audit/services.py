@@ -1,22 +1,25 @@
-"""Writing to the audit log. Each entry's hash covers its content and the previous entry's hash,
-so an edited, deleted or reordered entry breaks the chain from there on.
+"""Writing to the audit log (Art. 11.4). Each entry's hash covers its content and the previous
+entry's hash, so an edited, deleted or reordered entry breaks the chain from there on.
 
-Every MIGREX_AUDIT_CHECKPOINT_EVERY-th entry (default 1000; 0 turns it off) the writer also signs
-a checkpoint of the chain with the node's key, in the same transaction, and keeps it
-(checkpoints.py); `migrex audit checkpoint` signs one at any time and sends it to the peers."""
+`record()` appends one entry, `record_many()` several of one action (a page that shows fifty
+person records); both go through `_append`, the one writer of the chain. Every
+MIGREX_AUDIT_CHECKPOINT_EVERY-th entry (default 1000; 0 turns it off) it also signs a checkpoint
+of the chain (checkpoints.py), in the same transaction."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from migrex.audit import checkpoints
+from migrex.audit.actions import Action
 from migrex.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -48,47 +51,55 @@ def _number(text: str) -> float | int:
     return value
 
 
-def checkpoint_every() -> int:
-    value = getattr(settings, "MIGREX_AUDIT_CHECKPOINT_EVERY", None)
-    if value is None:
-        value = os.environ.get("MIGREX_AUDIT_CHECKPOINT_EVERY", "1000")
-    return max(0, int(value))
+def _normalised(detail: dict | None) -> dict:
+    return json.loads(
+        json.dumps(detail or {}, default=str), parse_float=_number, parse_constant=str
+    )
 
 
 def record(
-    action: str, *, actor: object = "", subject: object = "", detail: dict | None = None
+    action: Action, *, actor: object = "", subject: object = "", detail: dict | None = None
 ) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction: if the change it records rolls
     back, so does the entry (and if writing the entry fails, so does the change)."""
-    detail = _normalised(detail)
-    actor, subject = str(actor or ""), str(subject or "")
-    # No savepoint of its own: nothing to undo apart from the caller's change.
-    with transaction.atomic(savepoint=False):
-        entry = None
-        if connection.vendor == "postgresql":
-            entry = _append_postgresql(action, actor, subject, detail)
-        if entry is None:
-            entry = _append(action, actor, subject, detail)
-        every = checkpoint_every()
-        if every and entry.seq % every == 0:
-            _checkpoint_quietly(entry.seq, entry.hash)
-    return entry
+    return _append(action, actor, [(subject, detail)])[0]
 
 
-def record_many(action: str, *, actor: object, entries: list[tuple[object, dict]]) -> None:
+def record_many(action: Action, *, actor: object, entries: Iterable[tuple[object, dict]]) -> None:
     """Append one entry per (subject, detail), in order, with one lock of the head and one
-    insert: what a page that shows fifty person records costs to audit."""
+    insert."""
+    _append(action, actor, list(entries))
+
+
+_HEAD = AuditHead._meta.db_table
+# Takes the next numbers and locks the head row until the transaction ends, on every database
+# (PostgreSQL row lock; SQLite's write lock, taken by the first write).
+_TAKE = f"UPDATE {_HEAD} SET seq = seq + %s WHERE id = 1 RETURNING seq, hash"  # noqa: S608
+
+
+def _take(n: int) -> tuple[int, str]:
+    """Reserve `n` numbers: (the last number before them, the hash of that entry)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE, [n])
+        head = cursor.fetchone()
+    if head is None:  # the first entry ever
+        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+        return _take(n)
+    return head[0] - n, head[1]
+
+
+def _append(action: Action, actor: object, entries: list[tuple[object, dict | None]]) -> list:
+    """The one writer of the chain: number, hash and insert `entries`, move the head."""
     if not entries:
-        return
-    actor = str(actor or "")
-    with transaction.atomic(savepoint=False):
-        seq, prev = _lock_head()
+        return []
+    action, actor = Action(action).value, str(actor or "")  # ValueError: a name not in Action
+    with transaction.atomic(savepoint=False):  # nothing to undo apart from the caller's change
+        seq, prev = _take(len(entries))
         at = timezone.now()
-        every, mark, rows = checkpoint_every(), None, []
+        stamp, every, mark, rows = at.isoformat(), checkpoint_every(), None, []
         for subject, detail in entries:
-            seq, subject = seq + 1, str(subject or "")
-            detail = _normalised(detail)
-            digest = entry_hash(prev, seq, at.isoformat(), actor, action, subject, detail)
+            seq, subject, detail = seq + 1, str(subject or ""), _normalised(detail)
+            digest = entry_hash(prev, seq, stamp, actor, action, subject, detail)
             rows.append(
                 AuditEntry(
                     seq=seq,
@@ -105,91 +116,19 @@ def record_many(action: str, *, actor: object, entries: list[tuple[object, dict]
             if every and seq % every == 0:
                 mark = (seq, digest)
         AuditEntry.objects.bulk_create(rows)
-        AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+        AuditHead.objects.filter(pk=1).update(hash=prev)
         if mark is not None:
             _checkpoint_quietly(*mark)
+    return rows
 
 
-def _normalised(detail: dict | None) -> dict:
-    return json.loads(
-        json.dumps(detail or {}, default=str), parse_float=_number, parse_constant=str
-    )
-
-
-def _lock_head() -> tuple[int, str]:
-    """The head's number and hash, its row locked until the transaction ends."""
-    heads = AuditHead.objects.select_for_update().filter(pk=1).values_list("seq", "hash")
-    head = heads.first()
-    if head is None:
-        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
-        head = heads.get()
-    return head
-
-
-def _append(action: str, actor: str, subject: str, detail: dict) -> AuditEntry:
-    """Lock the head, write the entry, move the head: three statements on any database."""
-    head = _lock_head()
-    at = timezone.now()
-    seq, prev = head[0] + 1, head[1]
-    entry = AuditEntry.objects.create(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        subject=subject,
-        detail=detail,
-        prev_hash=prev,
-        hash=entry_hash(prev, seq, at.isoformat(), actor, action, subject, detail),
-    )
-    AuditHead.objects.filter(pk=1).update(seq=seq, hash=entry.hash)
-    return entry
-
-
-_TABLE, _HEAD = AuditEntry._meta.db_table, AuditHead._meta.db_table
-_PG_TAKE = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"  # noqa: S608
-_PG_WRITE = (
-    f"WITH e AS (INSERT INTO {_TABLE} (seq, at, actor, action, subject, detail, "  # noqa: S608
-    "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s) RETURNING id) "
-    f"UPDATE {_HEAD} SET hash = %s WHERE id = 1 RETURNING (SELECT id FROM e)"
-)
-
-
-def _append_postgresql(action: str, actor: str, subject: str, detail: dict) -> AuditEntry | None:
-    """The same in two round trips: take the next number (which locks the head row until the
-    transaction ends) and read the previous hash; write the entry and the head's new hash in
-    one statement. None before the head row exists."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PG_TAKE)
-        head = cursor.fetchone()
-        if head is None:
-            return None
-        seq, prev = head
-        at = timezone.now()
-        hash_ = entry_hash(prev, seq, at.isoformat(), actor, action, subject, detail)
-        cursor.execute(
-            _PG_WRITE, [seq, at, actor, action, subject, json.dumps(detail), prev, hash_, hash_]
-        )
-        pk = cursor.fetchone()[0]
-    entry = AuditEntry(
-        id=pk,
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        subject=subject,
-        detail=detail,
-        prev_hash=prev,
-        hash=hash_,
-    )
-    entry._state.adding, entry._state.db = False, connection.alias
-    return entry
+def checkpoint_every() -> int:
+    return max(0, settings.MIGREX_AUDIT_CHECKPOINT_EVERY)
 
 
 def _checkpoint_quietly(seq: int, hash_: str) -> None:
     """The automatic checkpoint: never the reason the change being recorded fails. A node
     without keys yet (before `migrex keys init`) simply has none."""
-    from migrex.audit import checkpoints
-
     try:
         with transaction.atomic():
             checkpoints.make(seq, hash_, send=False)

@@ -1,13 +1,13 @@
-"""Administrative changes that reach the audit log without their code calling record():
+"""What reaches the audit log without its code calling record(): the events of officers'
+accounts (accounts/events.py: sign-ins, failures, lockouts, tokens), and administrative changes:
 
 - `admin.change`: every change made in Django's admin (its LogEntry: who, which object, the
   change message), including deletions of several objects at once, which the admin writes in
   bulk without signals;
 - `agreement.loaded`: an agreement profile becoming the current version (a new revision, or an
-  earlier one made current again);
-- `keys.changed` / `keys.deleted`: a generation of the node's keys changed (its validity ended
-  by a rotation) or removed (`keys.created` and `peer.configured` are recorded by their services);
-- `peer.removed`: a peer node deleted.
+  earlier one made current again).
+
+The exchange records the changes of its keys and peers the same way (exchange/signals.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from __future__ import annotations
 import json
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry, LogEntryManager
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.utils import translation
 
+from migrex.accounts import events
+from migrex.agreements.models import Agreement
+from migrex.audit.actions import Action
 from migrex.audit.services import record
 
 FLAGS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
@@ -33,7 +36,7 @@ def admin_change(entry: LogEntry) -> None:
     ct = entry.content_type
     model = f"{ct.app_label}.{ct.model}" if ct else ""
     record(
-        "admin.change",
+        Action.ADMIN_CHANGE,
         actor=getattr(entry.user, "username", "") if entry.user_id else "",
         subject=f"{model}:{entry.object_id}",
         detail={
@@ -76,7 +79,7 @@ def _agreement_saved(sender, instance, created: bool, raw: bool = False, **kwarg
     version = instance.current_version
     loaded_by = version.loaded_by
     record(
-        "agreement.loaded",
+        Action.AGREEMENT_LOADED,
         actor=getattr(loaded_by, "username", "") if loaded_by else "",
         subject=instance.code,
         detail={
@@ -88,39 +91,12 @@ def _agreement_saved(sender, instance, created: bool, raw: bool = False, **kwarg
     )
 
 
-def _key_saved(sender, instance, created: bool, raw: bool = False, **kwargs):
-    if created or raw:
-        return
-    record(
-        "keys.changed",
-        subject=instance.signing_kid,
-        detail={
-            "suite": instance.suite,
-            "not_before": instance.not_before,
-            "not_after": instance.not_after,
-        },
-    )
-
-
-def _key_deleted(sender, instance, **kwargs):
-    record("keys.deleted", subject=instance.signing_kid, detail={"suite": instance.suite})
-
-
-def _peer_deleted(sender, instance, **kwargs):
-    record(
-        "peer.removed",
-        subject=instance.node_id,
-        detail={"party": instance.party_id, "url": instance.url},
-    )
+def _account_event(sender, *, event, actor, subject, detail, **kwargs):
+    record(Action(event), actor=actor, subject=subject, detail=detail)
 
 
 def connect() -> None:
-    from migrex.agreements.models import Agreement
-    from migrex.exchange.models import NodeKey, Peer
-
+    events.happened.connect(_account_event, dispatch_uid="audit-account-event")
     post_save.connect(_log_entry_saved, sender=LogEntry, dispatch_uid="audit-admin-change")
     _wrap_bulk_log_actions()
     post_save.connect(_agreement_saved, sender=Agreement, dispatch_uid="audit-agreement")
-    post_save.connect(_key_saved, sender=NodeKey, dispatch_uid="audit-key-saved")
-    post_delete.connect(_key_deleted, sender=NodeKey, dispatch_uid="audit-key-deleted")
-    post_delete.connect(_peer_deleted, sender=Peer, dispatch_uid="audit-peer-deleted")

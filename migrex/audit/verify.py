@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from migrex.audit.checkpoints import CheckpointError, own_jwks, read
 from migrex.audit.models import AuditEntry, AuditHead, Checkpoint
 from migrex.audit.services import GENESIS, entry_hash
+from migrex.audit.signing import SignatureError
 
 FIELDS = ("seq", "at", "actor", "action", "subject", "detail", "prev_hash", "hash")
 
@@ -68,16 +70,11 @@ def _when(at) -> str:
 def _marks(witnesses: Iterable[str], report: Report) -> list[_Mark] | Problem:
     """Own checkpoints (signature and stored columns checked) and witnesses (checkpoints of this
     node that a peer kept), as marks the chain must hit."""
-    from migrex.audit.checkpoints import CheckpointError, read
-    from migrex.exchange.crypto import EnvelopeError
-
     rows = list(Checkpoint.objects.order_by("seq", "at").values_list("seq", "hash", "at", "token"))
     witnesses = list(witnesses)
     if not rows and not witnesses:
         return []
     try:
-        from migrex.audit.checkpoints import own_jwks
-
         jwks = own_jwks()
     except Exception as exc:  # keys missing or undecryptable: the signatures cannot be checked
         return Problem(None, "checkpoint", f"checkpoints cannot be checked: {exc}")
@@ -86,7 +83,7 @@ def _marks(witnesses: Iterable[str], report: Report) -> list[_Mark] | Problem:
         label = f"checkpoint #{seq} signed {_when(at)}"
         try:
             signed = read(token, jwks)
-        except (EnvelopeError, CheckpointError) as exc:
+        except (SignatureError, CheckpointError) as exc:
             return Problem(seq, "checkpoint", f"{label}: its signature does not hold ({exc})")
         if (signed.seq, signed.hash) != (seq, hash_):
             return Problem(
@@ -99,7 +96,7 @@ def _marks(witnesses: Iterable[str], report: Report) -> list[_Mark] | Problem:
     for i, token in enumerate(witnesses, 1):
         try:
             signed = read(token.strip(), jwks)
-        except (EnvelopeError, CheckpointError) as exc:
+        except (SignatureError, CheckpointError) as exc:
             return Problem(None, "checkpoint", f"witness {i}: its signature does not hold ({exc})")
         if signed.node != settings.MIGREX_NODE_ID:
             report.notes.append(f"witness {i} is a checkpoint of {signed.node}, not of this node")

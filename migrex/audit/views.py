@@ -17,61 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from migrex.accounts.models import User
+from migrex.accounts.roles import AUDITOR
+from migrex.audit import subjects
+from migrex.audit.actions import LABELS, Action, label
 from migrex.audit.models import AuditEntry
-from migrex.cases.views import officer_view
+from migrex.core.web import officer_view
 
-AUDITOR = "auditor"
 PAGE_SIZE = 50
-PERSONAL_DATA_READ = "personal_data.read"
 
-# What the log's actions mean, for the list (an action not named here shows as its code).
-ACTIONS = {
-    "access.denied": _("Access denied"),
-    "admin.change": _("Change in the administration"),
-    "agreement.loaded": _("Agreement profile loaded"),
-    "audit.peer_checkpoint_conflict": _("Peer's checkpoint contradicts an earlier one"),
-    "dataset.queued": _("Dataset queued for sending"),
-    "keys.created": _("Node keys created"),
-    "keys.changed": _("Node keys changed"),
-    "keys.deleted": _("Node keys deleted"),
-    "message.duplicate": _("Duplicate message received"),
-    "message.received": _("Message received"),
-    "message.refused": _("Message refused"),
-    "message.refused_by_peer": _("Message refused by the other party"),
-    "message.requeued": _("Message queued again"),
-    "message.sent": _("Message delivered"),
-    "message.undeliverable": _("Message undeliverable"),
-    "package.exported": _("Offline package exported"),
-    "package.imported": _("Offline package imported"),
-    "package.receipts": _("Receipts of a package read"),
-    "package.receipts_refused": _("Receipts of a package refused"),
-    "package.refused": _("Offline package refused"),
-    "peer.configured": _("Peer node configured"),
-    "peer.removed": _("Peer node removed"),
-    PERSONAL_DATA_READ: _("Personal data read"),
-    "case.attachment_unreadable": _("Attachment unreadable: move refused"),
-    "token.issued": _("API token issued"),
-    "token.revoked": _("API token revoked"),
-    "stats.imported": _("Statistical dataset imported"),
-    "stats.sent": _("Statistical dataset sent"),
-    "stats.received": _("Statistical dataset received"),
-    "channels.created": _("Channel recorded"),
-    "channels.changed": _("Channel changed"),
-    "channels.entity_added": _("Legal entity added to a channel"),
-    "channels.entity_changed": _("Legal entity of a channel changed"),
-    "channels.entity_removed": _("Legal entity removed from a channel"),
-    "channels.individual_added": _("Individual added to a channel"),
-    "channels.individual_changed": _("Individual of a channel changed"),
-    "channels.graph_built": _("Link analysis over persons"),
-    "channels.report_read": _("Channel report read"),
-    "channels.report_sent": _("Channel report sent"),
-    "channels.report_received": _("Channel report received"),
-    "registers.legislation_sent": _("Legislation notice sent"),
-    "registers.legislation_received": _("Legislation notice received"),
-    "registers.authority_notice_sent": _("Authority notice sent"),
-    "registers.authority_notice_applied": _("Authority notice applied"),
-    "registers.cooperation_recorded": _("Cooperation activity recorded"),
-}
 VIA = {"ui": _("web interface"), "api": _("API")}
 
 
@@ -193,18 +147,16 @@ class Row:
     entry: AuditEntry
     label: str
     who: str  # the officer's name, when the actor is a user of this node
-    case: dict | None = None  # {"pk", "number"} for reads of personal data
+    case: subjects.Link | None = None  # the case of a read of personal data
     details: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _rows(entries: list[AuditEntry]) -> list[Row]:
-    from migrex.accounts.models import User
-
     actors = {e.actor for e in entries if e.actor}
     names = {
         u.username: str(u) for u in User.objects.filter(username__in=actors).only(*_NAME_FIELDS)
     }
-    cases = _cases({_case_of(e) for e in entries} - {None})
+    cases = subjects.cases({_case_of(e) for e in entries} - {None})
     rows = []
     for e in entries:
         case_pk = _case_of(e)
@@ -212,9 +164,9 @@ def _rows(entries: list[AuditEntry]) -> list[Row]:
         rows.append(
             Row(
                 entry=e,
-                label=str(ACTIONS.get(e.action, e.action)),
+                label=label(e.action),
                 who=name if name != e.actor else "",
-                case=cases.get(case_pk, {"pk": case_pk, "number": None}) if case_pk else None,
+                case=cases.get(case_pk) if case_pk else None,
                 details=_details(e),
             )
         )
@@ -231,22 +183,13 @@ def _case_of(entry: AuditEntry) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _cases(pks: set[int]) -> dict[int, dict]:
-    if not pks:
-        return {}
-    from migrex.cases.models import Case
-
-    found = Case.objects.filter(pk__in=pks).values_list("pk", "number", "their_number")
-    return {pk: {"pk": pk, "number": number or their or f"#{pk}"} for pk, number, their in found}
-
-
 def _details(entry: AuditEntry) -> list[tuple[str, str]]:
     """The detail as label/value pairs; for reads of personal data the case is shown apart."""
     if not isinstance(entry.detail, dict):
         return [("", str(entry.detail))]
     out = []
     for key, value in entry.detail.items():
-        if entry.action == PERSONAL_DATA_READ and key == "case":
+        if entry.action == Action.PERSONAL_DATA_READ and key == "case":
             continue
         if key == "via":
             value = VIA.get(value, value)
@@ -274,7 +217,7 @@ def log(request):
             "filters": filters,
             "page": page,
             "rows": _rows(page.rows),
-            "actions": sorted(ACTIONS.items()),
+            "actions": sorted((str(a), str(t)) for a, t in LABELS.items()),
             "filtered": bool(base),
         },
     )
@@ -294,11 +237,9 @@ class Reader:
 def _readers(subject: str) -> list[Reader]:
     """Everyone who read the personal data `subject` names: how often, first and last, for which
     cases and through what."""
-    from migrex.accounts.models import User
-
-    reads = AuditEntry.objects.filter(subject=subject, action=PERSONAL_DATA_READ).values_list(
-        "actor", "at", "detail"
-    )
+    reads = AuditEntry.objects.filter(
+        subject=subject, action=Action.PERSONAL_DATA_READ
+    ).values_list("actor", "at", "detail")
     by_actor: dict[str, dict] = {}
     for actor, at, detail in reads.iterator(chunk_size=2000):
         detail = detail if isinstance(detail, dict) else {}
@@ -315,7 +256,7 @@ def _readers(subject: str) -> list[Reader]:
         u.username: str(u)
         for u in User.objects.filter(username__in=list(by_actor)).only(*_NAME_FIELDS)
     }
-    cases = _cases({c for r in by_actor.values() for c in r["cases"]})
+    cases = subjects.cases({c for r in by_actor.values() for c in r["cases"]})
     readers = [
         Reader(
             actor=actor,
@@ -323,41 +264,12 @@ def _readers(subject: str) -> list[Reader]:
             reads=r["n"],
             first=r["first"],
             last=r["last"],
-            cases=[cases.get(c, {"pk": c, "number": f"#{c}"}) for c in r["cases"]],
+            cases=[cases[c] for c in r["cases"] if c in cases],
             via=[str(VIA.get(v, v)) for v in r["via"]],
         )
         for actor, r in by_actor.items()
     ]
     return sorted(readers, key=lambda r: r.last, reverse=True)
-
-
-def _describe(subject: str) -> str:
-    """What the subject is, without showing personal data: the auditor sees who read, not what."""
-    kind, _sep, pk = subject.partition(":")
-    if not pk.isdigit():
-        return ""
-    try:
-        if kind == "caseperson":
-            from migrex.cases.models import CasePerson
-
-            person = CasePerson.objects.select_related("case").filter(pk=int(pk)).first()
-            if person is None:
-                return str(_("A person of a case; no longer stored."))
-            number = person.case.number or person.case.their_number or f"#{person.case.pk}"
-            return str(_("A person in case %(number)s.") % {"number": number})
-        if kind == "personrecord":
-            from migrex.persons.models import PersonRecord
-
-            record = PersonRecord.objects.select_related("dataset").filter(pk=int(pk)).first()
-            if record is None:
-                return str(_("A person of a received dataset; no longer stored."))
-            return str(
-                _("Line %(line)s of the received dataset “%(title)s”.")
-                % {"line": record.position, "title": record.dataset.title}
-            )
-    except (LookupError, ValueError):
-        return ""
-    return ""
 
 
 @auditor_view
@@ -369,7 +281,7 @@ def subject(request, subject: str):
         "audit/subject.html",
         {
             "subject": subject,
-            "description": _describe(subject),
+            "description": subjects.describe(subject),
             "readers": _readers(subject),
             "page": page,
             "rows": _rows(page.rows),

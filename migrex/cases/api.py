@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field as PydanticField
 
 from migrex.accounts.lockout import client_address
+from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.models import Agreement, Authority
 from migrex.cases import letters, selectors, services, validation
@@ -32,11 +33,11 @@ from migrex.cases.api_schemas import (
     case_detail,
     case_summary,
 )
-from migrex.cases.errors import Forbidden, Invalid, error
 from migrex.cases.models import Case
+from migrex.core import vault
 from migrex.core.api import errors
+from migrex.core.errors import Forbidden, Invalid, error
 from migrex.persons import access
-from migrex.retention import storage
 
 router = Router(tags=["cases"])
 
@@ -77,7 +78,7 @@ def _load(user, case_id: int) -> Case:
 def _detail(request, case_id: int) -> dict:
     user = request.auth
     case = _load(user, case_id)
-    personal = selectors.sees_personal_data(user)
+    personal = sees_personal_data(user)
     if personal:
         access.record_reads(user, case.persons.all(), case=case, via="api")
     return case_detail(case, user, timezone.localdate(), personal_data=personal)
@@ -239,11 +240,11 @@ def download_attachment(request, case_id: CaseId, attachment_id: CaseId):
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    if not selectors.sees_personal_data(request.auth):
+    if not sees_personal_data(request.auth):
         raise _withheld()
     try:
-        content = storage.read(attachment)  # stored encrypted (Art. 11.4)
-    except storage.Unreadable as exc:
+        content = vault.read(attachment)  # stored encrypted (Art. 11.4)
+    except vault.Unreadable as exc:
         return HttpResponse(f"attachment {attachment.pk}: {exc}", status=409)
     return _private(
         FileResponse(
@@ -269,7 +270,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 )
 def request_letter(request, case_id: CaseId):
     case = selectors.case_for(request.auth, case_id)
-    if not selectors.sees_personal_data(request.auth):  # the letter lists the persons
+    if not sees_personal_data(request.auth):  # the letter lists the persons
         raise _withheld()
     return _pdf(letters.request_letter(case), case.number or case.their_number or "request")
 

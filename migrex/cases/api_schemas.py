@@ -11,14 +11,14 @@ from ninja import Schema
 from pydantic import Field, SecretStr
 
 from migrex.agreements.models import Authority
-from migrex.cases import selectors, workflow
+from migrex.cases import actions, selectors, workflow
 from migrex.cases.models import Attachment, Case
 from migrex.cases.selectors import BOXES
-from migrex.cases.workflow import PEER, TRANSITIONS, Kind, Side, State
+from migrex.cases.workflow import PEER, Kind, Side, State
 
 Box = Literal[BOXES]  # type: ignore[valid-type]
 # The moves officers make (the others are the other party's messages, applied by the exchange).
-_LOCAL_ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if PEER not in t.actors}))
+_LOCAL_ACTIONS = tuple(sorted({t.action for t in actions.TRANSITIONS if PEER not in t.actors}))
 ActionName = Literal[_LOCAL_ACTIONS]  # type: ignore[valid-type]
 PERSON_DATA = (
     "Personal data, keyed by Art. 6 field code (see the agreement's `personal_data_fields`), "

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "migrex.cases"
     verbose_name = _("Requests and answers")
+
+    def ready(self) -> None:
+        from migrex.audit import subjects
+        from migrex.cases import actions, inbox, links, received
+        from migrex.exchange import kinds, monitor
+        from migrex.persons import search, sources
+
+        for action in actions.KINDS:
+            kinds.register(
+                action.name, schema=action.schema, handler=inbox.receive, label=action.message
+            )
+        monitor.links_conversations(links.conversations)
+        subjects.finds_cases(links.cases)
+        subjects.describes("caseperson", links.case_person)
+        sources.register("case", visible=received.visible, provided=received.provided)
+        search.indexes(received.search_entries)

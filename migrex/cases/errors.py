@@ -1,31 +1,15 @@
-"""The errors of the case workflow, each with a stable code and the article it enforces."""
+"""The errors of the case workflow that only the workflow raises."""
 
-from migrex.core.errors import MigrexError
-
-
-class CaseError(MigrexError):
-    """A request the user can correct (HTTP 400/422)."""
-
-    status = 422
+from migrex.core.errors import Conflict
 
 
-class IllegalMove(MigrexError):
+class IllegalMove(Conflict):
     """A move the transitions table does not allow from the case's state (HTTP 409)."""
 
-    status = 409
 
-
-class Forbidden(MigrexError):
-    """The actor may not make this move (HTTP 403); the case itself is visible to them."""
-
-    status = 403
-
-
-class AttachmentUnreadable(MigrexError):
+class AttachmentUnreadable(Conflict):
     """A stored attachment no longer opens (altered, damaged or lost in storage, Art. 11.4), so
     the move that would send it is refused (HTTP 409) and nothing is sent."""
-
-    status = 409
 
     def __init__(self, *, attachment, reason: str):
         super().__init__(
@@ -42,17 +26,3 @@ class AttachmentUnreadable(MigrexError):
             field="attachments",
         )
         self.attachment, self.reason = attachment, reason
-
-
-class Invalid(Exception):
-    """Several field errors at once, so a form can show them all."""
-
-    status = 422
-
-    def __init__(self, errors: list[CaseError]):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-
-def error(code: str, ru: str, en: str, article: str | None = None, field: str | None = None):
-    return CaseError(code=code, message_ru=ru, message_en=en, article=article, field=field)

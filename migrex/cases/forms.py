@@ -13,19 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from migrex.agreements import dates
 from migrex.agreements.models import Agreement, Authority
-from migrex.agreements.profile import Profile
+from migrex.agreements.profile import Profile, rule_or_empty
 from migrex.agreements.selectors import profile_of
-from migrex.cases.forms_base import (
+from migrex.cases.validation import MAX_ATTACHMENT
+from migrex.core.forms import (
     ArticleMixin,
     OptionDisabledSelect,
     article_label,
     bi,
     english,
     row_keys,
-    rule_or_empty,
     text_area,
 )
-from migrex.cases.validation import MAX_ATTACHMENT
 
 TEXT_CONTENT = ("summary", "purpose", "justification", "other_information")
 

@@ -1,7 +1,6 @@
-"""The small form behind each action button of a case: what that move needs (migrex.cases.effects).
-
-Whether the text is required, the grounds are known, the assignee may execute: the services decide
-and say so with the article; these forms only collect the input.
+"""The small form behind each action button of a case, built from the move's declaration
+(`actions.Form`). Whether the text is required, the grounds are known, the assignee may execute:
+the services decide and say so with the article; these forms only collect the input.
 """
 
 from __future__ import annotations
@@ -10,53 +9,34 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from migrex.cases import workflow
-from migrex.cases.forms_base import ArticleMixin, article_label, bi, rule_or_empty
-
-# The text each move sends, labelled by what it is; the services require it (effects.CHECKS).
-TEXT_LABELS = {
-    "request_information": _("What information is needed"),
-    "notify_obstacle": _("Circumstances that prevent or delay execution"),
-    "postpone": _("Reason for postponing"),
-    "resume": _("Why execution resumes"),
-    "set_conditions": _("Conditions of execution"),
-    "notify_confidentiality": _("Why confidentiality cannot be kept"),
-    "provide_information": _("Additional information"),
-    "decline_conditions": _("Why the conditions are declined"),
-    "withdraw": _("Reason for withdrawal"),
-    "ask_confirmation": _("What is in doubt"),
-    "confirm": _("Confirmation"),
-    "reply": _("Result of the execution"),
-    "reply_partially": _("Result of the execution and reasons for the partial refusal"),
-    "refuse": _("Reasons for the refusal"),
-}
-# Moves with an optional comment for the history.
-COMMENT = {"submit", "return", "accept_conditions", "proceed", "acknowledge", "register", "assign"}
-GROUNDS = {"refuse", "reply_partially"}
-PERSONS = {"reply", "reply_partially"}
-ASSIGNEE = {"register": False, "assign": True}  # action: required
+from migrex.accounts.roles import OPERATOR, SUPERVISOR
+from migrex.agreements.profile import rule_or_empty
+from migrex.cases import actions
+from migrex.core.forms import ArticleMixin, article_label, bi
 
 
 class ActionForm(ArticleMixin, forms.Form):
     def __init__(self, *args, action: str, case, profile, article: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        if action in ASSIGNEE:
+        spec = actions.BY_NAME[action].form
+        self.spec = spec
+        if spec.assignee is not None:
             self.fields["assignee"] = forms.ModelChoiceField(
                 label=_("Executing officer"),
-                required=ASSIGNEE[action],
+                required=spec.assignee,
                 queryset=get_user_model()
                 .objects.filter(
                     authority_id=case.own_authority_id,
                     is_active=True,
-                    groups__name__in=(workflow.OPERATOR, workflow.SUPERVISOR),
+                    groups__name__in=(OPERATOR, SUPERVISOR),
                 )
                 .distinct()
                 .order_by("last_name", "first_name"),
                 empty_label="—",
             )
             self.set_article("assignee", "10.1")
-        if action in GROUNDS:
+        if spec.grounds:
             self.fields["grounds"] = forms.MultipleChoiceField(
                 label=_("Grounds for refusal"),
                 required=False,
@@ -67,18 +47,16 @@ class ActionForm(ArticleMixin, forms.Form):
                 ],
             )
             self.set_article("grounds", "10.4")
-        if action in TEXT_LABELS:
+        if spec.text is not None:
             self.fields["text"] = forms.CharField(
-                label=TEXT_LABELS[action],
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 5}),
+                label=spec.text, required=False, widget=forms.Textarea(attrs={"rows": 5})
             )
             self.set_article("text", article, needed_to_sign=True)
-        elif action in COMMENT:
+        elif spec.comment:
             self.fields["text"] = forms.CharField(
                 label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
-        if action == "sign":
+        if spec.password:
             self.fields["password"] = forms.CharField(
                 label=_("Confirm your password to sign"),
                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -88,7 +66,7 @@ class ActionForm(ArticleMixin, forms.Form):
 
     @property
     def takes_persons(self) -> bool:
-        return self.action in PERSONS
+        return self.spec.persons
 
     def service_data(self, persons: list[dict]) -> dict:
         d = self.cleaned_data

@@ -176,7 +176,7 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     # The file is AES-256-GCM ciphertext under a key of its own, stored here wrapped by the node's
-    # data key (migrex/retention/crypto.py); deleting it destroys every copy of the file
+    # data key (migrex/core/filecrypto.py); deleting it destroys every copy of the file
     # (Art. 11.5).
     key = models.BinaryField(_("item key (wrapped)"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(

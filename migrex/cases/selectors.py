@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from migrex.cases import workflow
+from migrex.accounts.roles import OPERATOR
+from migrex.cases import actions, workflow
 from migrex.cases.models import Case, owned_by
 from migrex.cases.workflow import Side, State
 
@@ -16,13 +17,8 @@ DUE_SOON_DAYS = 5
 BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed")
 
 
-# Roles whose work needs the persons of a request. Anyone else (an auditor, an administrator)
-# sees cases and their history without personal data: deny by default (Art. 11.4).
-PERSONAL_DATA_ROLES = (workflow.OPERATOR, workflow.SIGNATORY, workflow.SUPERVISOR)
-
-
-def sees_personal_data(user) -> bool:
-    return any(user.has_role(role) for role in PERSONAL_DATA_ROLES)
+def can_draft(user) -> bool:
+    return user.authority_id is not None and user.has_role(OPERATOR)
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -147,7 +143,7 @@ def moves_for(user, case: Case) -> list[workflow.Transition]:
         return []
     return [
         t
-        for t in workflow.local_moves(case.side, case.kind, State(case.status))
+        for t in actions.local_moves(case.side, case.kind, State(case.status))
         if any(user.has_role(role) for role in t.actors)
         and not (t.action == "sign" and user.pk == case.author_id)
         and not (t.action in ("submit", "discard") and user.pk != case.author_id)

@@ -9,16 +9,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from migrex.accounts.roles import OPERATOR
 from migrex.agreements.models import Agreement, Authority
-from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases import effects, validation, workflow
-from migrex.cases.errors import AttachmentUnreadable, Forbidden, IllegalMove
-from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, Counter, owned_by
+from migrex.cases import actions, deadlines, validation, workflow
+from migrex.cases.errors import AttachmentUnreadable, IllegalMove
+from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson
+from migrex.cases.numbers import next_number
 from migrex.cases.workflow import PEER, Kind, Side, State
-from migrex.exchange.models import OutboxMessage
+from migrex.core import vault
+from migrex.core.errors import Forbidden
+from migrex.exchange import outbox
 from migrex.persons import search
-from migrex.retention import storage
 
 DRAFT_FIELDS = (
     "summary",
@@ -38,15 +41,6 @@ class Peer:
     message_id: uuid.UUID | None = None
 
 
-def next_number(authority: Authority, year: int) -> str:
-    key = f"{authority.code}/{year}"
-    with transaction.atomic():
-        counter, _ = Counter.objects.select_for_update().get_or_create(key=key)
-        counter.value += 1
-        counter.save(update_fields=["value"])
-    return f"{authority.code.upper()}-{year}-{counter.value:06d}"
-
-
 @transaction.atomic
 def create_draft(
     *,
@@ -58,7 +52,7 @@ def create_draft(
     **fields: Any,
 ) -> Case:
     """An operator's new draft request (Art. 9) or information without a request (Art. 8)."""
-    if not actor.has_role(workflow.OPERATOR) or actor.authority_id is None:
+    if not actor.has_role(OPERATOR) or actor.authority_id is None:
         raise Forbidden(
             code="forbidden",
             message_ru="Составлять запросы могут только операторы компетентного органа.",
@@ -68,8 +62,15 @@ def create_draft(
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"unknown draft fields: {sorted(unknown)}")
-    validation.check_parties(agreement, actor.authority, requested_authority)
-    validation.check_in_force(agreement, timezone.localdate())
+    # The route a request will travel, checked now so that a draft that can never be sent is
+    # not written (the sending checks it again, with the peer).
+    outbox.check_route(
+        agreement.code,
+        actor.authority,
+        requested_authority,
+        peer=False,
+        fields={"receiver": "requested_authority"},
+    )
     case = Case.objects.create(
         side=Side.REQUESTER,
         kind=kind,
@@ -147,7 +148,7 @@ def add_attachment(
     attachment = Attachment(
         case=case, kind=kind, name=name, content_type=content_type, uploaded_by=actor
     )
-    storage.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
+    vault.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
     attachment.save()
     return attachment
 
@@ -167,7 +168,7 @@ def transition(
     except AttachmentUnreadable as exc:
         # Recorded after the move rolled back: inside it, the entry would have gone with it.
         record(
-            "case.attachment_unreadable",
+            Action.CASE_ATTACHMENT_UNREADABLE,
             actor=getattr(actor, "username", "peer"),
             subject=case.number or case.pk,
             detail={
@@ -186,7 +187,7 @@ def transition(
 def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed: bool) -> Case:
     data = dict(data or {})
     case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
-    move = workflow.find(case.side, case.kind, case.status, action)
+    move = actions.find(case.side, case.kind, case.status, action)
     if move is None:
         raise IllegalMove(
             code="illegal_move",
@@ -194,10 +195,12 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
             message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
         )
     _authorise(case, move, actor)
-    effects.apply(move, case=case, actor=actor, data=data, confirmed=confirmed)
+    declared = actions.BY_NAME[action]
+    if declared.check is not None:
+        declared.check(case, actor, data, confirmed)
     source = case.status
     case.status = workflow.target_of(move, State(case.status))
-    effects.pause_clock(case, source, case.status)
+    deadlines.pause_clock(case, source, case.status)
     if case.status in workflow.CLOSED and case.closed_at is None:
         case.closed_at = timezone.now()
     case.save()
@@ -209,14 +212,14 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
         move.article,
         actor=actor,
         text=data.get("text", ""),
-        data=effects.event_data(data),
+        data={k: v for k, v in data.items() if k in declared.keeps},
         direction="in" if isinstance(actor, Peer) else ("out" if move.emits else ""),
         message_id=actor.message_id if isinstance(actor, Peer) else None,
     )
     if data.get("persons"):
         _replace_persons(case, data["persons"], event)
     if move.emits:
-        _emit(case, event, move.emits, data)
+        _emit(case, event, declared, move.emits, data)
     return case
 
 
@@ -267,58 +270,32 @@ def _history(
     )
 
 
-def _emit(case: Case, event: CaseEvent, kind: str, data: dict) -> OutboxMessage:
-    message = OutboxMessage.objects.create(
+def _emit(case: Case, event: CaseEvent, action: actions.Action, kind: str, data: dict) -> None:
+    """The message the move sends, queued with the move (the one way out: exchange.outbox)."""
+    message = outbox.send(
         agreement=case.agreement.code,
-        conversation_id=case.conversation_id,
         kind=kind,
-        sender_authority=_own(case).code,
-        receiver_authority=case.other_authority.code,
-        receiver_party=case.other_authority.party_id,
-        payload=effects.payload(kind, case=case, event=event, data=data),
+        sender=case.owner,
+        receiver=case.other_authority,
+        payload=action.payload(case, event, data),
+        conversation_id=case.conversation_id,
     )
     event.message_id = message.id
     event.save(update_fields=["message_id"])
-    return message
 
 
-def _own(case: Case) -> Authority:
-    return case.requesting_authority if case.side == Side.REQUESTER else case.requested_authority
-
-
-@transaction.atomic
-def receive(*, message: dict) -> Case:
-    """Apply a message from the other party: a new request creates the case, anything else moves
-    the case of the same conversation."""
-    sender = directory().authority(message["sender_authority"])
-    peer = Peer(authority=sender, message_id=uuid.UUID(str(message["id"])))
-    kind = message["kind"]
-    if kind in ("request", "spontaneous"):
-        case = effects.open_received(message, sender=sender)
-        _history(
-            case,
-            kind,
-            "",
-            case.status,
-            "9.1" if kind == "request" else "8",
-            actor=peer,
-            direction="in",
-            message_id=peer.message_id,
-            text="",
-            data={},
-        )
-        if message["payload"].get("persons"):
-            _add_persons(case, message["payload"]["persons"])
-        effects.store_received_attachments(case, message["payload"].get("attachments", []))
-        return case
-    receiver = directory().authority(message["receiver_authority"])
-    case = Case.objects.filter(
-        owned_by(receiver.pk), conversation_id=message["conversation_id"]
-    ).first()
-    if case is None:
-        raise IllegalMove(
-            code="unknown_conversation",
-            message_ru="Сообщение относится к неизвестной переписке.",
-            message_en="The message belongs to no known conversation.",
-        )
-    return transition(case=case, action=kind, actor=peer, data=message["payload"])
+def opened(case: Case, peer: Peer, *, persons: list[dict]) -> None:
+    """The history and the persons of a case a received request opened (cases/inbox.py)."""
+    action = "request" if case.kind == Kind.REQUEST else "spontaneous"
+    _history(
+        case,
+        action,
+        "",
+        case.status,
+        actions.BY_NAME[action].article,
+        actor=peer,
+        direction="in",
+        message_id=peer.message_id,
+    )
+    if persons:
+        _add_persons(case, persons)

@@ -1,13 +1,12 @@
 from django.urls import path, register_converter
 
-from migrex.cases import views, views_boxes, views_case, views_draft
+from migrex.cases import views_boxes, views_case, views_draft
 
 register_converter(views_boxes.BoxConverter, "box")
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("<box:name>/", views_boxes.box, name="box"),
     path("cases/new/", views_draft.new_request, name="new"),
     path("cases/new/information/", views_draft.new_information, name="new-information"),

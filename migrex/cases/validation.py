@@ -6,18 +6,16 @@ Every error names the field and the article it enforces.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from pydantic import ValidationError
 
 from migrex.agreements import dates
-from migrex.agreements.models import Agreement, Authority, Party, Signatory
+from migrex.agreements.models import Agreement, Party, Signatory
 from migrex.agreements.profile import Profile
-from migrex.agreements.selectors import directory, profile_of
-from migrex.cases.errors import CaseError, Forbidden, Invalid, error
-from migrex.persons.schema import PersonData
+from migrex.agreements.selectors import profile_of
+from migrex.core.errors import Forbidden, Invalid, MigrexError, error
+from migrex.persons.rules import clean_persons
 
 MAX_ATTACHMENT = 25 * 1024 * 1024
 # Art. 9.2 items the officer writes; the authorities are always set on a case.
@@ -46,109 +44,14 @@ def check_in_force(agreement: Agreement, on: dt.date) -> None:
         )
 
 
-def check_parties(agreement: Agreement, own: Authority, other: Authority) -> None:
-    members = directory().terms(agreement.code).authorities
-    if own.code not in members or other.code not in members:
-        raise Invalid(
-            [
-                error(
-                    "not_a_competent_authority",
-                    "Орган не является компетентным органом по этому соглашению.",
-                    "The authority is not a competent authority under this agreement.",
-                    "2",
-                    "requested_authority",
-                )
-            ]
-        )
-    if own.party_id == other.party_id:
-        raise Invalid(
-            [
-                error(
-                    "same_party",
-                    "Запрос направляется компетентному органу другой Стороны.",
-                    "A request goes to a competent authority of the other party.",
-                    "9.2",
-                    "requested_authority",
-                )
-            ]
-        )
-
-
-def agreement_between(code: str, sender: Authority, receiver: Authority) -> Agreement:
-    agreement = directory().terms(code).agreement
-    check_parties(agreement, receiver, sender)
-    return agreement
-
-
 def due_date(profile: Profile, received_on: dt.date, paused_days: int = 0) -> dt.date:
     return dates.request_due_date(received_on, profile, paused_days)
-
-
-def clean_persons(
-    persons: list[dict], profile: Profile, where: Callable[[int], str] = "persons[{}]".format
-) -> list[dict]:
-    """Validate persons against Art. 5 (category) and Art. 6 (fields); return them normalised.
-    Errors name person i as `where(i)` (a dataset names the line of its file)."""
-    problems: list[CaseError] = []
-    cleaned = []
-    categories = profile.category_codes
-    allowed = profile.field_codes
-    for i, person in enumerate(persons):
-        where_i = where(i)
-        category = person.get("category")
-        if category not in categories:
-            problems.append(
-                error(
-                    "category_not_allowed",
-                    f"Категория «{category}» не предусмотрена статьёй 5 (допустимы: "
-                    f"{', '.join(sorted(categories))}).",
-                    f"Category '{category}' is not one of Art. 5 "
-                    f"({', '.join(sorted(categories))}).",
-                    "5",
-                    f"{where_i}.category",
-                )
-            )
-        data = person.get("data") or {}
-        outside = sorted(set(data) - allowed)
-        for name in outside:
-            problems.append(
-                error(
-                    "field_not_allowed",
-                    f"Поле «{name}» не входит в перечень персональных данных статьи 6.",
-                    f"Field '{name}' is not personal data that Art. 6 allows to pass.",
-                    "6",
-                    f"{where_i}.data.{name}",
-                )
-            )
-        if outside:
-            continue
-        try:
-            record = PersonData.model_validate(data)
-        except ValidationError as exc:
-            for e in exc.errors():
-                path = ".".join(str(p) for p in e["loc"])
-                problems.append(
-                    error(
-                        "invalid_person_field",
-                        f"Неверное значение: {e['msg']}.",
-                        f"Invalid value: {e['msg']}.",
-                        "6",
-                        f"{where_i}.data{'.' + path if path else ''}",
-                    )
-                )
-            continue
-        cleaned.append(
-            {"category": category, "data": record.model_dump(mode="json", exclude_defaults=True)}
-        )
-    if problems:
-        raise Invalid(problems)
-    return cleaned
 
 
 def check_request(case) -> None:
     """Art. 9.2 content, Art. 5/6 persons, and an agreement in force (Art. 17)."""
     profile = profile_of(case.agreement)
-    problems: list[CaseError] = []
+    problems: list[MigrexError] = []
     for item in profile.rule("rules.request_content"):
         if item.required and item.code in TEXT_CONTENT and not getattr(case, item.code).strip():
             problems.append(
@@ -190,7 +93,7 @@ def check_request(case) -> None:
 def check_refusal(case, data: dict) -> None:
     """Art. 10.4: a refusal names grounds from the agreement's list and gives written reasons."""
     profile = profile_of(case.agreement)
-    problems: list[CaseError] = []
+    problems: list[MigrexError] = []
     grounds = list(data.get("grounds") or [])
     known = profile.refusal_ground_codes
     if not grounds:

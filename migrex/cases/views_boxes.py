@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migrex.cases import selectors
-from migrex.cases.views import officer_view
+from migrex.core.web import officer_view
 
 PAGE_SIZE = 50
 

@@ -15,20 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migrex.accounts.lockout import client_address
+from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import confirm_identity
+from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import profile_of
-from migrex.cases import labels, letters, selectors, services, workflow
-from migrex.cases.errors import Forbidden, IllegalMove, Invalid
+from migrex.cases import actions, labels, letters, received, selectors, services, workflow
+from migrex.cases.errors import IllegalMove
 from migrex.cases.forms_actions import ActionForm
-from migrex.cases.forms_base import bi, new_key, rule_or_empty
-from migrex.cases.forms_errors import Problem, local_problems, place_errors
-from migrex.cases.forms_persons import PersonForm, person_forms, stored_person_forms
 from migrex.cases.models import Case
-from migrex.cases.views import is_htmx, officer_view
-from migrex.core.errors import MigrexError
+from migrex.core import vault
+from migrex.core.errors import Forbidden, Invalid, MigrexError
+from migrex.core.forms import bi, new_key
+from migrex.core.problems import Problem, local_problems, place_errors
+from migrex.core.web import is_htmx, officer_view
 from migrex.persons import access
+from migrex.persons.forms import PersonForm, person_forms, stored_person_forms
 from migrex.persons.views import received_panel
-from migrex.retention import storage
 
 log = logging.getLogger("migrex.cases")
 
@@ -48,7 +50,7 @@ def detail(request, pk: int):
     today = timezone.localdate()
     profile = profile_of(case.agreement)
     events = list(case.events.select_related("actor").order_by("at", "id"))
-    personal = selectors.sees_personal_data(user)
+    personal = sees_personal_data(user)
     persons_by_event: dict[int | None, list] = defaultdict(list)
     attachments_by_event: dict[int | None, list] = defaultdict(list)
     shown = []
@@ -76,9 +78,10 @@ def detail(request, pk: int):
         }
         for e in events
     ]
+    tone = {m.action: actions.BY_NAME[m.action].tone for m in selectors.moves_for(user, case)}
     moves = sorted(
         selectors.moves_for(user, case),
-        key=lambda m: (m.action not in labels.PRIMARY_ACTIONS, m.action in labels.DANGER_ACTIONS),
+        key=lambda m: (tone[m.action] != actions.PRIMARY, tone[m.action] == actions.DANGER),
     )
     return render(
         request,
@@ -92,13 +95,14 @@ def detail(request, pk: int):
             "attachments": attachments_by_event.get(None, []),
             "history": history,
             "moves": moves,
-            "primary_actions": labels.PRIMARY_ACTIONS,
-            "danger_actions": labels.DANGER_ACTIONS,
+            "tones": tone,
             "refusal": _refusal_of(events),
             "categories": categories,
             "topics": [topics.get(code) or code for code in case.topics],
             "content": _content(case, profile),
-            "received": received_panel(case, user, shown),
+            "received": received_panel(received.of_case(case))
+            if personal and any(received.came_in(case, p) for p in shown)
+            else None,
         },
     )
 
@@ -123,11 +127,12 @@ def act(request, pk: int, action: str):
     """GET: the form of one move; POST: make it through services.transition()."""
     user = request.user
     case = selectors.case_for(user, pk)
-    if action not in labels.ACTIONS:
+    declared = actions.get(action)
+    if declared is None or declared.by_peer:
         raise Http404
     profile = profile_of(case.agreement)
     move = _move(case, user, action)
-    article = move.article if move else labels.ARTICLES.get(action, "")
+    article = move.article if move else declared.article
     problems: list[Problem] = []
     status = 200
     if request.method == "POST":
@@ -166,8 +171,8 @@ def act(request, pk: int, action: str):
         "form": form,
         "persons": persons,
         "problems": problems,
-        "personal": selectors.sees_personal_data(user),
-        "danger": action in labels.DANGER_ACTIONS,
+        "personal": sees_personal_data(user),
+        "danger": declared.tone == actions.DANGER,
     }
     template = "cases/_action_form.html" if is_htmx(request) else "cases/action.html"
     return render(request, template, context, status=status)
@@ -221,7 +226,7 @@ def _personal_data_hidden(request):
 @officer_view
 def request_letter(request, pk: int):
     case = selectors.case_for(request.user, pk)
-    if not selectors.sees_personal_data(request.user):  # the letter names the persons
+    if not sees_personal_data(request.user):  # the letter names the persons
         return _personal_data_hidden(request)
     return _pdf(letters.request_letter(case), f"{case.number or case.pk}-request.pdf")
 
@@ -238,14 +243,14 @@ def refusal_notice(request, pk: int):
 @officer_view
 def attachment(request, pk: int, attachment_id: int):
     case = selectors.case_for(request.user, pk)
-    if not selectors.sees_personal_data(request.user):
+    if not sees_personal_data(request.user):
         return _personal_data_hidden(request)
     item = case.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
     try:
-        content = storage.read(item)  # decrypted only here, for those who may see the case
-    except storage.Unreadable as exc:
+        content = vault.read(item)  # decrypted only here, for those who may see the case
+    except vault.Unreadable as exc:
         log.error("attachment %s of case %s unreadable: %s", item.pk, case.pk, exc)
         message = _(
             "The file “%(name)s” of case %(case)s cannot be decrypted: %(reason)s. "

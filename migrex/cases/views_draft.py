@@ -12,20 +12,20 @@ from django.utils.translation import gettext as _
 from migrex.agreements.models import Agreement
 from migrex.agreements.selectors import profile_of
 from migrex.cases import selectors, services
-from migrex.cases.errors import Invalid
 from migrex.cases.forms import AttachmentForm, DraftForm, attachment_forms
-from migrex.cases.forms_base import new_key
-from migrex.cases.forms_errors import (
+from migrex.cases.selectors import can_draft
+from migrex.cases.workflow import Kind, State
+from migrex.core.errors import Invalid, MigrexError
+from migrex.core.forms import new_key
+from migrex.core.problems import (
     Problem,
     local_problems,
     message_of,
     place_errors,
     with_article,
 )
-from migrex.cases.forms_persons import PersonForm, person_forms, stored_person_forms
-from migrex.cases.views import can_draft, is_htmx, officer_view
-from migrex.cases.workflow import Kind, State
-from migrex.core.errors import MigrexError
+from migrex.core.web import is_htmx, officer_view
+from migrex.persons.forms import PersonForm, person_forms, stored_person_forms
 
 
 class _Rollback(Exception):

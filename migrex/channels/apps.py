@@ -7,4 +7,12 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Illegal-migration channels")
 
     def ready(self) -> None:
-        from migrex.channels import messages  # noqa: F401 - registers the inbox handler
+        from migrex.channels import messages
+        from migrex.exchange import kinds
+
+        kinds.register(
+            messages.KIND,
+            schema=messages.ChannelReport,
+            handler=messages.receive,
+            label=messages.LABEL,
+        )

@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases.errors import Invalid
-from migrex.cases.forms_base import article_label
 from migrex.cases.models import Case
 from migrex.cases.workflow import Side
 from migrex.channels.models import CATEGORIES, ROLES
+from migrex.core.errors import Invalid
+from migrex.core.forms import article_label
 
 _DATE = {"widget": forms.DateInput(attrs={"type": "date"}), "required": False}
 

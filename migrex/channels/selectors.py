@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migrex.cases.models import CasePerson
+from migrex.cases.received import came_in, of_case
 from migrex.channels.graph import Participant, normalise_document
 from migrex.channels.models import Channel, ReceivedReport, full_name
 from migrex.persons import consents
 from migrex.persons.access import record_reads
 from migrex.persons.models import Consent, Dataset, PersonRecord
-from migrex.persons.sources import came_in, of_case, of_dataset
+from migrex.persons.sources import of_dataset
 
 # The sources beyond the channels themselves; each read of their persons is audited.
 EXTRA_SOURCES = ("cases", "datasets")

@@ -8,12 +8,13 @@ import datetime as dt
 from django.db import transaction
 from pydantic import ValidationError
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
 from migrex.channels.graph import normalise_phone
 from migrex.channels.models import CATEGORIES, ROLES, Channel, Entity, Individual
+from migrex.core.errors import Invalid, error
+from migrex.matching.validators import IdentifierError, country
 from migrex.persons.schema import PersonData
-from migrex.persons.validators import IdentifierError, country
 
 ROLE_CODES = frozenset(code for code, _label in ROLES)
 CATEGORY_CODES = frozenset(code for code, _label in CATEGORIES)
@@ -77,7 +78,7 @@ def save_channel(
     )
     channel.save()
     record(
-        "channels.created" if created else "channels.changed",
+        Action.CHANNELS_CREATED if created else Action.CHANNELS_CHANGED,
         actor=actor.username,
         subject=f"channel:{channel.pk}",
         detail={"name": channel.name, "route": route},
@@ -155,7 +156,7 @@ def save_entity(
     entity.country, entity.address, entity.phone = code, address.strip(), phone.strip()
     entity.save()
     record(
-        "channels.entity_added" if created else "channels.entity_changed",
+        Action.CHANNELS_ENTITY_ADDED if created else Action.CHANNELS_ENTITY_CHANGED,
         actor=actor.username,
         subject=f"channel:{channel.pk}",
         detail={"entity": entity.pk, "role": role},
@@ -213,7 +214,7 @@ def save_individual(
     individual.phone = phone.strip()
     individual.save()
     record(
-        "channels.individual_added" if created else "channels.individual_changed",
+        Action.CHANNELS_INDIVIDUAL_ADDED if created else Action.CHANNELS_INDIVIDUAL_CHANGED,
         actor=actor.username,
         subject=f"channel:{channel.pk}",
         detail={"individual": individual.pk, "role": role, "category": category},
@@ -227,7 +228,9 @@ def remove_participant(*, channel: Channel, actor, kind: str, pk: int) -> None:
     deleted, _rows = model.objects.filter(channel=channel, pk=pk).delete()
     if deleted:
         record(
-            f"channels.{kind}_removed",
+            Action.CHANNELS_ENTITY_REMOVED
+            if kind == "entity"
+            else Action.CHANNELS_INDIVIDUAL_REMOVED,
             actor=actor.username,
             subject=f"channel:{channel.pk}",
             detail={kind: pk},

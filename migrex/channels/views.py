@@ -10,23 +10,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from migrex.accounts.roles import (
+    OPERATOR,
+    SIGNATORY,
+    SUPERVISOR,
+    holds,
+    of_an_authority,
+    sees_personal_data,
+)
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid
-from migrex.cases.views import officer_view
 from migrex.channels import export, graph, selectors, services
 from migrex.channels import messages as reports
 from migrex.channels.forms import ChannelForm, EntityForm, IndividualForm, SendForm, show_errors
 from migrex.channels.models import ROLES, Entity, Individual
+from migrex.core.errors import Invalid
+from migrex.core.web import officer_view
 
-OPERATOR, SIGNATORY, SUPERVISOR = "operator", "signatory", "supervisor"
 MAX_DRAWN = 400  # nodes the browser lays out; the largest networks first
 
 
 def may_see(user) -> bool:
     """Officers of a competent authority who work with cases; auditors read the audit log."""
-    return user.authority_id is not None and any(
-        user.has_role(r) for r in (OPERATOR, SIGNATORY, SUPERVISOR)
-    )
+    return of_an_authority(user) and sees_personal_data(user)
 
 
 def may_edit(user) -> bool:
@@ -34,7 +40,7 @@ def may_edit(user) -> bool:
 
 
 def may_send(user) -> bool:
-    return may_see(user) and (user.has_role(SIGNATORY) or user.has_role(SUPERVISOR))
+    return may_see(user) and holds(user, SIGNATORY, SUPERVISOR)
 
 
 def _allowed(request, check=may_see) -> None:
@@ -194,7 +200,7 @@ def report(request, pk: int):
     found = selectors.reports_of(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
-    record("channels.report_read", actor=request.user.username, subject=str(found.message_id))
+    record(Action.CHANNELS_REPORT_READ, actor=request.user.username, subject=str(found.message_id))
     return render(request, "channels/report.html", {"report": found, "body": found.payload})
 
 
@@ -232,7 +238,7 @@ def _analysis(request):
     g = graph.build(parties, selectors.channel_nodes(request.user))
     found = graph.networks(g)
     record(
-        "channels.graph_built",
+        Action.CHANNELS_GRAPH_BUILT,
         actor=request.user.username,
         detail={"sources": ["channels", "reports", *sources], "nodes": len(g.nodes)},
     )

@@ -21,19 +21,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
-# Models whose rows the cached loaders read; any save or delete of one starts a new generation.
-WATCHED = (
-    "agreements.Party",
-    "agreements.Authority",
-    "agreements.AuthorityName",
-    "agreements.Agreement",
-    "agreements.AgreementVersion",
-    "agreements.AgreementEvent",
-    "exchange.Peer",
-    "exchange.NodeKey",
-)
-
-
 _pinned = threading.local()
 
 
@@ -84,16 +71,12 @@ def cached(load: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
-def connect() -> None:
-    """Wire the signals (CoreConfig.ready)."""
-    for label in WATCHED:
-        model = apps.get_model(label)
-        post_save.connect(bump, sender=model, dispatch_uid=f"reference-save-{label}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"reference-delete-{label}")
-    for label, field in (
-        ("exchange.Peer", "agreements"),
-        ("agreements.Agreement", "parties"),
-        ("agreements.Agreement", "authorities"),
-    ):
-        through = getattr(apps.get_model(label), field).through
-        m2m_changed.connect(bump, sender=through, dispatch_uid=f"reference-m2m-{label}-{field}")
+def watch(model, *m2m_fields: str) -> None:
+    """Start a new generation whenever a row of `model` (or of its many-to-many `m2m_fields`) is
+    saved or deleted: each app names, in its ready(), the models its cached loaders read."""
+    label = model._meta.label
+    post_save.connect(bump, sender=model, dispatch_uid=f"reference-save-{label}")
+    post_delete.connect(bump, sender=model, dispatch_uid=f"reference-delete-{label}")
+    for name in m2m_fields:
+        through = getattr(model, name).through
+        m2m_changed.connect(bump, sender=through, dispatch_uid=f"reference-m2m-{label}-{name}")

@@ -11,7 +11,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,15 +19,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.exchange import keys, peers, streams
+from migrex.exchange import keys, kinds, outbox, peers, streams
 from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES
 from migrex.exchange.models import OutboxMessage, Peer
 from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
-from migrex.persons import datasets
-from migrex.retention import schedule as retention_schedule
 
 log = logging.getLogger("migrex.delivery")
 # Refusals worth retrying: the receiver may accept the same message later.
@@ -162,7 +161,7 @@ def send(messages: list[OutboxMessage], client: Http) -> list[str]:
     for message in messages:
         try:
             peer = peers.peer_for(message.agreement, message.receiver_party)
-            if message.kind == datasets.KIND:
+            if _streamed(message):
                 statuses[message.pk] = _stream(message, peer, client)
                 continue
             sealed = seal_message(message, peer)
@@ -183,7 +182,7 @@ def _stream(message: OutboxMessage, peer: Peer, client: Http) -> str:
     described = message.payload["body"]
     payload = {**message.payload, "body": {**described, "key": b64e(key)}}
     sealed = seal_message(message, peer, payload=payload)
-    path = datasets.body_path(message.id)
+    path = outbox.body_path(message.id)
     try:
         with open(path, "rb") as body:
             frames = streams.encrypt(key, str(message.id).encode(), streams.chunks_of(body))
@@ -202,6 +201,11 @@ def _stream(message: OutboxMessage, peer: Peer, client: Http) -> str:
         return _failed(message, f"{type(exc).__name__}: {exc}")
     with transaction.atomic():
         return _settle(message, digest(sealed), verified)
+
+
+def _streamed(message: OutboxMessage) -> bool:
+    kind = kinds.get(message.kind)
+    return kind is not None and kind.streamed
 
 
 def _chunks(items: list[tuple[OutboxMessage, bytes]]):
@@ -259,9 +263,9 @@ def _settle(message: OutboxMessage, sent_digest: str, reply) -> str:
 def _finish(message: OutboxMessage, **fields) -> None:
     fields.update(claimed_until=None, claimed_by="")
     OutboxMessage.objects.filter(pk=message.pk).update(**fields)
-    if message.kind == datasets.KIND and fields.get("status", Status.PENDING) != Status.PENDING:
-        # Sent or given up: the node keeps no second copy of the persons it listed.
-        path = datasets.body_path(message.pk)
+    if _streamed(message) and fields.get("status", Status.PENDING) != Status.PENDING:
+        # Sent or given up: the node keeps no second copy of what the body held.
+        path = outbox.body_path(message.pk)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
@@ -277,7 +281,7 @@ def _delivered(message, sent_digest, receipt: Receipt, *, via: str = "http") -> 
         last_error="",
     )
     record(
-        "message.sent",
+        Action.MESSAGE_SENT,
         subject=str(message.id),
         detail={
             "kind": message.kind,
@@ -301,7 +305,7 @@ def _refused(message, sent_digest, refusal: Refusal, *, via: str = "http") -> st
         last_error=f"{refusal.code}: {refusal.detail}",
     )
     record(
-        "message.refused_by_peer",
+        Action.MESSAGE_REFUSED_BY_PEER,
         subject=str(message.id),
         detail={
             "kind": message.kind,
@@ -319,7 +323,7 @@ def _failed(message, error: str) -> str:
     if attempts >= max_attempts():
         _finish(message, status=Status.UNDELIVERABLE, attempts=attempts, last_error=error)
         record(
-            "message.undeliverable",
+            Action.MESSAGE_UNDELIVERABLE,
             subject=str(message.id),
             detail={"kind": message.kind, "attempts": attempts, "error": error},
         )
@@ -330,13 +334,20 @@ def _failed(message, error: str) -> str:
     return Status.PENDING
 
 
-def run(worker: str, *, once: bool = False, idle: float = 0.2, stop=lambda: False) -> int:
-    """Deliver until stopped (or, with `once`, until nothing is due). Returns messages handled."""
+def run(
+    worker: str,
+    *,
+    once: bool = False,
+    idle: float = 0.2,
+    stop=lambda: False,
+    each_round: Callable[[], None] | None = None,
+) -> int:
+    """Deliver until stopped (or, with `once`, until nothing is due); `each_round` runs before
+    every round (the daily retention job). Returns the messages handled."""
     client, handled = Http(), 0
-    daily = None if once else retention_schedule.Daily()  # Art. 11.5: destroy what is due
     while not stop():
-        if daily is not None:
-            daily.tick()
+        if each_round is not None:
+            each_round()
         batch = claim(worker)
         if batch:
             send(batch, client)

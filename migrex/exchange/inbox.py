@@ -13,26 +13,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from migrex.agreements import dates
-from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid
-from migrex.cases.services import receive
 from migrex.core import reference
-from migrex.core.errors import MigrexError
-from migrex.exchange import keys, peers, streams
+from migrex.core.errors import Invalid, MigrexError
+from migrex.exchange import keys, kinds, peers, routes, streams
 from migrex.exchange.crypto import EnvelopeError, b64d
 from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
 from migrex.exchange.models import InboxMessage
 from migrex.exchange.receipts import sign_receipt, sign_refusal
-from migrex.persons import datasets
 
 log = logging.getLogger("migrex.inbox")
 
@@ -86,51 +81,52 @@ def accept_stream(stream) -> Reply:
         return _accept(head, None, body=stream)
 
 
-# Message kinds applied by a service other than the case workflow: kind → handler(envelope).
-# Handlers run inside the transaction that stores the message; an exception refuses it.
-_handlers: dict[str, Callable[[dict], object]] = {}
-
-
-def handles(kind: str):
-    """Register the function that applies received messages of `kind` (import its module in
-    the app's ready())."""
-
-    def register(handler: Callable[[dict], object]):
-        _handlers[kind] = handler
-        return handler
-
-    return register
-
-
 def _apply(envelope: dict, body) -> None:
-    """Hand the opened message to the service that owns its kind."""
-    streamed = envelope["kind"] == datasets.KIND
-    if streamed != (body is not None):
-        where = "after its envelope (§8.2)" if streamed else "alone, without a body"
-        raise _Refused("payload_invalid", f"a {envelope['kind']} message travels {where}")
-    if streamed:
-        key = b64d(datasets.manifest(envelope["payload"], _profile(envelope))["body"]["key"])
-        aad = envelope["message_id"].encode()
-        datasets.receive(envelope, streams.Lines(streams.decrypt(key, aad, body.read)))
-        return
-    if envelope["kind"] in _handlers:
-        _handlers[envelope["kind"]](envelope)
-        return
-    receive(
-        message={
-            "id": envelope["message_id"],
-            "conversation_id": envelope["conversation_id"],
-            "agreement": envelope["agreement"],
-            "kind": envelope["kind"],
-            "sender_authority": envelope["sender_authority"],
-            "receiver_authority": envelope["receiver_authority"],
-            "payload": envelope["payload"],
-        }
+    """Hand the opened message to the handler its kind's app registered, its payload validated
+    against the kind's schema first; a kind this node does not know is refused."""
+    kind = kinds.get(envelope["kind"])
+    if kind is None:
+        raise _Refused("unknown_kind", f"this node knows no message kind {envelope['kind']!r}")
+    if kind.streamed != (body is not None):
+        where = "after its envelope (§8.2)" if kind.streamed else "alone, without a body"
+        raise _Refused("payload_invalid", f"a {kind.name} message travels {where}")
+    try:
+        payload = kinds.validate(kind.name, envelope["payload"])
+    except kinds.PayloadInvalid as exc:
+        raise _Refused("payload_invalid", str(exc)[:1000]) from None
+    lines = None
+    if kind.streamed:
+        if not payload.body.key:
+            raise _Refused("payload_invalid", "payload.body.key: the body's key is missing")
+        frames = streams.decrypt(b64d(payload.body.key), envelope["message_id"].encode(), body.read)
+        lines = streams.Lines(frames)
+    kind.handler(
+        kinds.Received(
+            message_id=envelope["message_id"],
+            conversation_id=envelope["conversation_id"],
+            agreement=envelope["agreement"],
+            kind=kind.name,
+            sender_node=envelope["sender_node"],
+            sender_authority=envelope["sender_authority"],
+            receiver_authority=envelope["receiver_authority"],
+            payload=payload,
+            body=lines,
+        )
     )
+    if lines is not None:
+        _check_body(lines, payload.body)
 
 
-def _profile(envelope: dict):
-    return directory().terms(envelope["agreement"]).profile
+def _check_body(lines: streams.Lines, declared) -> None:
+    """The whole body was read, and it is the one the envelope describes (§8.2)."""
+    for _ in lines:  # what the handler left unread still counts
+        pass
+    if lines.size != declared.bytes or lines.sha256.hexdigest() != declared.sha256:
+        raise EnvelopeError(
+            "stream_broken",
+            f"the body is {lines.size} bytes with SHA-256 {lines.sha256.hexdigest()}, "
+            f"the envelope says {declared.bytes} and {declared.sha256}",
+        )
 
 
 def _accept(raw: bytes, max_skew, body=None) -> Reply:
@@ -180,7 +176,9 @@ def _accept(raw: bytes, max_skew, body=None) -> Reply:
             raise
         return _duplicate(known, signer, dig, now)
     except Invalid as exc:
-        detail = "; ".join(f"{e.field}: {e.message_en} (Art. {e.article})" for e in exc.errors)
+        detail = "; ".join(
+            f"{e.code} at {e.field}: {e.message_en} (Art. {e.article})" for e in exc.errors
+        )
         return _refuse(signer, dig, now, "payload_invalid", detail, mid)
     except MigrexError as exc:
         return _refuse(signer, dig, now, exc.code, f"{exc.message_en} (Art. {exc.article})", mid)
@@ -199,7 +197,9 @@ def _accept(raw: bytes, max_skew, body=None) -> Reply:
 def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:
     """Nothing changes; the sender gets proof that the message had arrived."""
     mid = str(known.message_id)
-    record("message.duplicate", subject=mid, detail={"digest": dig, "first_digest": known.digest})
+    record(
+        Action.MESSAGE_DUPLICATE, subject=mid, detail={"digest": dig, "first_digest": known.digest}
+    )
     if dig == known.digest:
         return Reply(200, known.receipt.encode(), "duplicate")
     body = sign_receipt(
@@ -215,43 +215,39 @@ class _Refused(Exception):
 
 
 def _check_route(envelope: dict, today) -> None:
-    """The sender is a peer trusted for this agreement, the agreement is in force (Art. 17), and
-    both authorities are competent authorities of the right parties (Art. 2)."""
+    """The sender is a peer trusted for this agreement, and the route holds as it would for a
+    message this node sent (routes.py: agreement in force, Art. 17; competent authorities of
+    the two parties, Art. 2): the sender's authority of the peer's party, the receiver's of
+    this node's."""
     trust = peers.trusted().get(envelope["sender_node"])
     if trust is None or envelope["agreement"] not in trust.agreements:
         raise _Refused(
             "unknown_sender", f"{envelope['sender_node']} is not a peer for {envelope['agreement']}"
         )
-    peer = trust.peer
-    terms = directory().agreements.get(envelope["agreement"])
-    if terms is None:
-        raise _Refused("unknown_agreement", f"no agreement {envelope['agreement']}")
-    agreement = terms.agreement
-    if not dates.is_in_force(terms.profile, today):
-        raise _Refused(
-            "agreement_not_in_force", f"{agreement.code} is not in force on {today} (Art. 17)"
-        )
-    members = terms.authorities
-    sender = members.get(envelope["sender_authority"])
-    receiver = members.get(envelope["receiver_authority"])
-    if sender is None or sender.party_id != peer.party_id:
+    route = routes.check(
+        envelope["agreement"],
+        envelope["sender_authority"],
+        envelope["receiver_authority"],
+        today=today,
+        sending=False,
+        fields={"sender": "sender_authority", "receiver": "receiver_authority"},
+    )
+    if route.sender.party_id != trust.peer.party_id:
         raise _Refused(
             "unknown_authority",
-            f"{envelope['sender_authority']} is not a competent authority of "
-            f"{peer.party_id} under {agreement.code} (Art. 2)",
+            f"{route.sender.code} is not a competent authority of {trust.peer.party_id} (Art. 2)",
         )
-    if receiver is None or receiver.party_id != settings.MIGREX_PARTY:
+    if route.receiver.party_id != settings.MIGREX_PARTY:
         raise _Refused(
             "unknown_authority",
-            f"{envelope['receiver_authority']} is not a competent authority of "
-            f"this node under {agreement.code} (Art. 2)",
+            f"{route.receiver.code} is not a competent authority of this node (Art. 2)",
         )
 
 
 def _audit_received(opened: Opened, dig: str) -> None:
     e = opened.envelope
     record(
-        "message.received",
+        Action.MESSAGE_RECEIVED,
         actor=e["sender_node"],
         subject=e["message_id"],
         detail={
@@ -266,7 +262,9 @@ def _audit_received(opened: Opened, dig: str) -> None:
 
 def _refuse(signer, dig, now, code, detail, mid) -> Reply:
     record(
-        "message.refused", subject=mid or "", detail={"code": code, "detail": detail, "digest": dig}
+        Action.MESSAGE_REFUSED,
+        subject=mid or "",
+        detail={"code": code, "detail": detail, "digest": dig},
     )
     body = sign_refusal(
         signer=signer, digest=dig, received_at=now, code=code, detail=detail, message_id=mid

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
 from migrex.core import reference
 from migrex.exchange.crypto import (
@@ -31,7 +33,7 @@ def create_keys(*, suite: str = "ed25519", not_before: dt.datetime | None = None
         public_jwks=public_jwks(keys),
         not_before=keys.not_before,
     )
-    record("keys.created", subject=row.signing_kid, detail={"suite": suite})
+    record(Action.KEYS_CREATED, subject=row.signing_kid, detail={"suite": suite})
     return row
 
 
@@ -52,7 +54,14 @@ def rotate(*, suite: str = "ed25519", overlap: dt.timedelta = dt.timedelta(days=
 
 
 def _decrypt(blob: bytes) -> NodeKeys:
-    return import_private(blob, settings.MIGREX_KEY_PASSPHRASE)
+    return _open(blob, settings.MIGREX_KEY_PASSPHRASE)
+
+
+@functools.lru_cache(maxsize=32)
+def _open(blob: bytes, passphrase: str) -> NodeKeys:
+    """Each stored generation is decrypted once per process (PBKDF2 takes a noticeable part of
+    a second), not again whenever some other reference data changes."""
+    return import_private(blob, passphrase)
 
 
 @reference.cached

@@ -4,16 +4,18 @@ undeliverable message again once the cause is fixed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
 
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.models import Case
 from migrex.core.errors import MigrexError
+from migrex.core.web import Link
+from migrex.exchange import kinds
 from migrex.exchange.models import OutboxMessage
 
 Status = OutboxMessage.Status
@@ -22,50 +24,25 @@ NEEDS_A_PERSON = Q(status__in=[Status.UNDELIVERABLE, Status.REFUSED]) | Q(
 )
 
 
-# What each message kind tells the other party: the `emits` of cases/workflow.py, datasets, and
-# the kinds with an inbox handler of their own (retention/notices.py, audit/checkpoints.py,
-# persons/consents.py). docs/protocol.md §13 lists them with their payloads.
-KINDS = {
-    "request": _("request"),
-    "spontaneous": _("information without a request"),
-    "acknowledged": _("acknowledgement of receipt"),
-    "registered": _("notice of registration"),
-    "information_requested": _("request for additional information"),
-    "information": _("additional information"),
-    "postponed": _("notice of postponement"),
-    "resumed": _("notice of resumption"),
-    "obstacle": _("notice of an obstacle"),
-    "conditions": _("proposed conditions"),
-    "conditions_accepted": _("conditions accepted"),
-    "conditions_declined": _("conditions declined"),
-    "confidentiality_impossible": _("confidentiality cannot be kept"),
-    "proceed": _("decision to proceed"),
-    "partial_answer": _("partial answer"),
-    "answer": _("answer"),
-    "refusal": _("refusal"),
-    "withdrawal": _("withdrawal of the request"),
-    "confirmation_request": _("request to confirm"),
-    "confirmation": _("confirmation"),
-    "dataset": _("dataset of persons"),
-    "consent_request": _("request for consent"),
-    "consent_decision": _("decision on consent"),
-    "destruction_notice": _("notice of destruction"),
-    "statistics": _("statistical information"),
-    "legislation_notice": _("notice of a change in legislation"),
-    "authority_notice": _("notice of a change of authorities or signatories"),
-    "audit_checkpoint": _("audit checkpoint"),
-    "channel_report": _("report on an illegal-migration channel"),
-}
+# The apps whose conversations have a page (the cases app): each finds, among conversation ids
+# of an authority, those that are its own, as {conversation id: Link}.
+_linkers: list[Callable[[set, int], dict]] = []
+
+
+def links_conversations(finder: Callable[[set, int], dict]) -> None:
+    """Register a finder of conversation pages (in the app's ready())."""
+    if finder not in _linkers:
+        _linkers.append(finder)
 
 
 @dataclass(frozen=True)
 class Row:
     message: OutboxMessage
-    case: Case | None
+    link: Link | None
 
     @property
     def kind(self) -> str:
-        return str(KINDS.get(self.message.kind, self.message.kind))
+        return kinds.label(self.message.kind)
 
     @property
     def receiver(self):
@@ -88,14 +65,10 @@ def undeliverable(user) -> int:
 
 def attention(user, limit: int = 200) -> list[Row]:
     messages = list(mine(user).filter(NEEDS_A_PERSON).order_by("-created_at")[:limit])
-    cases = {
-        c.conversation_id: c
-        for c in Case.objects.filter(
-            conversation_id__in={m.conversation_id for m in messages},
-            owner=user.authority,
-        )
-    }
-    return [Row(m, cases.get(m.conversation_id)) for m in messages]
+    found: dict = {}
+    for finder in _linkers:
+        found.update(finder({m.conversation_id for m in messages}, user.authority_id))
+    return [Row(m, found.get(m.conversation_id)) for m in messages]
 
 
 @transaction.atomic
@@ -112,7 +85,7 @@ def requeue(user, message_id) -> OutboxMessage:
     message.status, message.attempts, message.next_attempt_at = Status.PENDING, 0, None
     message.save(update_fields=["status", "attempts", "next_attempt_at"])
     record(
-        "message.requeued",
+        Action.MESSAGE_REQUEUED,
         actor=user.username,
         subject=str(message.pk),
         detail={"kind": message.kind, "last_error": previous},

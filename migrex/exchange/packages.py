@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.exchange import delivery, inbox, keys, peers
+from migrex.exchange import delivery, inbox, keys, kinds, peers
 from migrex.exchange.bundles import (
     MAX_PACKAGE_AGE,
     read_package,
@@ -33,7 +34,6 @@ from migrex.exchange.crypto import EnvelopeError
 from migrex.exchange.envelope import digest
 from migrex.exchange.models import ExportedPackage, OutboxMessage, Peer
 from migrex.exchange.receipts import Receipt, verify_receipt
-from migrex.persons import datasets
 
 Status = OutboxMessage.Status
 
@@ -58,14 +58,16 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def pending_for(peer: Peer) -> list[OutboxMessage]:
-    """Every message waiting for `peer`, in the order the worker would send them; datasets,
-    whose bodies travel streamed over HTTP only (docs/protocol.md §8.2), wait for the network."""
+    """Every message waiting for `peer`, in the order the worker would send them; those of a
+    streamed kind (datasets), whose bodies travel over HTTP only (docs/protocol.md §8.2), wait
+    for the network."""
     codes = list(peer.agreements.values_list("code", flat=True))
+    streamed = [k.name for k in kinds.known() if k.streamed]
     return list(
         OutboxMessage.objects.filter(
             status=Status.PENDING, receiver_party=peer.party_id, agreement__in=codes
         )
-        .exclude(kind=datasets.KIND)
+        .exclude(kind__in=streamed)
         .order_by("created_at", "id")
     )
 
@@ -104,7 +106,7 @@ def export(peer_id: str, out: Path) -> Exported | None:
             file_name=str(out),
         )
         record(
-            "package.exported",
+            Action.PACKAGE_EXPORTED,
             subject=package.package_id,
             detail={
                 "peer": peer.node_id,
@@ -152,7 +154,7 @@ def apply_receipts(path: Path) -> Settled:
             )
     except EnvelopeError as exc:
         record(
-            "package.receipts_refused",
+            Action.PACKAGE_RECEIPTS_REFUSED,
             subject=str(path.name),
             detail={"code": exc.code, "detail": exc.detail, "digest": digest(data)},
         )
@@ -166,7 +168,7 @@ def apply_receipts(path: Path) -> Settled:
     exported.answered_at = exported.answered_at or timezone.now()
     exported.save(update_fields=["answered_at"])
     record(
-        "package.receipts",
+        Action.PACKAGE_RECEIPTS,
         subject=str(exported.pk),
         detail={"peer": peer.node_id, **settled.outcomes},
     )
@@ -227,7 +229,7 @@ def import_(
         )
     except EnvelopeError as exc:
         record(
-            "package.refused",
+            Action.PACKAGE_REFUSED,
             subject=path.name,
             detail={"code": exc.code, "detail": exc.detail, "digest": digest(data)},
         )
@@ -249,7 +251,7 @@ def import_(
     )
     _write(result.replies_path, out)
     record(
-        "package.imported",
+        Action.PACKAGE_IMPORTED,
         subject=package.package_id,
         actor=package.sender_node,
         detail={"digest": package.digest, "created": package.created, **result.codes},

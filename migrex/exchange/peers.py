@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from migrex.agreements.models import Agreement, Party
+from migrex.audit.actions import Action
 from migrex.audit.services import record
 from migrex.core import reference
 from migrex.exchange import keys
@@ -55,7 +56,7 @@ def import_peer(data: dict, *, agreements: list[str], url: str | None = None) ->
     )
     peer.agreements.add(*chosen)
     record(
-        "peer.configured",
+        Action.PEER_CONFIGURED,
         subject=peer.node_id,
         detail={
             "url": peer.url,

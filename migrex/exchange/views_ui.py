@@ -8,14 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from migrex.cases.views import officer_view
-from migrex.cases.workflow import SUPERVISOR
+from migrex.accounts.roles import supervises
 from migrex.core.errors import MigrexError
+from migrex.core.web import officer_view
 from migrex.exchange import monitor
-
-
-def supervises(user) -> bool:
-    return user.authority_id is not None and user.has_role(SUPERVISOR)
 
 
 @officer_view

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record_many
 
-READ = "personal_data.read"
+READ = Action.PERSONAL_DATA_READ
 
 
 def subject_of(item) -> str:

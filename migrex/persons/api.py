@@ -9,9 +9,9 @@ from typing import Literal
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
-from migrex.cases.errors import Forbidden, Invalid, error
-from migrex.cases.selectors import sees_personal_data
+from migrex.accounts.roles import sees_personal_data
 from migrex.core.api import errors
+from migrex.core.errors import Forbidden, Invalid, error
 from migrex.persons import access, search
 from migrex.persons.models import SearchEntry
 

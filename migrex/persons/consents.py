@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.db import transaction
 from django.utils import timezone
+from pydantic import Field
 
+from migrex.accounts.roles import supervises
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Forbidden, Invalid, error
-from migrex.cases.models import Case
-from migrex.cases.workflow import SUPERVISOR
-from migrex.exchange.inbox import handles
-from migrex.exchange.models import OutboxMessage
+from migrex.core.errors import Forbidden, Invalid, error
+from migrex.exchange import outbox
+from migrex.exchange.kinds import Payload, Received
+from migrex.persons import sources
 from migrex.persons.models import Consent
 from migrex.persons.sources import Source
 
@@ -45,15 +48,41 @@ def _text(value: str, field: str, article: str, *, required: bool = True) -> str
     return value
 
 
-def _send(kind: str, consent: Consent, sender, receiver, payload: dict) -> None:
-    OutboxMessage.objects.create(
+class SourceRef(Payload):
+    kind: Literal["dataset", "case"]
+    id: uuid.UUID = Field(description="the dataset's message_id, or the case's conversation_id")
+
+
+class ConsentRequest(Payload):
+    """`consent_request` (the recipient of the data → its provider)."""
+
+    consent: uuid.UUID
+    source: SourceRef
+    title: str = Field(max_length=500)
+    use: Literal["other_purpose", "export", "third_party"]
+    purpose: str = Field(min_length=1, max_length=MAX_TEXT)
+    recipient: str = Field("", max_length=300)
+    asked_by: str = Field("", max_length=300)
+
+
+class ConsentDecision(Payload):
+    """`consent_decision` (the provider → the recipient of the data)."""
+
+    consent: uuid.UUID
+    decision: Literal["granted", "refused"]
+    expires_on: dt.date | None
+    reason: str = Field("", max_length=MAX_TEXT)
+    decided_by: str = Field("", max_length=300)
+
+
+def _send(kind: str, consent: Consent, sender, receiver, payload: Payload) -> None:
+    outbox.send(
         agreement=consent.agreement.code,
-        conversation_id=consent.ref,
         kind=kind,
-        sender_authority=sender.code,
-        receiver_authority=receiver.code,
-        receiver_party=receiver.party_id,
+        sender=sender,
+        receiver=receiver,
         payload=payload,
+        conversation_id=consent.ref,
     )
 
 
@@ -85,18 +114,18 @@ def ask(user, source: Source, *, use: str, purpose: str, recipient: str = "") ->
         consent,
         source.recipient,
         source.provider,
-        {
-            "consent": str(consent.ref),
-            "source": {"kind": source.kind, "id": str(source.ref)},
-            "title": source.label,
-            "use": use,
-            "purpose": purpose,
-            "recipient": recipient,
-            "asked_by": consent.asked_by,
-        },
+        ConsentRequest(
+            consent=consent.ref,
+            source=SourceRef(kind=source.kind, id=source.ref),
+            title=source.label[:500],
+            use=use,
+            purpose=purpose,
+            recipient=recipient,
+            asked_by=consent.asked_by[:300],
+        ),
     )
     record(
-        "consent.requested",
+        Action.CONSENT_REQUESTED,
         actor=user.username,
         subject=source.subject,
         detail={"consent": str(consent.ref), "use": use, "purpose": purpose, "to": recipient},
@@ -144,31 +173,42 @@ def require(source: Source, use: str, today: dt.date, recipient: str = "") -> Co
     return consent
 
 
-@handles("consent_decision")
 @transaction.atomic
-def _decision_received(envelope: dict) -> Consent:
-    payload = envelope["payload"]
+def decision_received(message: Received) -> Consent:
+    payload: ConsentDecision = message.payload
     consent = (
         Consent.objects.select_for_update()
-        .filter(ref=payload["consent"], side=Consent.Side.ASKED)
+        .filter(ref=payload.consent, side=Consent.Side.ASKED)
         .first()
     )
-    if consent is None or consent.provider.code != envelope["sender_authority"]:
+    if consent is None or consent.provider.code != message.sender_authority:
         raise Invalid(
             [error("unknown_consent", "Неизвестный запрос согласия.", "Unknown consent request.")]
         )
-    granted = payload["decision"] == "granted"
+    granted = payload.decision == "granted"
+    if granted and payload.expires_on is None:
+        raise Invalid(
+            [
+                error(
+                    "expiry_required",
+                    "Согласие дано без срока действия.",
+                    "A consent granted without the date it ends.",
+                    ARTICLE[consent.use],
+                    "payload.expires_on",
+                )
+            ]
+        )
     consent.status = Status.GRANTED if granted else Status.REFUSED
-    consent.expires_on = dt.date.fromisoformat(payload["expires_on"]) if granted else None
-    consent.reason = str(payload.get("reason", ""))[:MAX_TEXT]
-    consent.decided_by = str(payload.get("decided_by", ""))[:300]
+    consent.expires_on = payload.expires_on if granted else None
+    consent.reason = payload.reason
+    consent.decided_by = payload.decided_by
     consent.decided_at = timezone.now()
     consent.save()
     record(
-        "consent.decision_received",
-        actor=envelope["sender_authority"],
+        Action.CONSENT_DECISION_RECEIVED,
+        actor=message.sender_authority,
         subject=f"consent:{consent.ref}",
-        detail={"decision": payload["decision"], "expires_on": payload.get("expires_on")},
+        detail={"decision": payload.decision, "expires_on": payload.expires_on},
     )
     return consent
 
@@ -176,20 +216,13 @@ def _decision_received(envelope: dict) -> Consent:
 # --- the node that provided the data -------------------------------------------------------------
 
 
-@handles("consent_request")
 @transaction.atomic
-def _request_received(envelope: dict) -> Consent:
-    payload = envelope["payload"]
+def request_received(message: Received) -> Consent:
+    payload: ConsentRequest = message.payload
     known = directory()
-    provider = known.authority(envelope["receiver_authority"])
-    kind, ref = payload["source"]["kind"], payload["source"]["id"]
-    if kind == "dataset":
-        sent = OutboxMessage.objects.filter(pk=ref, kind="dataset", sender_authority=provider.code)
-    elif kind == "case":
-        sent = Case.objects.filter(conversation_id=ref, owner=provider)
-    else:
-        sent = Case.objects.none()
-    if not sent.exists():
+    provider = known.authority(message.receiver_authority)
+    kind, ref = payload.source.kind, payload.source.id
+    if not sources.provided(kind, ref, provider):
         raise Invalid(
             [
                 error(
@@ -201,27 +234,25 @@ def _request_received(envelope: dict) -> Consent:
                 )
             ]
         )
-    use = payload["use"]
-    if use not in Use.values:
-        raise Invalid([error("invalid_use", "Неизвестный вид использования.", "Unknown use.")])
+    use = payload.use
     consent = Consent.objects.create(
-        ref=payload["consent"],
+        ref=payload.consent,
         side=Consent.Side.PROVIDER,
-        agreement=known.terms(envelope["agreement"]).agreement,
-        requester=known.authority(envelope["sender_authority"]),
+        agreement=known.terms(message.agreement).agreement,
+        requester=known.authority(message.sender_authority),
         provider=provider,
         source_kind=kind,
         source=ref,
         use=use,
-        purpose=_text(payload["purpose"], "purpose", ARTICLE[use]),
-        recipient=_text(payload.get("recipient", ""), "recipient", "11.3", required=False),
-        asked_by=str(payload.get("asked_by", ""))[:300],
+        purpose=_text(payload.purpose, "purpose", ARTICLE[use]),
+        recipient=_text(payload.recipient, "recipient", "11.3", required=use == Use.THIRD_PARTY),
+        asked_by=payload.asked_by,
     )
     record(
-        "consent.request_received",
-        actor=envelope["sender_authority"],
+        Action.CONSENT_REQUEST_RECEIVED,
+        actor=message.sender_authority,
         subject=f"consent:{consent.ref}",
-        detail={"use": use, "source": payload["source"]},
+        detail={"use": use, "source": {"kind": kind, "id": str(ref)}},
     )
     return consent
 
@@ -230,7 +261,7 @@ def decides(user, consent: Consent) -> bool:
     return (
         consent.side == Consent.Side.PROVIDER
         and user.authority_id == consent.provider_id
-        and user.has_role(SUPERVISOR)
+        and supervises(user)
     )
 
 
@@ -272,16 +303,16 @@ def decide(
         consent,
         consent.provider,
         consent.requester,
-        {
-            "consent": str(consent.ref),
-            "decision": consent.status,
-            "expires_on": expires_on.isoformat() if grant else None,
-            "reason": consent.reason,
-            "decided_by": consent.decided_by,
-        },
+        ConsentDecision(
+            consent=consent.ref,
+            decision=consent.status,
+            expires_on=expires_on if grant else None,
+            reason=consent.reason,
+            decided_by=consent.decided_by[:300],
+        ),
     )
     record(
-        "consent.granted" if grant else "consent.refused",
+        Action.CONSENT_GRANTED if grant else Action.CONSENT_REFUSED,
         actor=user.username,
         subject=f"consent:{consent.ref}",
         detail={"expires_on": str(expires_on) if grant else None, "reason": consent.reason},

@@ -7,11 +7,11 @@ of them an agreement allows. Anything else is not personal data the treaty lets 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from migrex.persons.validators import country
+from migrex.matching.validators import country
 
 
 class _Strict(BaseModel):
@@ -92,3 +92,12 @@ class PersonData(_Strict):
 
 
 FIELD_CODES = frozenset(PersonData.model_fields)
+
+
+class Person(_Strict):
+    """A person as messages carry one: the Art. 5 category and the Art. 6 record. The record is
+    checked against the agreement's own lists (cases/validation.py `clean_persons`), which name
+    the article of what they refuse."""
+
+    category: str = Field(max_length=64)
+    data: dict[str, Any]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from rapidfuzz.distance import JaroWinkler
 
+from migrex.matching.translit import fold
 from migrex.persons.models import PersonRecord, SearchEntry
-from migrex.persons.translit import fold
 
 CANDIDATES = 400  # read at most this many index rows per query
 # How much each field counts when both the query and the record have it.
@@ -43,7 +44,7 @@ def document_key(value: str) -> str:
     return re.sub(r"[^0-9A-ZА-ЯЁ]", "", (value or "").upper())[:40]
 
 
-def _entry(data: dict, authority_id: int, **source) -> SearchEntry:
+def entry(data: dict, authority_id: int, **source) -> SearchEntry:
     documents = data.get("identity_document") or []
     first = documents[0] if documents else {}
     birth = data.get("birth_date")
@@ -61,31 +62,35 @@ def _entry(data: dict, authority_id: int, **source) -> SearchEntry:
 
 def index_case_persons(persons, authority_id: int) -> None:
     SearchEntry.objects.bulk_create(
-        _entry(p.data, authority_id, case_person_id=p.pk) for p in persons
+        entry(p.data, authority_id, case_person_id=p.pk) for p in persons
     )
 
 
 def index_records(records, authority_id: int) -> None:
     SearchEntry.objects.bulk_create(
-        (_entry(r.data, authority_id, record_id=r.pk) for r in records), batch_size=2000
+        (entry(r.data, authority_id, record_id=r.pk) for r in records), batch_size=2000
     )
+
+
+# Where reindex() finds every person record: each app that holds some registers a function
+# yielding their entries (this app the received datasets, the cases app the persons of cases).
+_sources: list[Callable[[], Iterator[SearchEntry]]] = []
+
+
+def indexes(source: Callable[[], Iterator[SearchEntry]]) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def dataset_entries() -> Iterator[SearchEntry]:
+    for r in PersonRecord.objects.select_related("dataset").iterator(chunk_size=2000):
+        yield entry(r.data, r.dataset.recipient_id, record_id=r.pk)
 
 
 def reindex() -> int:
     """Rebuild every entry from the records (after a change to the folding rules)."""
-    from migrex.cases.models import CasePerson
-
     SearchEntry.objects.all().delete()
-    entries = itertools.chain(
-        (
-            _entry(p.data, p.case.owner_id, case_person_id=p.pk)
-            for p in CasePerson.objects.select_related("case").iterator(chunk_size=2000)
-        ),
-        (
-            _entry(r.data, r.dataset.recipient_id, record_id=r.pk)
-            for r in PersonRecord.objects.select_related("dataset").iterator(chunk_size=2000)
-        ),
-    )
+    entries = itertools.chain.from_iterable(source() for source in _sources)
     count = 0
     while batch := list(itertools.islice(entries, 2000)):
         SearchEntry.objects.bulk_create(batch)

@@ -1,19 +1,20 @@
 """Personal data this node received from the other party, as a unit that consents cover (Art.
-11.2–11.4): a received dataset, or the persons a case received (those of a request received, or
-of the other party's replies to a request sent). Both nodes name it by the same id."""
+11.2–11.4): a received dataset (this app), or the persons a case received (the cases app, which
+registers its kind of source here). Both nodes name a source by the same id.
+
+Each kind of source says, for the views, which of its sources a user may see (404 otherwise,
+Art. 11.1) and, for a consent request that arrives, whether an authority provided it."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases.models import Case, CasePerson
-from migrex.cases.workflow import Side
 from migrex.persons.models import Dataset
 
 
@@ -27,29 +28,45 @@ class Source:
     recipient: Authority  # this node's authority that received it
     label: str
     purpose: str
-
-    @property
-    def url(self) -> str:
-        if self.kind == "dataset":
-            return reverse("persons:dataset", args=[self.pk])
-        return reverse("cases:detail", args=[self.pk])
+    url: str
+    records: Callable[[], Iterator[tuple[int, dict]]]  # (line or position, Art. 6 data)
 
     @property
     def subject(self) -> str:
         return f"{self.kind}:{self.pk}"
 
-    def records(self) -> Iterator[tuple[int, dict]]:
-        """(line or position, Art. 6 data) of every received record."""
-        if self.kind == "dataset":
-            rows = Dataset.objects.get(pk=self.pk).persons.order_by("position")
-            for r in rows.iterator(chunk_size=2000):
-                yield r.position, r.data
-            return
-        for i, person in enumerate(received_persons(Case.objects.get(pk=self.pk)), 1):
-            yield i, person.data
+
+@dataclass(frozen=True)
+class SourceKind:
+    visible: Callable[[object, int], Source]  # (user, pk) → the source, or Http404
+    provided: Callable[[uuid.UUID | str, Authority], bool]  # (ref, authority): provided it?
+
+
+_kinds: dict[str, SourceKind] = {}
+
+
+def register(name: str, *, visible, provided) -> None:
+    _kinds[name] = SourceKind(visible, provided)
+
+
+def visible(user, kind: str, pk: int) -> Source:
+    """Received data of `kind` the user may see (Http404 otherwise)."""
+    if kind not in _kinds:
+        raise Http404
+    return _kinds[kind].visible(user, pk)
+
+
+def provided(kind: str, ref, authority: Authority) -> bool:
+    """Whether `authority` provided the source `ref` of `kind` (a consent request names it)."""
+    return kind in _kinds and _kinds[kind].provided(ref, authority)
 
 
 def of_dataset(dataset: Dataset) -> Source:
+    def records() -> Iterator[tuple[int, dict]]:
+        rows = dataset.persons.order_by("position")
+        for r in rows.iterator(chunk_size=2000):
+            yield r.position, r.data
+
     return Source(
         "dataset",
         dataset.message_id,
@@ -59,33 +76,6 @@ def of_dataset(dataset: Dataset) -> Source:
         dataset.recipient,
         dataset.title,
         dataset.purpose,
+        reverse("persons:dataset", args=[dataset.pk]),
+        records,
     )
-
-
-def of_case(case: Case) -> Source:
-    return Source(
-        "case",
-        case.conversation_id,
-        case.pk,
-        case.agreement,
-        case.other_authority,
-        case.owner,
-        str(case),
-        case.purpose,
-    )
-
-
-def came_in(case: Case, person: CasePerson) -> bool:
-    """The same test as received_persons(), on a loaded person (its event loaded too)."""
-    if person.event_id is None:
-        return case.side == Side.REQUESTED
-    return person.event.direction == "in"
-
-
-def received_persons(case: Case):
-    """The case's person records that came from the other party: a received request's own
-    persons, and those of every message that came in (answers, additional information)."""
-    came_in = Q(event__direction="in")
-    if case.side == Side.REQUESTED:
-        came_in |= Q(event__isnull=True)
-    return CasePerson.objects.filter(came_in, case=case).order_by("event_id", "position")

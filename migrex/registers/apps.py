@@ -7,5 +7,18 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Registers: legislation, authorities, cooperation")
 
     def ready(self) -> None:
-        # Registers the inbox handlers of `legislation_notice` and `authority_notice`.
-        from migrex.registers import authority_notices, legislation  # noqa: F401
+        from migrex.exchange import kinds
+        from migrex.registers import authority_notices, legislation
+
+        kinds.register(
+            legislation.KIND,
+            schema=legislation.LegislationPayload,
+            handler=legislation.receive,
+            label=_("notice of a change in legislation"),
+        )
+        kinds.register(
+            authority_notices.KIND,
+            schema=authority_notices.AuthorityNoticePayload,
+            handler=authority_notices.receive,
+            label=_("notice of a change of authorities or signatories"),
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pydantic import Field
 
 from migrex.agreements.models import (
     Agreement,
@@ -19,15 +21,51 @@ from migrex.agreements.models import (
     SignatoryList,
 )
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid
-from migrex.exchange.inbox import handles
+from migrex.core.errors import Invalid
+from migrex.exchange.kinds import Payload, Received
 from migrex.registers import common
 from migrex.registers.models import AuthorityNotice, Direction
 
 KIND = "authority_notice"
 Change = AuthorityNotice.Change
 ARTICLES = {Change.RENAME: "2", Change.REPLACE: "2", Change.SIGNATORIES: "9.4"}
+
+
+class NewAuthority(Payload):
+    code: str = Field(max_length=64)
+    kind: str | None = Field(None, max_length=64)
+    name_ru: str
+    name_en: str
+
+
+class SignatoryEntry(Payload):
+    full_name: str
+    position: str
+    authority: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+
+
+class AuthorityNoticePayload(Payload):
+    """`authority_notice` (docs/protocol.md §13.6): which members a change carries is checked
+    with the change (`rename`: authority, names, valid_from; `replace`: replaced, by,
+    valid_from; `signatories`: effective_from, sent_on, note, signatories, form_sample)."""
+
+    change: Literal["rename", "replace", "signatories"]
+    article: Literal["2", "9.3", "9.4"] | None = None
+    authority: str | None = None
+    name_ru: str | None = None
+    name_en: str | None = None
+    valid_from: dt.date | None = None
+    replaced: str | None = None
+    by: NewAuthority | None = None
+    effective_from: dt.date | None = None
+    sent_on: dt.date | None = None
+    note: str | None = Field(None, max_length=2000)
+    signatories: list[SignatoryEntry] | None = None
+    form_sample: common.FilePayload | None = None
 
 
 def _bad(change: str, field: str, ru: str, en: str) -> Invalid:
@@ -187,21 +225,18 @@ def _signatories(agreement: Agreement, party: str, body: dict) -> dict:
 APPLY = {Change.RENAME: _rename, Change.REPLACE: _replace, Change.SIGNATORIES: _signatories}
 
 
-@handles(KIND)
-def receive(envelope: dict) -> AuthorityNotice:
+def receive(message: Received) -> AuthorityNotice:
     """Apply the other party's change to this node's records of that party, once per
     conversation; inside the inbox's transaction, so a refused notice changes nothing."""
-    body = envelope["payload"]
-    change = body.get("change") if isinstance(body, dict) else None
-    if not isinstance(change, str) or change not in APPLY:
-        raise _bad("", "change", "неизвестный вид изменения (change)", "unknown change")
+    body = message.payload.model_dump(mode="json", exclude_none=True)
+    change = body["change"]
     known = AuthorityNotice.objects.filter(
-        conversation_id=envelope["conversation_id"], direction=Direction.RECEIVED
+        conversation_id=message.conversation_id, direction=Direction.RECEIVED
     ).first()
     if known is not None:
         return known
-    agreement = directory().terms(envelope["agreement"]).agreement
-    party = directory().authority(envelope["sender_authority"]).party_id
+    agreement = directory().terms(message.agreement).agreement
+    party = directory().authority(message.sender_authority).party_id
     outcome = APPLY[change](agreement, party, body)
     notice = AuthorityNotice.objects.create(
         direction=Direction.RECEIVED,
@@ -209,13 +244,13 @@ def receive(envelope: dict) -> AuthorityNotice:
         party_id=party,
         change=change,
         payload=body,
-        conversation_id=envelope["conversation_id"],
+        conversation_id=message.conversation_id,
     )
     record(
-        "registers.authority_notice_applied",
-        actor=envelope["sender_authority"],
+        Action.AUTHORITY_NOTICE_APPLIED,
+        actor=message.sender_authority,
         subject=str(notice.conversation_id),
-        detail={"change": change, "message": envelope["message_id"], **outcome},
+        detail={"change": change, "message": message.message_id, **outcome},
     )
     return notice
 
@@ -229,8 +264,7 @@ def notify(
     if change not in (Change.RENAME, Change.REPLACE):
         raise _bad("", "change", "неизвестный вид изменения", "unknown change")
     today = today or timezone.localdate()
-    common.require_member(agreement, actor.authority, field="authority")
-    common.require_in_force(agreement, today)
+    common.check_route(agreement, actor.authority, today)
     party = actor.authority.party_id
     payload = {"change": change, "article": ARTICLES[change], **body}
     outcome = APPLY[change](agreement, party, payload)
@@ -245,8 +279,7 @@ def send_signatory_list(
     within 45 days of entry into force, and again at once after any change (Art. 9.3, 9.4)."""
     today = today or timezone.localdate()
     agreement = listing.agreement
-    common.require_member(agreement, actor.authority, field="authority")
-    common.require_in_force(agreement, today)
+    common.check_route(agreement, actor.authority, today)
     party = actor.authority.party_id
     if listing.party_id != party:
         raise _bad(
@@ -290,7 +323,7 @@ def _send(actor, agreement, party, change, payload, outcome) -> AuthorityNotice:
         conversation_id=notice.conversation_id,
     )
     record(
-        "registers.authority_notice_sent",
+        Action.AUTHORITY_NOTICE_SENT,
         actor=actor,
         subject=str(notice.conversation_id),
         detail={"change": change, **outcome},
@@ -322,5 +355,5 @@ def signatory_body(listing: SignatoryList, *, sent_on: dt.date) -> dict:
                 name=listing.form_sample.name.rsplit("/", 1)[-1],
                 content_type="application/octet-stream",
                 content=f.read(),
-            )
+            ).model_dump()
     return body

@@ -9,11 +9,13 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from pydantic import Field
 
-from migrex.agreements import dates
 from migrex.agreements.models import Agreement, Authority
-from migrex.agreements.selectors import directory, profile_of
-from migrex.cases.errors import Invalid, error
+from migrex.agreements.selectors import directory
+from migrex.core.errors import Invalid, error
+from migrex.exchange import outbox
+from migrex.exchange.kinds import Payload
 from migrex.exchange.models import OutboxMessage
 
 # A text or a form sample travels inside its envelope, base64-encoded (docs/protocol.md §13).
@@ -28,49 +30,42 @@ def our_party() -> str:
     return settings.MIGREX_PARTY
 
 
-def require_member(agreement: Agreement, authority: Authority | None, *, field: str) -> None:
-    """The authority is a competent authority under the agreement (Art. 2)."""
-    if authority is None or authority.code not in directory().terms(agreement.code).authorities:
-        raise fail(
-            "not_competent",
-            "Орган не является компетентным органом по этому соглашению.",
-            "The authority is not a competent authority under this agreement.",
-            "2",
-            field,
-        )
-
-
-def require_in_force(agreement: Agreement, today: dt.date) -> None:
-    """Nothing travels under an agreement that is not in force (Art. 17)."""
-    if not dates.is_in_force(profile_of(agreement), today):
-        raise fail(
-            "agreement_not_in_force",
-            f"Соглашение {agreement.code} не действует на {today:%d.%m.%Y}: обмен невозможен.",
-            f"Agreement {agreement.code} is not in force on {today}: nothing can be sent.",
-            "17",
-            "agreement",
-        )
-
-
 def other_authorities(agreement: Agreement, party: str) -> list[Authority]:
     members = directory().terms(agreement.code).authorities.values()
     return sorted((a for a in members if a.party_id != party), key=lambda a: a.code)
 
 
+def check_route(agreement: Agreement, sender: Authority | None, today: dt.date | None) -> None:
+    """The notice can travel to the other party (exchange.outbox: agreement in force, Art. 17;
+    competent authorities, Art. 2; a peer node), before anything is recorded."""
+    receivers = other_authorities(agreement, sender.party_id) if sender else []
+    if sender is None or not receivers:
+        raise fail(
+            "unknown_authority",
+            "Орган не является компетентным органом по этому соглашению.",
+            "The authority is not a competent authority under this agreement.",
+            "2",
+            "authority",
+        )
+    for receiver in receivers:
+        outbox.check_route(
+            agreement.code, sender, receiver, today=today, fields={"sender": "authority"}
+        )
+
+
 def send_to_other_party(
-    *, agreement: Agreement, kind: str, sender: Authority, payload: dict, conversation_id
+    *, agreement: Agreement, kind: str, sender: Authority, payload: Payload, conversation_id
 ) -> list[OutboxMessage]:
     """The same notice to every competent authority of the other party, under one conversation
     (the receiver keeps it once)."""
     return [
-        OutboxMessage.objects.create(
+        outbox.send(
             agreement=agreement.code,
-            conversation_id=conversation_id,
             kind=kind,
-            sender_authority=sender.code,
-            receiver_authority=receiver.code,
-            receiver_party=receiver.party_id,
+            sender=sender,
+            receiver=receiver,
             payload=payload,
+            conversation_id=conversation_id,
         )
         for receiver in other_authorities(agreement, sender.party_id)
     ]
@@ -80,13 +75,22 @@ def new_conversation() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def file_payload(*, name: str, content_type: str, content: bytes) -> dict:
-    return {
-        "name": name,
-        "content_type": content_type,
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "content": base64.b64encode(content).decode("ascii"),
-    }
+class FilePayload(Payload):
+    """A file inside a payload (docs/protocol.md §13.6)."""
+
+    name: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(max_length=100)
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    content: str = Field(description="base64 of at most 4 MB")
+
+
+def file_payload(*, name: str, content_type: str, content: bytes) -> FilePayload:
+    return FilePayload(
+        name=name[:255],
+        content_type=content_type[:100],
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=base64.b64encode(content).decode("ascii"),
+    )
 
 
 def file_from_payload(item, *, article: str, field: str) -> tuple[str, str, bytes]:

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
+from migrex.core.errors import Invalid, error
 from migrex.registers.models import CooperationEvent
 
 Kind = CooperationEvent.Kind
@@ -114,7 +115,7 @@ def record_event(
     )
     event.authorities.set(authorities)
     record(
-        "registers.cooperation_recorded",
+        Action.COOPERATION_RECORDED,
         actor=actor,
         subject=f"cooperation:{event.pk}",
         detail={"kind": kind, "title": event.title, "starts_on": starts_on.isoformat()},

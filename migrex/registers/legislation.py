@@ -6,22 +6,37 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from pydantic import Field
 
 from migrex.agreements.models import Agreement
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
-from migrex.exchange.inbox import handles
+from migrex.core import vault
+from migrex.core.errors import Invalid, error
+from migrex.exchange.kinds import Payload, Received
 from migrex.registers import common
 from migrex.registers.models import Direction, LegislationNotice
-from migrex.retention import storage
 
 KIND = "legislation_notice"
 ARTICLE = "4"
+
+
+class LegislationPayload(Payload):
+    """`legislation_notice`: a change in the sender's migration legislation (Art. 4)."""
+
+    article: Literal["4"] = "4"
+    title: str
+    adopted_on: dt.date
+    in_force_on: dt.date | None = None
+    summary: str
+    party: str = Field("", description="informative: the receiver takes the sender's party")
+    text: common.FilePayload | None = None
 
 
 def _search_text(title: str, summary: str) -> str:
@@ -75,7 +90,7 @@ def _check(title: str, summary: str, adopted_on, in_force_on) -> list:
 
 def _attach(notice: LegislationNotice, name: str, content_type: str, content: bytes) -> None:
     notice.name, notice.content_type = name, content_type
-    storage.store(notice, content)  # sealed at rest with a key of its own
+    vault.store(notice, content)  # sealed at rest with a key of its own
 
 
 @transaction.atomic
@@ -94,8 +109,7 @@ def notify(
     of the other party. `text` is (file name, content type, content) of the act's text."""
     today = today or timezone.localdate()
     authority = actor.authority
-    common.require_member(agreement, authority, field="authority")
-    common.require_in_force(agreement, today)
+    common.check_route(agreement, authority, today)
     errors = _check(title, summary, adopted_on, in_force_on)
     if text is not None and len(text[2]) > common.MAX_FILE_BYTES:
         errors.append(
@@ -125,17 +139,16 @@ def notify(
     if text is not None:
         _attach(notice, *text)
     notice.save()
-    payload = {
-        "article": ARTICLE,
-        "title": notice.title,
-        "adopted_on": adopted_on.isoformat(),
-        "in_force_on": in_force_on.isoformat() if in_force_on else None,
-        "summary": notice.summary,
-        "party": notice.party_id,
-        "text": common.file_payload(name=text[0], content_type=text[1], content=text[2])
+    payload = LegislationPayload(
+        title=notice.title,
+        adopted_on=adopted_on,
+        in_force_on=in_force_on,
+        summary=notice.summary,
+        party=notice.party_id,
+        text=common.file_payload(name=text[0], content_type=text[1], content=text[2])
         if text is not None
         else None,
-    }
+    )
     sent = common.send_to_other_party(
         agreement=agreement,
         kind=KIND,
@@ -144,7 +157,7 @@ def notify(
         conversation_id=notice.conversation_id,
     )
     record(
-        "registers.legislation_sent",
+        Action.LEGISLATION_SENT,
         actor=actor,
         subject=str(notice.conversation_id),
         detail={"title": notice.title, "to": [m.receiver_authority for m in sent]},
@@ -152,70 +165,40 @@ def notify(
     return notice
 
 
-def _invalid(field: str, ru: str, en: str) -> Invalid:
-    return common.fail(
-        "legislation_invalid",
-        f"Уведомление о законодательстве: {ru}.",
-        f"Legislation notice: {en}.",
-        ARTICLE,
-        field,
-    )
-
-
-@handles(KIND)
-def receive(envelope: dict) -> LegislationNotice:
+def receive(message: Received) -> LegislationNotice:
     """Keep a notice from the other party, once per conversation; inside the inbox's
     transaction, so a refusal leaves nothing."""
-    body = envelope["payload"]
-    if not isinstance(body, dict):
-        raise _invalid("payload", "содержимое не объект", "the payload is not an object")
-    title, summary = str(body.get("title") or ""), str(body.get("summary") or "")
-    adopted_on = common.parse_date(
-        body.get("adopted_on"),
-        code="legislation_invalid",
-        label_ru="Дата принятия",
-        label_en="Adoption date",
-        article=ARTICLE,
-        field="adopted_on",
-    )
-    in_force_on = common.parse_date(
-        body.get("in_force_on"),
-        code="legislation_invalid",
-        label_ru="Дата вступления в силу",
-        label_en="Entry into force",
-        article=ARTICLE,
-        field="in_force_on",
-        required=False,
-    )
-    errors = _check(title, summary, adopted_on, in_force_on)
+    body: LegislationPayload = message.payload
+    errors = _check(body.title, body.summary, body.adopted_on, body.in_force_on)
     if errors:
         raise Invalid(errors)
-    sender = directory().authority(envelope["sender_authority"])
     known = LegislationNotice.objects.filter(
-        conversation_id=envelope["conversation_id"], direction=Direction.RECEIVED
+        conversation_id=message.conversation_id, direction=Direction.RECEIVED
     ).first()
     if known is not None:  # the same notice, addressed to another of our authorities
         return known
+    sender = directory().authority(message.sender_authority)
     notice = LegislationNotice(
         direction=Direction.RECEIVED,
-        agreement=directory().terms(envelope["agreement"]).agreement,
+        agreement=directory().terms(message.agreement).agreement,
         party_id=sender.party_id,
         authority=sender,
-        title=title.strip(),
-        adopted_on=adopted_on,
-        in_force_on=in_force_on,
-        summary=summary.strip(),
-        search_text=_search_text(title, summary),
-        conversation_id=uuid.UUID(str(envelope["conversation_id"])),
+        title=body.title.strip(),
+        adopted_on=body.adopted_on,
+        in_force_on=body.in_force_on,
+        summary=body.summary.strip(),
+        search_text=_search_text(body.title, body.summary),
+        conversation_id=uuid.UUID(str(message.conversation_id)),
     )
-    if body.get("text") is not None:
-        _attach(notice, *common.file_from_payload(body["text"], article=ARTICLE, field="text"))
+    if body.text is not None:
+        file = body.text.model_dump()
+        _attach(notice, *common.file_from_payload(file, article=ARTICLE, field="text"))
     notice.save()
     record(
-        "registers.legislation_received",
-        actor=envelope["sender_authority"],
+        Action.LEGISLATION_RECEIVED,
+        actor=message.sender_authority,
         subject=str(notice.conversation_id),
-        detail={"title": notice.title, "message": envelope["message_id"]},
+        detail={"title": notice.title, "message": message.message_id},
     )
     return notice
 

@@ -37,7 +37,7 @@ class LegislationNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    # The text of the act, sealed as case attachments are (migrex/retention/storage.py).
+    # The text of the act, sealed as case attachments are (migrex/core/vault.py).
     file = models.FileField(_("text of the act"), upload_to="legislation/%Y/", blank=True)
     name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

@@ -3,9 +3,7 @@ authority sees nothing here but the superuser's administration."""
 
 from __future__ import annotations
 
-from migrex.cases.workflow import SUPERVISOR
-
-ADMINISTRATOR = "administrator"
+from migrex.accounts.roles import ADMINISTRATOR, SUPERVISOR
 
 
 def may_read(user) -> bool:

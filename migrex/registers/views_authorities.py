@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from migrex.cases.errors import Invalid
-from migrex.cases.views import officer_view
+from migrex.core.errors import Invalid
+from migrex.core.web import officer_view
 from migrex.registers import authority_notices, duties
 from migrex.registers.forms import RenameForm, ReplaceForm, SendListForm
 from migrex.registers.models import AuthorityNotice

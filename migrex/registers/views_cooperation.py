@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
-from migrex.cases.errors import Invalid
-from migrex.cases.views import officer_view
+from migrex.core.errors import Invalid
+from migrex.core.web import officer_view
 from migrex.registers import cooperation, monthgrid
 from migrex.registers.forms import CooperationForm
 from migrex.registers.models import CooperationEvent

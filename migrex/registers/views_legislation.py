@@ -10,14 +10,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from migrex.cases.errors import Invalid
-from migrex.cases.forms_base import article_label
-from migrex.cases.views import officer_view
+from migrex.core import vault
+from migrex.core.errors import Invalid
+from migrex.core.forms import article_label
+from migrex.core.web import officer_view
 from migrex.registers import legislation
 from migrex.registers.forms import LegislationForm, SearchForm
 from migrex.registers.models import LegislationNotice
 from migrex.registers.permissions import may_read, may_record
-from migrex.retention import storage
 
 
 def show_errors(request, form, exc: Invalid) -> None:
@@ -92,8 +92,8 @@ def text(request, pk: int):
     if notice is None:
         raise Http404
     try:
-        content = storage.read(notice)
-    except storage.Unreadable:
+        content = vault.read(notice)
+    except vault.Unreadable:
         raise Http404 from None
     response = HttpResponse(content, content_type=notice.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(

@@ -7,4 +7,12 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Retention and destruction")
 
     def ready(self) -> None:
-        from migrex.retention import notices  # noqa: F401 - registers the inbox handler
+        from migrex.exchange import kinds
+        from migrex.retention import notices
+
+        kinds.register(
+            notices.KIND,
+            schema=notices.DestructionNotice,
+            handler=notices.receive,
+            label=notices.LABEL,
+        )

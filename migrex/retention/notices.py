@@ -5,15 +5,45 @@ destruction to each state's law and asks for no notice), and records the notices
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
 
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
-from migrex.exchange.inbox import handles
+from migrex.core.errors import invalid
+from migrex.exchange import outbox
+from migrex.exchange.kinds import Payload, Received
 from migrex.exchange.models import OutboxMessage
+from migrex.retention.models import ReceivedNotice
 
 KIND = "destruction_notice"
+LABEL = _("notice of destruction")
+
+
+class Period(Payload):
+    days: int | None = None
+    months: int | None = None
+    counted_from: Literal["case-closed", "purpose-ended"] = Field(alias="from")
+
+
+class Item(Payload):
+    kind: Literal["case_person", "attachment", "dataset_records"]
+    item_kind: str = ""
+    count: int = Field(ge=0)
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+
+
+class DestructionNotice(Payload):
+    act: str = Field(min_length=1, max_length=40, pattern=r"\S")
+    destroyed_on: dt.date
+    article: Literal["11.5"] = "11.5"
+    basis: str = Field(min_length=1, pattern=r"\S")
+    period: Period
+    reference: dict[str, str]
+    items: list[Item]
 
 
 def send(holding, stones, the_act) -> OutboxMessage:
@@ -27,71 +57,52 @@ def send(holding, stones, the_act) -> OutboxMessage:
         own, provider, conversation = ds.recipient, ds.provider, ds.conversation_id
         reference = {"dataset": str(ds.message_id), "title": ds.title}
     rule = holding.rule
-    return OutboxMessage.objects.create(
+    return outbox.send(
         agreement=holding.agreement.code,
-        conversation_id=conversation,
         kind=KIND,
-        sender_authority=own.code,
-        receiver_authority=provider.code,
-        receiver_party=provider.party_id,
-        payload={
-            "act": the_act.number,
-            "destroyed_on": timezone.localdate(the_act.made_at).isoformat(),
-            "article": "11.5",
-            "basis": rule.basis,
-            "period": {"days": rule.days, "months": rule.months, "from": rule.counted_from},
-            "reference": reference,
-            "items": [
-                {"kind": s.kind, "item_kind": s.item_kind, "count": s.count, "sha256": s.sha256}
+        sender=own,
+        receiver=provider,
+        payload=DestructionNotice(
+            act=the_act.number,
+            destroyed_on=timezone.localdate(the_act.made_at),
+            basis=rule.basis,
+            period=Period(days=rule.days, months=rule.months, counted_from=rule.counted_from),
+            reference=reference,
+            items=[
+                Item(kind=s.kind, item_kind=s.item_kind, count=s.count, sha256=s.sha256)
                 for s in stones
             ],
-        },
+        ),
+        conversation_id=conversation,
     )
 
 
-def _invalid(what: str) -> Invalid:
-    return Invalid(
-        [
-            error(
-                "notice_invalid",
-                f"Уведомление об уничтожении: {what}.",
-                f"Destruction notice: {what}.",
-                "11.5",
-                "payload",
-            )
-        ]
-    )
-
-
-@handles(KIND)
-def receive(envelope: dict):
+def receive(message: Received) -> ReceivedNotice:
     """Record a notice from the other party; inside the inbox's transaction."""
-    from migrex.retention.models import ReceivedNotice
-
-    body = envelope["payload"]
-    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        raise _invalid("нет списка уничтоженных элементов (items)")
-    if not str(body.get("act", "")).strip() or not str(body.get("basis", "")).strip():
-        raise _invalid("нет номера акта (act) или правового основания (basis)")
-    try:
-        destroyed_on = dt.date.fromisoformat(str(body.get("destroyed_on")))
-    except ValueError:
-        raise _invalid("дата уничтожения (destroyed_on) не в формате ГГГГ-ММ-ДД") from None
+    body: DestructionNotice = message.payload
+    if not body.items:
+        raise invalid(
+            "notice_invalid",
+            "Уведомление об уничтожении: нет списка уничтоженных элементов (items).",
+            "Destruction notice: no items destroyed.",
+            "11.5",
+            "payload.items",
+        )
     notice = ReceivedNotice.objects.create(
-        message_id=envelope["message_id"],
-        conversation_id=envelope["conversation_id"],
-        agreement=envelope["agreement"],
-        sender_authority=envelope["sender_authority"],
-        receiver_authority=envelope["receiver_authority"],
-        act_number=str(body["act"])[:40],
-        destroyed_on=destroyed_on,
-        basis=str(body["basis"]),
-        items=body["items"],
+        message_id=message.message_id,
+        conversation_id=message.conversation_id,
+        agreement=message.agreement,
+        sender_authority=message.sender_authority,
+        receiver_authority=message.receiver_authority,
+        act_number=body.act,
+        destroyed_on=body.destroyed_on,
+        basis=body.basis,
+        items=[item.model_dump(mode="json") for item in body.items],
     )
     record(
-        "retention.notice_received",
-        actor=envelope["sender_authority"],
-        subject=envelope["message_id"],
+        Action.RETENTION_NOTICE_RECEIVED,
+        actor=message.sender_authority,
+        subject=message.message_id,
         detail={"act": notice.act_number, "items": len(notice.items)},
     )
     return notice

@@ -20,12 +20,14 @@ from django.utils import timezone
 
 from migrex.agreements.models import Agreement
 from migrex.agreements.selectors import profile_of
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
-from migrex.cases.models import Case
+from migrex.cases.models import Attachment, Case
+from migrex.core import vault
+from migrex.core.errors import Invalid, error
 from migrex.persons.models import Dataset, PersonRecord
 from migrex.retention import act as act_pdf
-from migrex.retention import notices, rules, storage
+from migrex.retention import notices, rules
 from migrex.retention.models import COUNTED_FROM, Act, PurposeEnd, Rule, Run, Tombstone
 
 SYSTEM = "система migrex (плановое уничтожение)"
@@ -80,7 +82,7 @@ def set_rule(
         },
     )
     record(
-        "retention.rule_set",
+        Action.RETENTION_RULE_SET,
         actor=actor,
         subject=f"{agreement.code}/{party}",
         detail={"days": days, "counted_from": counted_from, "basis": rule.basis, "new": created},
@@ -113,7 +115,7 @@ def record_purpose_end(
         defaults={"ended_on": ended_on, "note": note, "recorded_by": str(actor)},
     )
     record(
-        "retention.purpose_ended",
+        Action.RETENTION_PURPOSE_ENDED,
         actor=actor,
         subject=str(case.conversation_id if case else dataset.message_id),
         detail={
@@ -182,7 +184,7 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
         stones = _destroy(holding, the_act, now, by)
         for stone in stones:
             record(
-                "retention.destroyed",
+                Action.RETENTION_DESTROYED,
                 actor=actor or "system",
                 subject=f"{stone.kind}:{stone.item_id}",
                 detail={
@@ -207,7 +209,7 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
     the_run.destroyed, the_run.act = result.destroyed, the_act
     the_run.save(update_fields=["destroyed", "act"])
     record(
-        "retention.act",
+        Action.RETENTION_ACT,
         actor=actor or "system",
         subject=the_act.number,
         detail={"items": the_act.items, "sha256": the_act.sha256, "notices": result.notices},
@@ -263,7 +265,7 @@ def _destroy(h: rules.Holding, the_act: Act, now: dt.datetime, by: str) -> list[
                     **common,
                 )
             )
-            storage.shred(attachment)
+            vault.shred(attachment)
     else:
         records = PersonRecord.objects.filter(dataset=h.dataset).order_by("position")
         digest, count = hashlib.sha256(), 0
@@ -323,3 +325,21 @@ def _document(the_act: Act) -> act_pdf.ActDocument:
         node=settings.MIGREX_NODE_ID,
         blocks=tuple(out),
     )
+
+
+def encrypt_stored() -> int:
+    """Seal the attachments stored before encryption at rest (no key yet), one transaction
+    each; the plaintext file is removed once its sealed copy is committed. Returns how many."""
+    done = 0
+    for pk in Attachment.objects.filter(key__isnull=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            item = Attachment.objects.select_for_update().filter(pk=pk, key__isnull=True).first()
+            if item is None:
+                continue
+            content = vault.read(item)  # checked against its SHA-256 first
+            old, where = item.file.name, item.file.storage
+            vault.store(item, content)
+            item.save(update_fields=["file", "key", "size", "sha256"])
+            transaction.on_commit(lambda old=old, where=where: where.delete(old))
+        done += 1
+    return done

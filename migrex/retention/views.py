@@ -14,27 +14,21 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from migrex.accounts.roles import administers, supervises
 from migrex.agreements.models import Agreement
 from migrex.agreements.selectors import profile_of
-from migrex.cases.errors import Invalid
-from migrex.cases.forms_base import article_label
 from migrex.cases.models import Case
-from migrex.cases.views import officer_view
-from migrex.cases.workflow import SUPERVISOR
+from migrex.core.errors import Invalid
+from migrex.core.forms import article_label
+from migrex.core.web import officer_view
 from migrex.persons.models import Dataset
 from migrex.retention import rules, services
 from migrex.retention.models import COUNTED_FROM, Act, ReceivedNotice, Tombstone
 
-ADMINISTRATOR = "administrator"
-
-
-def administers(user) -> bool:
-    """The whole node's retention: administrators set the rules."""
-    return user.is_active and (user.is_superuser or user.has_role(ADMINISTRATOR))
-
 
 def may_see(user) -> bool:
-    return administers(user) or (user.authority_id is not None and user.has_role(SUPERVISOR))
+    """Administrators set the node's rules and run the job; supervisors see what falls due."""
+    return administers(user) or supervises(user)
 
 
 class RuleForm(forms.Form):

@@ -7,26 +7,29 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from migrex.cases.workflow import OPERATOR, SIGNATORY, SUPERVISOR
+from migrex.accounts.roles import (
+    OPERATOR,
+    SIGNATORY,
+    SUPERVISOR,
+    holds,
+    of_an_authority,
+    sees_personal_data,
+)
 from migrex.stats.models import StatDataset
 
 
 def may_see(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.authority_id is not None
-        and any(user.has_role(r) for r in (OPERATOR, SIGNATORY, SUPERVISOR))
-    )
+    """Officers of a competent authority with a part in the exchange."""
+    return of_an_authority(user) and sees_personal_data(user)
 
 
 def may_import(user) -> bool:
-    return may_see(user) and (user.has_role(OPERATOR) or user.has_role(SUPERVISOR))
+    return may_see(user) and holds(user, OPERATOR, SUPERVISOR)
 
 
 def may_send(user) -> bool:
     """Releasing figures to the other party is a supervisor's or a signatory's decision."""
-    return may_see(user) and (user.has_role(SUPERVISOR) or user.has_role(SIGNATORY))
+    return may_see(user) and holds(user, SUPERVISOR, SIGNATORY)
 
 
 def visible(user) -> QuerySet[StatDataset]:

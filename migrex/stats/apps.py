@@ -7,4 +7,12 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from migrex.stats import messages  # noqa: F401 - registers the inbox handler
+        from migrex.exchange import kinds
+        from migrex.stats import messages, payloads
+
+        kinds.register(
+            messages.KIND,
+            schema=payloads.StatisticsPayload,
+            handler=messages.receive,
+            label=_("statistical information"),
+        )

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from migrex.agreements.selectors import directory
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases.errors import Invalid, error
-from migrex.exchange.inbox import handles
+from migrex.core.errors import Invalid, error
+from migrex.exchange.kinds import Received
 from migrex.stats import formats, periods, services
 from migrex.stats.models import StatDataset
+from migrex.stats.payloads import MAX_SEND
 
 KIND = services.KIND
 ROLES = {
@@ -104,10 +106,10 @@ def table_of(body: object) -> tuple[formats.Table, dict[str, str]]:
     if fmt not in formats.FORMATS:
         raise _bad(f"неизвестный формат «{fmt}»", f"unknown format “{fmt}”", "format")
     items = body.get("observations")
-    if not isinstance(items, list) or not items or len(items) > services.MAX_SEND:
+    if not isinstance(items, list) or not items or len(items) > MAX_SEND:
         raise _bad(
-            f"нужен список наблюдений (observations), от 1 до {services.MAX_SEND}",
-            f"a list of 1 to {services.MAX_SEND} observations is required",
+            f"нужен список наблюдений (observations), от 1 до {MAX_SEND}",
+            f"a list of 1 to {MAX_SEND} observations is required",
             "observations",
         )
     dims = {n for n, r in columns if r == formats.DIMENSION}
@@ -135,33 +137,32 @@ def table_of(body: object) -> tuple[formats.Table, dict[str, str]]:
     return table, texts
 
 
-@handles(KIND)
-def receive(envelope: dict) -> StatDataset:
+def receive(message: Received) -> StatDataset:
     """Keep a dataset from the other party; runs inside the inbox's transaction."""
     known = directory()
-    terms = known.terms(envelope["agreement"])
+    terms = known.terms(message.agreement)
     services.check_topic(terms.agreement)
-    table, texts = table_of(envelope["payload"])
+    table, texts = table_of(message.payload.model_dump(mode="json"))
     with transaction.atomic():
         dataset = services.store(
             table,
             origin=StatDataset.Origin.RECEIVED,
-            authority=known.authority(envelope["receiver_authority"]),
-            provider=known.authority(envelope["sender_authority"]),
+            authority=known.authority(message.receiver_authority),
+            provider=known.authority(message.sender_authority),
             agreement=terms.agreement,
-            message_id=envelope["message_id"],
-            created_by=envelope["sender_authority"],
+            message_id=message.message_id,
+            created_by=message.sender_authority,
             **texts,
         )
         record(
-            "stats.received",
-            actor=envelope["sender_authority"],
-            subject=envelope["message_id"],
+            Action.STATS_RECEIVED,
+            actor=message.sender_authority,
+            subject=message.message_id,
             detail={
                 "dataset": dataset.pk,
                 "title": dataset.title,
                 "observations": len(table.observations),
-                "to": envelope["receiver_authority"],
+                "to": message.receiver_authority,
             },
         )
     return dataset

@@ -4,25 +4,23 @@ refused file or message leaves nothing behind."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import transaction
-from django.utils import timezone
 
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.selectors import profile_of
+from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases import validation
-from migrex.cases.errors import Invalid, error
+from migrex.core.errors import Invalid, error
+from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
 from migrex.stats import formats, writer
 from migrex.stats.models import Dispatch, Observation, StatDataset
+from migrex.stats.payloads import MAX_SEND, ObservationPayload, StatisticsPayload
 
 KIND = "statistics"
 ARTICLE = "3.1.1"
 TOPIC = "statistical_legal_methodological"  # the profile's topic of Art. 3.1.1
 MAX_BYTES = 20 * 1024 * 1024
-MAX_SEND = 50_000  # observations in one message: well within the envelope's size limit
 LIMITS = {"title": 300, "indicator": 500, "unit": 100, "source": 500}
 
 
@@ -90,7 +88,7 @@ def import_dataset(
     with transaction.atomic():
         dataset = store(table, authority=authority, created_by=str(actor), **meta)
         record(
-            "stats.imported",
+            Action.STATS_IMPORTED,
             actor=actor,
             subject=f"stats:{dataset.pk}",
             detail={
@@ -152,23 +150,24 @@ def export(dataset: StatDataset, fmt: str) -> bytes:
     return writer.write(table, fmt)
 
 
-def payload(dataset: StatDataset) -> dict:
+def payload(dataset: StatDataset) -> StatisticsPayload:
     table = as_table(dataset)
-    return {
-        "article": ARTICLE,
-        "title": dataset.title,
-        "indicator": dataset.indicator,
-        "unit": dataset.unit,
-        "source": dataset.source,
-        "format": table.format,
-        "dataflow": table.dataflow,
-        "structure": table.structure,
-        "columns": [list(c) for c in table.columns],
-        "observations": [
-            {"period": o.period, "key": o.key, "value": str(o.value), "attributes": o.attributes}
+    return StatisticsPayload(
+        title=dataset.title,
+        indicator=dataset.indicator,
+        unit=dataset.unit,
+        source=dataset.source,
+        format=table.format,
+        dataflow=table.dataflow,
+        structure=table.structure,
+        columns=[tuple(c) for c in table.columns],
+        observations=[
+            ObservationPayload(
+                period=o.period, key=o.key, value=str(o.value), attributes=o.attributes
+            )
             for o in table.observations
         ],
-    }
+    )
 
 
 def check_topic(agreement: Agreement) -> None:
@@ -195,8 +194,7 @@ def send_dataset(
             "dataset",
             "11.3",
         )
-    validation.check_parties(agreement, dataset.authority, receiver)
-    validation.check_in_force(agreement, timezone.localdate())
+    outbox.check_route(agreement.code, dataset.authority, receiver)
     check_topic(agreement)
     count = dataset.observations.count()
     if count > MAX_SEND:
@@ -207,13 +205,11 @@ def send_dataset(
             "dataset",
         )
     with transaction.atomic():
-        message = OutboxMessage.objects.create(
+        message = outbox.send(
             agreement=agreement.code,
-            conversation_id=uuid.uuid4(),
             kind=KIND,
-            sender_authority=dataset.authority.code,
-            receiver_authority=receiver.code,
-            receiver_party=receiver.party_id,
+            sender=dataset.authority,
+            receiver=receiver,
             payload=payload(dataset),
         )
         Dispatch.objects.create(
@@ -224,7 +220,7 @@ def send_dataset(
             sent_by=str(actor),
         )
         record(
-            "stats.sent",
+            Action.STATS_SENT,
             actor=actor,
             subject=f"stats:{dataset.pk}",
             detail={

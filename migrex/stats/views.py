@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from migrex.agreements.selectors import directory
-from migrex.cases.errors import Invalid
-from migrex.cases.forms_base import article_label
-from migrex.cases.views import officer_view
+from migrex.core.errors import Invalid
+from migrex.core.forms import article_label
+from migrex.core.web import officer_view
 from migrex.stats import access, formats, pages, services
 from migrex.stats.models import StatDataset
 

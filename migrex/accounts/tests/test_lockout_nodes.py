@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from migrex.core.nodes import LocalNode
+from migrex.shell.nodes import LocalNode
 
 pytestmark = pytest.mark.nodes
 

@@ -7,6 +7,11 @@ import contextlib
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+
+from migrex.audit import checkpoints
+from migrex.exchange import keys
+from migrex.exchange.receipts import canonicalize, format_time, sign_jws
 
 TABLES = ("audit_auditentry", "audit_checkpoint", "audit_peercheckpoint")
 
@@ -34,7 +39,17 @@ def tampering():
 @pytest.fixture
 def node_keys(db):
     """This node's signing and encryption keys (`migrex keys init`)."""
-    from migrex.exchange import keys
-
     keys.create_keys()
     return keys.signing_keys()
+
+
+@pytest.fixture
+def signed_checkpoint():
+    """A checkpoint as another node (or a forger) signs it with its keys: sign(keys, seq, hash,
+    node="BY") → JWS."""
+
+    def sign(signer, seq: int, hash_: str, node: str = "BY") -> str:
+        body = {"node": node, "seq": seq, "hash": hash_, "at": format_time(timezone.now())}
+        return sign_jws(canonicalize(body), signer, checkpoints.TYP)
+
+    return sign

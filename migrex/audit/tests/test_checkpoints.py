@@ -15,7 +15,11 @@ from migrex.audit import checkpoints
 from migrex.audit.models import AuditEntry, AuditHead, Checkpoint, PeerCheckpoint
 from migrex.audit.services import record
 from migrex.audit.verify import verify
-from migrex.exchange.crypto import EnvelopeError, generate_node_keys, public_jwks
+from migrex.exchange import inbox, keys, kinds
+from migrex.exchange.checkpoints import KIND, CheckpointPayload, receive
+from migrex.exchange.crypto import EnvelopeError, generate_node_keys
+from migrex.exchange.envelope import new_envelope, seal
+from migrex.exchange.kinds import Received
 from migrex.exchange.models import OutboxMessage
 
 
@@ -26,28 +30,29 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture
-def by_node(agreement, node_keys):
-    """The Belarus node as this (KZ) node knows it: a peer with its own keys."""
-    from migrex.exchange.peers import import_peer
+def by_node(agreement, node_keys, node_material):
+    """The Belarus node as this (KZ) node knows it: a peer (conftest's `agreement`) whose keys
+    the test holds."""
+    return node_material["BY"][0]
 
-    by = generate_node_keys()
-    import_peer(
-        {
-            "format": "migrex-peer/1",
-            "node_id": "BY",
-            "party": "BY",
-            "url": "http://127.0.0.1:9",
-            "keys": public_jwks(by),
-        },
-        agreements=["kz-by-2019"],
+
+def received(token: str, sender: str = "BY") -> Received:
+    return Received(
+        message_id=str(uuid.uuid4()),
+        conversation_id=str(uuid.uuid4()),
+        agreement="kz-by-2019",
+        kind=KIND,
+        sender_node=sender,
+        sender_authority="by-mvd",
+        receiver_authority="kz-mvd",
+        payload=CheckpointPayload(checkpoint=token),
     )
-    return by
 
 
 def test_a_checkpoint_every_n_entries(node_keys, settings):
     settings.MIGREX_AUDIT_CHECKPOINT_EVERY = 3
     while AuditHead.objects.get().seq < 10:
-        record("x")
+        record("access.denied")
     assert list(Checkpoint.objects.values_list("seq", flat=True)) == [3, 6, 9]
     for cp in Checkpoint.objects.all():
         assert cp.hash == AuditEntry.objects.get(seq=cp.seq).hash
@@ -72,7 +77,7 @@ def test_automatic_checkpoints_stay_home(by_node, settings):
     """The outbox carries what people decided to send: `migrex audit checkpoint` sends."""
     settings.MIGREX_AUDIT_CHECKPOINT_EVERY = 2
     for _ in range(5):
-        record("x")
+        record("access.denied")
     assert Checkpoint.objects.count() >= 2
     assert not OutboxMessage.objects.exists()
 
@@ -80,18 +85,18 @@ def test_automatic_checkpoints_stay_home(by_node, settings):
 def test_no_keys_no_checkpoint_and_no_failure(db, settings):
     settings.MIGREX_AUDIT_CHECKPOINT_EVERY = 2
     for _ in range(5):
-        record("x")
+        record("access.denied")
     assert not Checkpoint.objects.exists()
     with pytest.raises(CommandError, match="no valid key"):
         run("checkpoint")
 
 
 def test_checkpoint_command_signs_and_queues_for_each_peer(by_node):
-    record("x")
+    record("access.denied")
     out = run("checkpoint")
     cp = Checkpoint.objects.get()
     assert f"checkpoint #{cp.seq} {cp.hash}" in out and "queued for 1 peer(s)" in out
-    message = OutboxMessage.objects.get(kind=checkpoints.KIND)
+    message = OutboxMessage.objects.get(kind=KIND)
     assert message.payload == {"checkpoint": cp.token}
     assert (message.agreement, message.receiver_party) == ("kz-by-2019", "BY")
     assert message.sender_authority.startswith("kz-")
@@ -113,30 +118,17 @@ def test_checkpoint_without_peers_or_sending(node_keys):
     assert not OutboxMessage.objects.exists()
 
 
-def _from_by(by, seq: int, hash_: str, settings) -> str:
-    settings.MIGREX_NODE_ID = "BY"
-    try:
-        return checkpoints.sign(seq, hash_, signer=by).token
-    finally:
-        settings.MIGREX_NODE_ID = "KZ"
-
-
-def _envelope(token: str, sender: str = "BY") -> dict:
-    return {
-        "sender_node": sender,
-        "message_id": str(uuid.uuid4()),
-        "payload": {"checkpoint": token},
-    }
-
-
-def test_the_handler_keeps_a_peers_checkpoint_once_and_records_conflicts(by_node, settings):
-    token = _from_by(by_node, 41, "a" * 64, settings)
-    kept = checkpoints.receive(_envelope(token))
+def test_the_handler_keeps_a_peers_checkpoint_once_and_records_conflicts(
+    by_node, signed_checkpoint
+):
+    token = signed_checkpoint(by_node, 41, "a" * 64)
+    receive(received(token))
+    kept = PeerCheckpoint.objects.get()
     assert (kept.node, kept.seq, kept.hash, kept.token) == ("BY", 41, "a" * 64, token)
-    assert checkpoints.receive(_envelope(token)) is None  # the same again: nothing new
+    receive(received(token))  # the same again: nothing new
     assert PeerCheckpoint.objects.count() == 1
-    other = _from_by(by_node, 41, "b" * 64, settings)
-    checkpoints.receive(_envelope(other))
+    other = signed_checkpoint(by_node, 41, "b" * 64)
+    receive(received(other))
     assert PeerCheckpoint.objects.filter(node="BY", seq=41).count() == 2
     conflict = AuditEntry.objects.get(action="audit.peer_checkpoint_conflict")
     assert conflict.subject == "BY#41" and conflict.detail["earlier"] == ["a" * 64]
@@ -144,30 +136,30 @@ def test_the_handler_keeps_a_peers_checkpoint_once_and_records_conflicts(by_node
     assert run("checkpoints", "--peer", "BY", "--tokens").split() == [token, other]
 
 
-def test_the_handler_refuses_what_the_sender_did_not_sign(by_node, settings):
-    forged = checkpoints.sign(5, "c" * 64, signer=generate_node_keys())  # not BY's key
+def test_the_handler_refuses_what_the_sender_did_not_sign(by_node, signed_checkpoint):
+    forged = signed_checkpoint(generate_node_keys(), 5, "c" * 64)  # not BY's key
     with pytest.raises(EnvelopeError) as refused:
-        checkpoints.receive(_envelope(forged.token))
+        receive(received(forged))
     assert refused.value.code == "unknown_sender"
     own = checkpoints.sign(5, "c" * 64)  # a checkpoint of this node (KZ), relayed by BY
     with pytest.raises(EnvelopeError):
-        checkpoints.receive(_envelope(own.token))
-    with pytest.raises(checkpoints.CheckpointError):
-        checkpoints.receive({**_envelope("x"), "payload": {"checkpoint": "x", "more": 1}})
+        receive(received(own.token))
+    with pytest.raises(EnvelopeError) as refused:
+        receive(received("x"))
+    assert refused.value.code == "malformed"
+    with pytest.raises(kinds.PayloadInvalid):
+        kinds.validate(KIND, {"checkpoint": "x", "more": 1})
     assert not PeerCheckpoint.objects.exists()
 
 
-def test_a_checkpoint_arrives_through_the_inbox(by_node, settings):
+def test_a_checkpoint_arrives_through_the_inbox(by_node, signed_checkpoint):
     """BY seals an audit_checkpoint envelope to this node; the inbox opens it, checks the route
-    and hands it to the handler registered by the audit app."""
-    from migrex.exchange import inbox, keys
-    from migrex.exchange.envelope import new_envelope, seal
-
-    assert inbox._handlers[checkpoints.KIND] is checkpoints.receive
-    token = _from_by(by_node, 7, "d" * 64, settings)
+    and hands it to the handler the exchange registered for the kind."""
+    assert kinds.get(KIND).handler is receive
+    token = signed_checkpoint(by_node, 7, "d" * 64)
     envelope = new_envelope(
         agreement="kz-by-2019",
-        kind=checkpoints.KIND,
+        kind=KIND,
         sender_node="BY",
         sender_authority="by-mvd",
         receiver_node="KZ",
@@ -179,5 +171,5 @@ def test_a_checkpoint_arrives_through_the_inbox(by_node, settings):
     assert (reply.status, reply.code) == (200, "accepted"), reply.body
     kept = PeerCheckpoint.objects.get()
     assert (kept.node, kept.seq, str(kept.message_id)) == ("BY", 7, envelope["message_id"])
-    received = AuditEntry.objects.get(action="message.received")
-    assert received.detail["kind"] == checkpoints.KIND
+    entry = AuditEntry.objects.get(action="message.received")
+    assert entry.detail["kind"] == KIND

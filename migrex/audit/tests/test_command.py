@@ -36,7 +36,7 @@ def test_tail_prints_the_last_entries_as_json_lines_oldest_first():
 @pytest.mark.django_db
 def test_verify_finds_an_edited_entry():
     for i in range(3):
-        record("x", subject=str(i), detail={"note": "ü"})
+        record("access.denied", subject=str(i), detail={"note": "ü"})
     assert "3 entries, chain intact" in run("verify")
     with tampering():
         AuditEntry.objects.filter(seq=2).update(detail={"note": "edited"})

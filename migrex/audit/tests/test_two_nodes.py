@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from migrex.core.nodes import LocalNode
+from migrex.shell.nodes import LocalNode
 
 pytestmark = pytest.mark.nodes
 
@@ -36,7 +36,7 @@ print(json.dumps(seq - 1))
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory, node_databases):
-    """core.nodes.pair(), the two set-ups side by side."""
+    """shell.nodes.pair(), the two set-ups side by side."""
     base = tmp_path_factory.mktemp("audit-nodes")
     kz = LocalNode("KZ", base / "kz", time_zone="Asia/Almaty", database_url=node_databases[0])
     by = LocalNode("BY", base / "by", time_zone="Europe/Minsk", database_url=node_databases[1])

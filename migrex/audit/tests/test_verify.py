@@ -17,6 +17,7 @@ from migrex.audit.models import AuditEntry, AuditHead, Checkpoint
 from migrex.audit.services import entry_hash, record
 from migrex.audit.tests.conftest import tampering
 from migrex.audit.verify import verify
+from migrex.exchange.crypto import generate_node_keys
 
 N = 6
 
@@ -153,7 +154,7 @@ def _truncate_to(seq: int) -> None:
 
 def test_a_consistent_rewrite_needs_a_checkpoint(node_keys):
     for i in range(8):
-        record("x", subject=str(i))
+        record("access.denied", subject=str(i))
     last = AuditHead.objects.get().seq
     with transaction.atomic(), tampering():
         _rewrite_from(4, actor="someone else")
@@ -170,7 +171,7 @@ def test_a_consistent_rewrite_needs_a_checkpoint(node_keys):
 
 def test_a_truncation_with_the_head_set_back_needs_a_checkpoint(node_keys):
     for i in range(8):
-        record("x", subject=str(i))
+        record("access.denied", subject=str(i))
     last = AuditHead.objects.get().seq
     with transaction.atomic(), tampering():
         _truncate_to(last - 3)
@@ -188,19 +189,18 @@ def test_a_truncation_with_the_head_set_back_needs_a_checkpoint(node_keys):
         transaction.set_rollback(True)
 
 
-def test_an_altered_or_forged_checkpoint_is_named(node_keys):
-    from migrex.exchange.crypto import generate_node_keys
-
-    record("x")
+def test_an_altered_or_forged_checkpoint_is_named(node_keys, signed_checkpoint, settings):
+    record("access.denied")
     cp = checkpoints.make(send=False)
     with transaction.atomic(), tampering():
         Checkpoint.objects.filter(pk=cp.pk).update(hash="0" * 64)
         problem = verify().problem
         assert problem.kind == "checkpoint" and "differs from what was signed" in str(problem)
         transaction.set_rollback(True)
-    forged = checkpoints.sign(cp.seq, "1" * 64, signer=generate_node_keys())
+    forger = generate_node_keys()
+    token = signed_checkpoint(forger, cp.seq, "1" * 64, node=settings.MIGREX_NODE_ID)
     Checkpoint.objects.create(
-        seq=forged.seq, hash=forged.hash, at=forged.at, kid=forged.kid, token=forged.token
+        seq=cp.seq, hash="1" * 64, at=cp.at, kid=forger.signing_kid, token=token
     )
     problem = verify().problem
     assert problem.kind == "checkpoint" and "signature does not hold" in str(problem)
@@ -210,7 +210,7 @@ def test_a_witness_kept_by_a_peer_catches_what_the_node_lost(node_keys):
     """The attacker truncates, sets the head back and deletes the node's own checkpoints; the
     copy the peer kept still holds."""
     for i in range(5):
-        record("x", subject=str(i))
+        record("access.denied", subject=str(i))
     token = checkpoints.make(send=False).token
     last = AuditHead.objects.get().seq
     with transaction.atomic(), tampering():
@@ -243,7 +243,7 @@ def test_postgresql_refuses_update_and_delete(chain):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             change()
     assert verify().ok and AuditEntry.objects.count() == N
-    record("still.appends")
+    record("access.denied")
     assert AuditEntry.objects.count() == N + 1
 
 
@@ -253,7 +253,7 @@ def test_postgresql_refuses_update_and_delete(chain):
 )
 def test_details_verify_as_the_database_gives_them_back(db, value):
     """PostgreSQL's jsonb keeps numbers as decimals (1e+20 comes back an integer)."""
-    entry = record("x", detail={"v": value, "nested": {"v": value}})
+    entry = record("access.denied", detail={"v": value, "nested": {"v": value}})
     assert verify().ok, verify().problem
     stored = AuditEntry.objects.get(seq=entry.seq).detail
     assert stored == entry.detail  # NaN is kept as its name, "NaN"

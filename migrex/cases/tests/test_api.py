@@ -280,7 +280,9 @@ def test_unknown_agreement_and_authority_are_422(apis):
     fields = [e["field"] for e in errors_of(response)]
     assert fields == ["agreement", "requested_authority"]
     same_party = apis["kz_operator"].post("/cases", {**DRAFT, "requested_authority": "kz-labour"})
-    assert errors_of(same_party)[0]["code"] == "same_party"
+    assert [(e["code"], e["field"], e["article"]) for e in errors_of(same_party)] == [
+        ("unknown_authority", "requested_authority", "2")
+    ]
 
 
 # --- visibility and authentication ------------------------------------------------------------

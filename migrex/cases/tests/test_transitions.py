@@ -6,12 +6,18 @@ import uuid
 import pytest
 
 from migrex.agreements.models import Authority
-from migrex.cases import workflow
-from migrex.cases.errors import Forbidden, IllegalMove
+from migrex.cases import actions, workflow
+from migrex.cases.actions import TRANSITIONS
+from migrex.cases.errors import IllegalMove
+from migrex.cases.messages import RequestPayload, Signatory
 from migrex.cases.models import Case, CaseEvent
-from migrex.cases.services import Peer, receive, transition
-from migrex.cases.workflow import PEER, TRANSITIONS, Kind, Side, State
+from migrex.cases.services import Peer, transition
+from migrex.cases.workflow import PEER, Kind, Side, State
+from migrex.core.errors import Forbidden
+from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
+
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 PERSON = {"category": "expelled", "data": {"surname": {"cyrillic": "Петров"}}}
 DATA = {
@@ -120,7 +126,7 @@ def test_moves_outside_the_table_are_refused(side, kind, state, officers, agreem
     case = make_case(side, kind, state, agreement)
     refused = 0
     for action in ALL_ACTIONS:
-        if workflow.find(side, kind, state, action) is not None:
+        if actions.find(side, kind, state, action) is not None:
             continue
         with pytest.raises(IllegalMove) as exc:
             transition(
@@ -163,25 +169,30 @@ def test_only_the_listed_roles_of_the_own_authority_may_move(officers, agreement
 
 
 @pytest.mark.django_db
-def test_a_request_message_opens_the_requested_sides_case(officers, agreement):
-    conversation = uuid.uuid4()
-    case = receive(
-        message={
-            "id": str(uuid.uuid4()),
-            "conversation_id": str(conversation),
-            "agreement": "kz-by-2019",
-            "kind": "spontaneous",
-            "sender_authority": "kz-mvd",
-            "receiver_authority": "by-border",
-            "payload": {
-                "number": "KZ-MVD-2026-000009",
-                "summary": "Канал незаконной миграции",
-                "purpose": "Информирование",
-                "justification": "Ст. 8",
-                "persons": [PERSON],
-            },
-        }
+def test_a_request_message_opens_the_requested_sides_case(officers, both_nodes):
+    message = outbox.send(
+        agreement="kz-by-2019",
+        kind="spontaneous",
+        sender="kz-mvd",
+        receiver="by-border",
+        payload=RequestPayload(
+            number="KZ-MVD-2026-000009",
+            kind="spontaneous",
+            requesting_authority="kz-mvd",
+            requested_authority="by-border",
+            summary="Канал незаконной миграции",
+            purpose="Информирование",
+            justification="Ст. 8",
+            other_information="",
+            topics=[],
+            confidential=True,
+            persons=[PERSON],
+            attachments=[],
+            signatory=Signatory(name="Иванов", position="Заместитель министра", signed_at=NOW),
+        ),
     )
+    assert both_nodes.receive(message).code == "accepted"
+    case = Case.objects.get(conversation_id=message.conversation_id, side=Side.REQUESTED)
     assert (case.side, case.kind, case.status) == (Side.REQUESTED, Kind.SPONTANEOUS, State.RECEIVED)
     assert case.due_date is None  # information without a request has no deadline
     assert case.requested_authority.code == "by-border"

@@ -6,10 +6,10 @@ import pytest
 
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.services import load
-from migrex.cases.errors import Forbidden, Invalid
 from migrex.cases.services import create_draft, transition
 from migrex.cases.tests.test_request_flow import PERSON, draft, send
 from migrex.conftest import put_on_list
+from migrex.core.errors import Forbidden, Invalid
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_no_request_under_an_agreement_not_in_force_art_17(officers, make_user):
     assert problems(exc) == {("agreement_not_in_force", "agreement", "17")}
 
 
-def test_a_request_goes_to_the_other_party_art_9_2(officers):
+def test_a_request_goes_to_a_competent_authority_of_the_other_party_art_2(officers):
     with pytest.raises(Invalid) as exc:
         create_draft(
             actor=officers["kz_operator"],
@@ -83,7 +83,7 @@ def test_a_request_goes_to_the_other_party_art_9_2(officers):
             purpose="p",
             justification="j",
         )
-    assert problems(exc) == {("same_party", "requested_authority", "9.2")}
+    assert problems(exc) == {("unknown_authority", "requested_authority", "2")}
 
 
 def test_a_refusal_needs_grounds_from_the_list_and_reasons_art_10_4(officers, deliver):

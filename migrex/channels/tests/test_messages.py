@@ -7,27 +7,18 @@ import pytest
 
 from migrex.agreements.models import Agreement, Authority
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
 from migrex.cases.models import Case
+from migrex.cases.services import create_draft, transition
 from migrex.channels import messages
 from migrex.channels.models import ReceivedReport
-from migrex.exchange import inbox
-from migrex.exchange.inbox import _handlers
+from migrex.core.errors import Invalid
 from migrex.exchange.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
-
-
-def _envelope(message: OutboxMessage) -> dict:
-    return {
-        "message_id": str(message.id),
-        "conversation_id": str(message.conversation_id),
-        "agreement": message.agreement,
-        "kind": message.kind,
-        "sender_authority": message.sender_authority,
-        "receiver_authority": message.receiver_authority,
-        "payload": message.payload,
-    }
+PERSON = {
+    "category": "expelled",
+    "data": {"surname": {"cyrillic": "Петров", "latin": "Petrov"}, "birth_date": "1988-02-03"},
+}
 
 
 def _send(channels, officers, **extra) -> OutboxMessage:
@@ -67,15 +58,12 @@ def test_a_report_goes_only_to_an_authority_of_the_other_party(channels, officer
             agreement=Agreement.objects.get(code="kz-by-2019"),
             receiver=Authority.objects.get(code="kz-labour"),
         )
-    assert (exc.value.errors[0].code, exc.value.errors[0].article) == ("receiver_invalid", "2")
+    assert (exc.value.errors[0].code, exc.value.errors[0].article) == ("unknown_authority", "2")
     assert not OutboxMessage.objects.exists()
 
 
 def test_a_reply_must_answer_a_request_this_authority_received(channels, officers, deliver):
     """Art. 8: on request; the report joins the request's conversation."""
-    from migrex.cases.services import create_draft, transition
-    from migrex.retention.tests.conftest import PERSON
-
     asked = create_draft(
         actor=officers["by_operator"],
         agreement=Agreement.objects.get(code="kz-by-2019"),
@@ -97,45 +85,57 @@ def test_a_reply_must_answer_a_request_this_authority_received(channels, officer
     assert exc.value.errors[0].code == "request_mismatch"
 
 
-def test_the_receiver_keeps_the_report_as_it_came(channels, officers):
+def test_the_receiver_keeps_the_report_as_it_came(channels, officers, both_nodes):
     message = _send(channels, officers)
-    report = _handlers["channel_report"](_envelope(message))
+    assert both_nodes.receive(message).code == "accepted"
     stored = ReceivedReport.objects.get()
-    assert stored == report and stored.payload == message.payload
+    assert stored.payload == message.payload
     assert (stored.sender_authority, stored.receiver_authority) == ("kz-mvd", "by-mvd")
     entry = AuditEntry.objects.get(action="channels.report_received")
     assert entry.subject == str(message.id) and entry.detail["individuals"] == 1
 
 
-def test_a_report_outside_the_agreement_is_refused_naming_every_wrong_member(channels, officers):
-    """Art. 5, 6: a person of no category, or with a field outside the list, is refused."""
+def test_a_report_that_does_not_fit_the_schema_is_refused_naming_every_member(
+    channels, officers, both_nodes
+):
+    """Art. 5, 6: a person of no category, or with a field outside the list (a phone), is
+    refused before anything is kept, every wrong member named."""
     message = _send(channels, officers)
     body = message.payload
-    body["channel"]["route"] = ["Алматы", ""]
     body["entities"][0]["role"] = "boss"
     body["individuals"][0]["phone"] = "+7 701 123 45 67"
     body["individuals"].append({"role": "carrier", "category": "tourist", "data": {}})
-    body["individuals"].append({"role": "carrier", "category": "expelled", "data": {"x": 1}})
-    with pytest.raises(Invalid) as exc:
-        _handlers["channel_report"](_envelope(message))
-    text = exc.value.errors[0].message_en
-    assert exc.value.errors[0].code == "channel_report_invalid"
+    refusal = both_nodes.refusal(both_nodes.receive(message))
+    assert refusal["code"] == "payload_invalid"
     for member in (
-        "channel.route",
-        "entities[0].role",
-        "individuals[0]: fields outside Art. 6: phone",
-        "individuals[1].category",
-        "individuals[2].data",
+        "payload.entities[0].role",
+        "payload.individuals[0].phone",
+        "payload.individuals[1].category",
     ):
-        assert member in text
+        assert member in refusal["detail"]
     assert not ReceivedReport.objects.exists()
 
 
-def test_the_inbox_accepts_a_sealed_channel_report(channels, officers, by_node):
+def test_a_report_outside_the_agreement_is_refused_naming_what_is_wrong(
+    channels, officers, both_nodes
+):
+    """Art. 4, 6: an empty place on the route, a person's data not of the Art. 6 form."""
+    message = _send(channels, officers)
+    message.payload["channel"]["route"] = ["Алматы", ""]
+    message.payload["individuals"].append(
+        {"role": "carrier", "category": "expelled", "data": {"x": 1}}
+    )
+    refusal = both_nodes.refusal(both_nodes.receive(message))
+    assert refusal["code"] == "payload_invalid" and "channel_report_invalid" in refusal["detail"]
+    assert "channel.route" in refusal["detail"] and "individuals[1].data" in refusal["detail"]
+    assert not ReceivedReport.objects.exists()
+
+
+def test_the_inbox_accepts_a_sealed_channel_report(channels, officers, both_nodes):
     """The whole way in: a signed, encrypted envelope from the Kazakh node to Belarus's."""
     message = _send(channels, officers)
-    reply = inbox.accept(by_node(message))
+    reply = both_nodes.receive(message)
     assert (reply.status, reply.code) == (200, "accepted")
     assert ReceivedReport.objects.get().message_id == message.id
-    assert inbox.accept(by_node(message)).code == "duplicate"
+    assert both_nodes.receive(message).code == "duplicate"
     assert ReceivedReport.objects.count() == 1

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
 from migrex.channels import services
 from migrex.channels.models import Channel, Entity, Individual
 from migrex.channels.tests.conftest import IVANOV
+from migrex.core.errors import Invalid
 
 pytestmark = pytest.mark.django_db
 

@@ -14,14 +14,20 @@ from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
 from migrex.cases.services import create_draft
 from migrex.channels.messages import send_report
-from migrex.channels.models import Channel, Individual
-from migrex.exchange.inbox import _handlers
+from migrex.channels.models import Channel, Individual, ReceivedReport
 from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Consent
-from migrex.persons.tests.test_consents import received_dataset
-from migrex.retention.tests.conftest import PERSON
 
 pytestmark = pytest.mark.django_db
+PERSON = {
+    "category": "temporary_stay",
+    "data": {
+        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
+        "birth_date": "1990-01-05",
+        "citizenship": ["AM"],
+    },
+}
 
 
 def test_an_operator_records_a_channel_and_an_individual_on_the_pages(client, officers):
@@ -185,7 +191,7 @@ def test_a_participant_is_changed_in_place(client, officers, channels):
 
 
 def test_a_received_report_is_shown_to_the_receiving_authority_only(
-    client, officers, channels, agreement
+    client, officers, channels, agreement, both_nodes
 ):
     message = send_report(
         channel=channels[0],
@@ -193,16 +199,8 @@ def test_a_received_report_is_shown_to_the_receiving_authority_only(
         agreement=agreement,
         receiver=Authority.objects.get(code="by-mvd"),
     )
-    envelope = {
-        "message_id": str(message.id),
-        "conversation_id": str(message.conversation_id),
-        "agreement": message.agreement,
-        "kind": message.kind,
-        "sender_authority": "kz-mvd",
-        "receiver_authority": "by-mvd",
-        "payload": message.payload,
-    }
-    report = _handlers["channel_report"](envelope)
+    assert both_nodes.receive(message).code == "accepted"
+    report = ReceivedReport.objects.get()
     client.force_login(officers["by_operator"])
     assert "Алматы — Минск — Варшава" in client.get("/channels/").content.decode()
     page = client.get(f"/channels/reports/{report.pk}/").content.decode()
@@ -215,12 +213,12 @@ def test_a_received_report_is_shown_to_the_receiving_authority_only(
 
 
 def test_received_persons_join_the_analysis_only_with_consent_to_another_purpose(
-    client, officers, channels
+    client, officers, channels, received_dataset
 ):
     """Art. 11.2: data the other party provided serves the purpose it was provided for; link
     analysis is another purpose, so a received dataset joins the graph only under the
     provider's granted, unexpired consent to it."""
-    received = received_dataset()
+    received = received_dataset
     client.force_login(officers["by_operator"])
 
     def persons() -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from migrex.cases.tests.test_api import DRAFT
-from migrex.core.nodes import Api, LocalNode
+from migrex.shell.nodes import Api, LocalNode
 
 pytestmark = pytest.mark.nodes
 

@@ -38,6 +38,7 @@ def test_a_change_rolled_back_is_never_seen(agreement):
 
 
 def test_peer_trust_follows_its_agreements(agreement):
+    Peer.objects.filter(node_id="BY").delete()  # the one the fixture trusts
     peer = Peer.objects.create(node_id="BY", party_id="BY", url="http://by.example", jwks={})
     assert "BY" in peers.trusted() and not peers.trusted()["BY"].agreements
     with pytest.raises(LookupError):

@@ -13,7 +13,7 @@ import time
 import psycopg
 import pytest
 
-from migrex.core.nodes import ROOT, databases, pair
+from migrex.shell.nodes import ROOT, databases, pair
 
 pytestmark = pytest.mark.nodes
 

@@ -4,11 +4,15 @@ message can be sent again, and only supervisors of the sending authority see any
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from migrex.audit.models import AuditEntry
+from migrex.cases import actions
+from migrex.exchange import kinds
 from migrex.exchange.models import OutboxMessage
 
 Status = OutboxMessage.Status
@@ -83,34 +87,23 @@ def test_others_are_refused_and_see_no_tab(client, officers, stuck, who):
 
 
 def carried_kinds() -> set[str]:
-    """The kinds of the case workflow, datasets and every kind with an inbox handler of its own
-    (consents, destruction notices, audit checkpoints): what nodes send one another."""
-    from migrex.cases.workflow import TRANSITIONS
-    from migrex.exchange import inbox
-    from migrex.persons import datasets
-
-    kinds = {t.emits for t in TRANSITIONS if t.emits} | {datasets.KIND} | set(inbox._handlers)
-    assert {"destruction_notice", "audit_checkpoint", "consent_request"} <= kinds
-    return kinds
+    """Every kind the apps registered with the exchange: what nodes send one another; each kind
+    a move of the case workflow sends among them."""
+    carried = {k.name for k in kinds.known()}
+    assert {t.emits for t in actions.TRANSITIONS if t.emits} <= carried
+    assert {"dataset", "destruction_notice", "audit_checkpoint", "consent_request"} <= carried
+    return carried
 
 
 def test_every_kind_the_exchange_carries_has_a_russian_label():
     """Art. 14: the supervisors see every kind named in Russian."""
-    from django.utils import translation
-
-    from migrex.exchange.monitor import KINDS
-
-    carried = carried_kinds()
-    assert carried <= set(KINDS)
     with translation.override("ru"):
-        for kind in carried:
-            label = str(KINDS[kind])
+        for kind in carried_kinds():
+            label = kinds.label(kind)
             assert label != kind and any("а" <= c <= "я" for c in label), (kind, label)
 
 
 def test_every_kind_the_exchange_carries_is_in_the_protocol():
-    from pathlib import Path
-
     protocol = Path(__file__).resolve().parents[3] / "docs" / "protocol.md"
     kinds = protocol.read_text(encoding="utf-8").split("## 13. Message kinds and payloads")[1]
     assert not {k for k in carried_kinds() if f"`{k}`" not in kinds}

@@ -2,7 +2,7 @@
 server and delivery worker, exchanging over HTTP on this machine.
 
 - The whole case scenario crosses: a request with a clarification and an answer, a refusal,
-  information without a request (migrex/core/scenario.py).
+  information without a request (migrex/shell/scenario.py).
 - What the BY node must refuse, POSTed to its inbox as raw bytes: each answer is a signed refusal
   with its stable code (verified against BY's published keys) and leaves a `message.refused`
   entry in BY's audit log; a replay changes nothing.
@@ -25,10 +25,10 @@ from typing import Any
 
 import pytest
 
-from migrex.core.nodes import ROOT, Api, LocalNode
-from migrex.core.scenario import PERSON, Scenario
 from migrex.exchange.envelope import digest
 from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
+from migrex.shell.nodes import ROOT, Api, LocalNode
+from migrex.shell.scenario import PERSON, Scenario
 
 pytestmark = pytest.mark.nodes
 
@@ -195,7 +195,7 @@ SEAL = SEAL_ALL + "print(json.dumps(seal_all(DATA)))"
 
 
 def request_payload(**overrides) -> dict:
-    """What KZ's case services put in a request (cases/effects.py)."""
+    """What KZ's case services put in a request (cases/messages.py)."""
     body = {
         "number": "KZ-MVD-2026-009999",
         "kind": "request",
@@ -209,7 +209,11 @@ def request_payload(**overrides) -> dict:
         "confidential": True,
         "persons": [PERSON],
         "attachments": [],
-        "signatory": {"name": "Подписант KZ", "position": "Подписант", "signed_at": ""},
+        "signatory": {
+            "name": "Подписант KZ",
+            "position": "Подписант",
+            "signed_at": "2026-03-01T09:00:00Z",
+        },
     }
     body.update(overrides)
     return body
@@ -365,7 +369,7 @@ def test_refused_with_code_and_audit_entry(refusals, pair, name):
     if name == "not_in_force":
         assert "Art. 17" in refusal.detail
     if name == "unusable_payload":  # a signed refusal, not a 500 the sender would retry for hours
-        assert "cannot be applied" in refusal.detail
+        assert "payload.persons" in refusal.detail
 
 
 def test_refused_messages_create_no_case(refusals):

@@ -5,58 +5,18 @@ the consent is asked and decided through messages between the two sides."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
-from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Consent, Dataset, PersonRecord
-
-PERSON = {"surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"}, "birth_date": "1990-01-05"}
 
 
 @pytest.fixture
-def dataset(officers):
-    return received_dataset()
-
-
-def received_dataset() -> Dataset:
-    """A dataset KZ sent (its outbox row) and BY received (its Dataset), in the one test DB."""
-    message_id = uuid.uuid4()
-    OutboxMessage.objects.create(
-        id=message_id,
-        agreement="kz-by-2019",
-        conversation_id=uuid.uuid4(),
-        kind="dataset",
-        sender_authority="kz-mvd",
-        receiver_authority="by-mvd",
-        receiver_party="BY",
-        payload={},
-        status="delivered",
-    )
-    d = Dataset.objects.create(
-        message_id=message_id,
-        conversation_id=uuid.uuid4(),
-        agreement_id=Authority.objects.get(code="kz-mvd").agreements.first().pk,
-        provider=Authority.objects.get(code="kz-mvd"),
-        recipient=Authority.objects.get(code="by-mvd"),
-        title="Получившие разрешение на проживание",
-        purpose="Проверка законности пребывания",
-        category="residence_permit",
-        records=60,
-        size=0,
-        sha256="0" * 64,
-        received_at=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC),
-    )
-    PersonRecord.objects.bulk_create(
-        PersonRecord(dataset=d, position=i, data={**PERSON, "given_name": {"latin": f"N{i}"}})
-        for i in range(1, 61)
-    )
-    return d
+def dataset(officers, received_dataset):
+    return received_dataset
 
 
 def kind_of(source) -> str:

@@ -11,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from migrex.cases.errors import Invalid
+from migrex.core.errors import Invalid
+from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
 from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
 from migrex.persons import datasets
@@ -45,7 +46,7 @@ def kz_node(agreement, settings, tmp_path):
 
 def test_a_valid_file_is_queued_with_its_digest(kz_node):
     message = datasets.queue(jsonl(RECORD, "", {**RECORD, "birth_date": "1991-02-03"}), **FIELDS)
-    body = datasets.body_path(message.id).read_bytes()
+    body = outbox.body_path(message.id).read_bytes()
     assert body.count(b"\n") == 2  # the blank line is skipped
     assert message.kind == "dataset" and message.payload["records"] == 2
     described = message.payload["body"]
@@ -71,8 +72,8 @@ def test_a_bad_line_is_named_and_nothing_is_queued(kz_node, lines, code, field):
         datasets.queue(jsonl(*lines), **FIELDS)
     assert (caught.value.errors[0].code, caught.value.errors[0].field) == (code, field)
     assert not OutboxMessage.objects.exists()
-    outbox = datasets.body_path("x").parent
-    assert not outbox.exists() or not any(outbox.iterdir())
+    spool = outbox.body_dir()
+    assert not spool.exists() or not any(spool.iterdir())
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,7 @@ def test_a_bad_line_is_named_and_nothing_is_queued(kz_node, lines, code, field):
         ({"category": "pets"}, "category_not_allowed"),
         ({"purpose": " "}, "invalid_text"),
         ({"sender": "by-mvd", "receiver": "kz-mvd"}, "not_own_authority"),
-        ({"receiver": "kz-labour"}, "same_party"),
+        ({"receiver": "kz-labour"}, "unknown_authority"),
     ],
 )
 def test_the_description_is_checked(kz_node, overrides, code):
@@ -123,7 +124,7 @@ print(json.dumps({"datasets": Dataset.objects.count(), "records": PersonRecord.o
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory, node_databases):
-    from migrex.core.nodes import pair
+    from migrex.shell.nodes import pair
 
     kz, by = pair(tmp_path_factory.mktemp("nodes"), database_urls=tuple(node_databases))
     by.start(worker=False)
@@ -212,7 +213,7 @@ def test_a_dataset_crosses_whole_through_the_worker(nodes, tmp_path):
     status = kz.python(
         "from migrex.exchange.models import OutboxMessage\n"
         "m = OutboxMessage.objects.get(kind='dataset')\n"
-        "from migrex.persons.datasets import body_path\n"
+        "from migrex.exchange.outbox import body_path\n"
         "print(json.dumps([m.status, body_path(m.id).exists()]))"
     )
     assert status == ["delivered", False]  # the sender keeps no second copy once delivered

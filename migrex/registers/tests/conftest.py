@@ -1,11 +1,18 @@
-"""Fixtures of the registers' tests: media in a temporary directory, the BY node that opens
-real envelopes (`by_node`, migrex/conftest.py), and envelopes for the handlers."""
+"""Fixtures of the registers' tests: media in a temporary directory, and notices as the other
+node sends them, received through this node's real inbox (`both_nodes`, migrex/conftest.py)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
+from types import SimpleNamespace
 
 import pytest
+
+from migrex.exchange.models import OutboxMessage
+
+TEXT = "Закон о внесении изменений в Закон «О миграции». Статья 1. …".encode()
 
 
 @pytest.fixture(autouse=True)
@@ -14,21 +21,45 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def envelope(
-    kind: str,
-    payload,
-    *,
-    sender: str = "by-mvd",
-    receiver: str = "kz-mvd",
-    conversation: str | None = None,
-) -> dict:
-    """What the inbox hands a handler once the envelope is opened and its route checked."""
-    return {
-        "message_id": str(uuid.uuid4()),
-        "conversation_id": conversation or str(uuid.uuid4()),
-        "agreement": "kz-by-2019",
-        "kind": kind,
-        "sender_authority": sender,
-        "receiver_authority": receiver,
-        "payload": payload,
+@pytest.fixture
+def from_by(both_nodes):
+    """send(kind, payload, receiver="kz-mvd", conversation=None) → what this node's inbox said
+    to a notice the Belarusian node sent as it was (no check on the sending side): its code
+    (`accepted` or the refusal's) and the refusal's detail."""
+
+    def send(kind: str, payload, *, receiver: str = "kz-mvd", conversation=None):
+        message = OutboxMessage.objects.create(
+            agreement="kz-by-2019",
+            conversation_id=conversation or uuid.uuid4(),
+            kind=kind,
+            sender_authority="by-mvd",
+            receiver_authority=receiver,
+            receiver_party="KZ",
+            payload=payload,
+            status="delivered",
+        )
+        reply = both_nodes.receive(message)
+        if reply.status == 200:
+            return SimpleNamespace(code=reply.code, detail="")
+        return SimpleNamespace(**both_nodes.refusal(reply))
+
+    return send
+
+
+def legislation_payload(**over) -> dict:
+    """A `legislation_notice` of the Belarusian node, as it sends one (§13.6)."""
+    body = {
+        "article": "4",
+        "title": "Указ о порядке предоставления убежища",
+        "adopted_on": "2026-02-01",
+        "in_force_on": "2026-04-01",
+        "summary": "Новые сроки рассмотрения ходатайств об убежище.",
+        "party": "BY",
+        "text": {
+            "name": "ukaz.txt",
+            "content_type": "text/plain",
+            "sha256": hashlib.sha256(TEXT).hexdigest(),
+            "content": base64.b64encode(TEXT).decode(),
+        },
     }
+    return body | over

@@ -11,12 +11,10 @@ import pytest
 
 from migrex.agreements.models import Authority, AuthorityName, SignatoryList
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
-from migrex.exchange import inbox
+from migrex.core.errors import Invalid
 from migrex.exchange.models import OutboxMessage
 from migrex.registers import authority_notices, duties
 from migrex.registers.models import AuthorityNotice
-from migrex.registers.tests.conftest import envelope
 
 pytestmark = pytest.mark.django_db
 FORM = b"%PDF-1.4 form sample of a request"
@@ -56,7 +54,7 @@ def _list(**over) -> dict:
 
 
 def test_a_renaming_from_the_other_party_changes_its_authority_and_keeps_the_history_art_2(
-    agreement,
+    from_by,
 ):
     body = {
         "change": "rename",
@@ -65,7 +63,7 @@ def test_a_renaming_from_the_other_party_changes_its_authority_and_keeps_the_his
         "name_ru": "Государственный комитет пограничной службы",
         "name_en": "State Border Service Committee",
     }
-    authority_notices.receive(envelope("authority_notice", body))
+    assert from_by("authority_notice", body).code == "accepted"
     border = Authority.objects.get(code="by-border")
     assert border.name_ru == "Государственный комитет пограничной службы"
     names = list(AuthorityName.objects.filter(authority=border))
@@ -75,7 +73,7 @@ def test_a_renaming_from_the_other_party_changes_its_authority_and_keeps_the_his
     assert entry.detail["authority"] == "by-border"
 
 
-def test_a_party_cannot_rename_the_other_partys_authority_art_2(agreement):
+def test_a_party_cannot_rename_the_other_partys_authority_art_2(from_by):
     body = {
         "change": "rename",
         "authority": "kz-mvd",
@@ -83,15 +81,14 @@ def test_a_party_cannot_rename_the_other_partys_authority_art_2(agreement):
         "name_ru": "x",
         "name_en": "x",
     }
-    with pytest.raises(Invalid) as caught:
-        authority_notices.receive(envelope("authority_notice", body))
-    assert caught.value.errors[0].field == "authority"
-    assert caught.value.errors[0].article == "2"
+    refused = from_by("authority_notice", body)
+    assert refused.code == "payload_invalid"
+    assert "at authority:" in refused.detail and "(Art. 2)" in refused.detail
     assert Authority.objects.get(code="kz-mvd").name_ru != "x"
     assert not AuthorityNotice.objects.exists()
 
 
-def test_a_replaced_authority_is_no_longer_competent_art_2(agreement):
+def test_a_replaced_authority_is_no_longer_competent_art_2(agreement, from_by):
     body = {
         "change": "replace",
         "replaced": "by-border",
@@ -103,14 +100,14 @@ def test_a_replaced_authority_is_no_longer_competent_art_2(agreement):
             "name_en": "Border Service",
         },
     }
-    authority_notices.receive(envelope("authority_notice", body))
+    assert from_by("authority_notice", body).code == "accepted"
     codes = set(agreement.authorities.values_list("code", flat=True))
     assert "by-border-service" in codes and "by-border" not in codes
     assert Authority.objects.get(code="by-border-service").party_id == "BY"
 
 
-def test_a_received_list_of_signatories_replaces_theirs_with_its_form_sample_art_9_4(agreement):
-    authority_notices.receive(envelope("authority_notice", _list()))
+def test_a_received_list_of_signatories_replaces_theirs_with_its_form_sample_art_9_4(from_by):
+    assert from_by("authority_notice", _list()).code == "accepted"
     listing = SignatoryList.objects.get(party_id="BY")
     assert listing.exchanged_on == dt.date(2026, 2, 27)
     assert listing.effective_from == dt.date(2026, 3, 1)
@@ -122,8 +119,8 @@ def test_a_received_list_of_signatories_replaces_theirs_with_its_form_sample_art
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        (_list(signatories=[]), "signatories"),
-        (_list(effective_from="01.03.2026"), "effective_from"),
+        (_list(signatories=[]), "at signatories:"),
+        (_list(effective_from="01.03.2026"), "payload.effective_from"),
         (
             _list(
                 signatories=[
@@ -135,7 +132,7 @@ def test_a_received_list_of_signatories_replaces_theirs_with_its_form_sample_art
                     }
                 ]
             ),
-            "signatories[0].authority",
+            "at signatories[0].authority:",
         ),
         (
             _list(
@@ -149,16 +146,15 @@ def test_a_received_list_of_signatories_replaces_theirs_with_its_form_sample_art
                     }
                 ]
             ),
-            "signatories[0].valid_to",
+            "at signatories[0].valid_to:",
         ),
-        (_list(form_sample={"content": "QQ==", "sha256": "x"}), "form_sample"),
-        ({"change": "merge"}, "change"),
+        (_list(form_sample={"content": "QQ==", "sha256": "x"}), "payload.form_sample"),
+        ({"change": "merge"}, "payload.change"),
     ],
 )
-def test_a_malformed_authority_notice_changes_nothing(agreement, body, field):
-    with pytest.raises(Invalid) as caught:
-        authority_notices.receive(envelope("authority_notice", body))
-    assert caught.value.errors[0].field == field
+def test_a_malformed_authority_notice_changes_nothing(from_by, body, field):
+    refused = from_by("authority_notice", body)
+    assert refused.code == "payload_invalid" and field in refused.detail
     assert not SignatoryList.objects.exists() and not AuthorityNotice.objects.exists()
 
 
@@ -182,14 +178,14 @@ def test_our_renaming_is_applied_here_and_sent_to_the_other_party(agreement, mak
     assert sent[0].payload["change"] == "rename" and sent[0].payload["article"] == "2"
 
 
-def test_our_list_is_sent_and_arrives_as_a_signed_envelope_art_9_3(officers, agreement, by_node):
+def test_our_list_is_sent_and_arrives_as_a_signed_envelope_art_9_3(officers, both_nodes):
     admin = officers["kz_signatory"]
     listing = SignatoryList.objects.get(party_id="KZ")
     notice = authority_notices.send_signatory_list(actor=admin, listing=listing)
     assert notice.payload["signatories"][0]["authority"] == "kz-mvd"
     SignatoryList.objects.filter(party_id="KZ").delete()  # as the BY node, which has none yet
     message = OutboxMessage.objects.get(kind="authority_notice", receiver_authority="by-mvd")
-    reply = inbox.accept(by_node(message))
+    reply = both_nodes.receive(message)
     assert (reply.status, reply.code) == (200, "accepted")
     received = SignatoryList.objects.get(party_id="KZ")
     assert received.signatories.get().full_name == listing_name(admin)
@@ -218,8 +214,8 @@ def test_the_dashboard_counts_the_45_days_from_entry_into_force_art_9_3(agreemen
     assert duties.dashboard(dt.date(2020, 1, 1)) == []  # not in force: no duty
 
 
-def test_the_dashboard_shows_lists_sent_and_received(officers, agreement):
-    authority_notices.receive(envelope("authority_notice", _list(sent_on="2021-01-20")))
+def test_the_dashboard_shows_lists_sent_and_received(officers, from_by):
+    assert from_by("authority_notice", _list(sent_on="2021-01-20")).code == "accepted"
     (row,) = duties.dashboard(dt.date(2026, 3, 2))
     assert row.ours.exchanged_on == dt.date(2021, 1, 10) and row.ours.state == "met"
     assert row.theirs[0].exchanged_on == dt.date(2021, 1, 10)  # the fixture's list came first

@@ -8,7 +8,7 @@ import pytest
 
 from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
+from migrex.core.errors import Invalid
 from migrex.registers import cooperation, monthgrid
 from migrex.registers.models import CooperationEvent
 

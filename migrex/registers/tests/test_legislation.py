@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
-from migrex.exchange import inbox
+from migrex.core import vault
+from migrex.core.errors import Invalid
 from migrex.exchange.models import OutboxMessage
 from migrex.registers import legislation
 from migrex.registers.models import LegislationNotice
-from migrex.registers.tests.conftest import envelope
-from migrex.retention import storage
+from migrex.registers.tests.conftest import TEXT, legislation_payload
 
 pytestmark = pytest.mark.django_db
-TEXT = "Закон о внесении изменений в Закон «О миграции». Статья 1. …".encode()
+FILE = legislation_payload()["text"]
 TODAY = dt.date(2026, 3, 2)
 
 
@@ -38,24 +37,6 @@ def _notify(officers, agreement, **over):
     return legislation.notify(**(values | over))
 
 
-def _payload(**over) -> dict:
-    body = {
-        "article": "4",
-        "title": "Указ о порядке предоставления убежища",
-        "adopted_on": "2026-02-01",
-        "in_force_on": "2026-04-01",
-        "summary": "Новые сроки рассмотрения ходатайств об убежище.",
-        "party": "BY",
-        "text": {
-            "name": "ukaz.txt",
-            "content_type": "text/plain",
-            "sha256": hashlib.sha256(TEXT).hexdigest(),
-            "content": base64.b64encode(TEXT).decode(),
-        },
-    }
-    return body | over
-
-
 def test_a_notice_goes_to_every_authority_of_the_other_party_art_4(officers, agreement):
     notice = _notify(officers, agreement)
     sent = OutboxMessage.objects.filter(kind="legislation_notice").order_by("receiver_authority")
@@ -64,7 +45,7 @@ def test_a_notice_goes_to_every_authority_of_the_other_party_art_4(officers, agr
     body = sent[0].payload
     assert body["title"] == notice.title and body["adopted_on"] == "2026-01-15"
     assert base64.b64decode(body["text"]["content"]) == TEXT
-    assert storage.read(notice) == TEXT  # sealed at rest, opens again
+    assert vault.read(notice) == TEXT  # sealed at rest, opens again
     with open(notice.file.path, "rb") as f:
         assert TEXT not in f.read()
     assert AuditEntry.objects.filter(action="registers.legislation_sent").exists()
@@ -89,22 +70,23 @@ def test_nothing_is_sent_before_the_agreement_is_in_force_art_17(officers, agree
     assert not OutboxMessage.objects.exists()
 
 
-def test_a_received_notice_is_kept_once_with_its_text(agreement):
-    first = envelope("legislation_notice", _payload())
-    notice = legislation.receive(first)
+def test_a_received_notice_is_kept_once_with_its_text(from_by):
+    conversation = uuid.uuid4()
+    assert (
+        from_by("legislation_notice", legislation_payload(), conversation=conversation).code
+        == "accepted"
+    )
+    notice = LegislationNotice.objects.get()
     assert (notice.direction, notice.party_id, notice.authority.code) == (
         "received",
         "BY",
         "by-mvd",
     )
-    assert notice.in_force_on == dt.date(2026, 4, 1) and storage.read(notice) == TEXT
-    again = envelope(
-        "legislation_notice",
-        _payload(),
-        receiver="kz-labour",
-        conversation=first["conversation_id"],
+    assert notice.in_force_on == dt.date(2026, 4, 1) and vault.read(notice) == TEXT
+    again = from_by(
+        "legislation_notice", legislation_payload(), receiver="kz-labour", conversation=conversation
     )
-    assert legislation.receive(again).pk == notice.pk
+    assert again.code == "accepted"
     assert LegislationNotice.objects.count() == 1
     assert AuditEntry.objects.filter(action="registers.legislation_received").count() == 1
 
@@ -112,35 +94,43 @@ def test_a_received_notice_is_kept_once_with_its_text(agreement):
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        (_payload(adopted_on="1 февраля"), "adopted_on"),
-        (_payload(title=""), "title"),
-        (_payload(in_force_on="2026-01-01"), "in_force_on"),
-        (_payload(text={"content": "bm90IHRoZSBkaWdlc3Q=", "sha256": "0" * 64}), "text"),
-        (_payload(text={"content": "%%%", "sha256": "0" * 64}), "text"),
-        (["not", "an", "object"], "payload"),
+        (legislation_payload(adopted_on="1 февраля"), "payload.adopted_on"),
+        (legislation_payload(title=""), "at title: Give the title of the act. (Art. 4)"),
+        (legislation_payload(in_force_on="2026-01-01"), "at in_force_on:"),
+        (
+            legislation_payload(
+                text={**legislation_payload()["text"], "content": "bm90IHRoZSBkaWdlc3Q="}
+            ),
+            "at text:",
+        ),
+        (
+            legislation_payload(text={**legislation_payload()["text"], "content": "%%%"}),
+            "at text: File (text)",
+        ),
     ],
 )
-def test_a_malformed_notice_is_refused_naming_the_field(agreement, payload, field):
-    with pytest.raises(Invalid) as caught:
-        legislation.receive(envelope("legislation_notice", payload))
-    assert caught.value.errors[0].field == field
-    assert caught.value.errors[0].article == "4"
+def test_a_malformed_notice_is_refused_naming_the_field(from_by, payload, field):
+    refused = from_by("legislation_notice", payload)
+    assert refused.code == "payload_invalid" and field in refused.detail
     assert not LegislationNotice.objects.exists()
 
 
-def test_a_notice_crosses_as_a_signed_envelope(officers, agreement, by_node):
+def test_a_notice_crosses_as_a_signed_envelope(officers, agreement, both_nodes):
     _notify(officers, agreement, today=timezone.localdate())
     message = OutboxMessage.objects.get(kind="legislation_notice", receiver_authority="by-mvd")
-    reply = inbox.accept(by_node(message))
+    reply = both_nodes.receive(message)
     assert (reply.status, reply.code) == (200, "accepted")
     got = LegislationNotice.objects.get(direction="received")
-    assert got.authority.code == "kz-mvd" and storage.read(got) == TEXT
-    assert inbox.accept(by_node(message)).code == "duplicate"
+    assert got.authority.code == "kz-mvd" and vault.read(got) == TEXT
+    assert both_nodes.receive(message).code == "duplicate"
 
 
-def test_search_ignores_case_in_cyrillic_and_filters_by_country_and_dates(officers, agreement):
+def test_search_ignores_case_in_cyrillic_and_filters_by_country_and_dates(
+    officers, agreement, from_by
+):
     ours = _notify(officers, agreement)
-    theirs = legislation.receive(envelope("legislation_notice", _payload()))
+    assert from_by("legislation_notice", legislation_payload()).code == "accepted"
+    theirs = LegislationNotice.objects.get(direction="received")
     assert list(legislation.search(text="УПРОЩЁН")) == [ours]
     assert list(legislation.search(text="убежищ ходатайств")) == [theirs]
     assert list(legislation.search(text="закон")) == [ours]

@@ -11,6 +11,7 @@ from django.test import Client
 
 from migrex.exchange.models import OutboxMessage
 from migrex.registers.models import AuthorityNotice, CooperationEvent, LegislationNotice
+from migrex.registers.tests.conftest import legislation_payload
 from migrex.registers.tests.test_cooperation import add
 
 pytestmark = pytest.mark.django_db
@@ -89,12 +90,8 @@ def test_the_form_shows_service_errors_beside_their_fields(supervisor):
     assert not LegislationNotice.objects.exists()
 
 
-def test_the_search_form_filters_and_reports_a_bad_period(officers, agreement, supervisor):
-    from migrex.registers import legislation
-    from migrex.registers.tests.conftest import envelope
-    from migrex.registers.tests.test_legislation import _payload
-
-    legislation.receive(envelope("legislation_notice", _payload()))
+def test_the_search_form_filters_and_reports_a_bad_period(officers, supervisor, from_by):
+    assert from_by("legislation_notice", legislation_payload()).code == "accepted"
     found = supervisor.get("/registers/legislation/", {"q": "УБЕЖИЩА", "party": "BY"})
     assert "Указ о порядке предоставления убежища" in found.text
     none = supervisor.get("/registers/legislation/", {"q": "убежища", "party": "KZ"})

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from migrex.cases.models import Attachment
-from migrex.retention import crypto, services, storage
+from migrex.core import filecrypto as crypto
+from migrex.core import vault
+from migrex.retention import services
 from migrex.retention.models import Rule
 from migrex.retention.tests.conftest import CARD, CLOSED_AT, PHOTO
 
@@ -26,7 +28,7 @@ def test_stored_bytes_are_ciphertext_not_the_plaintext(answered):
         assert stored.startswith(crypto.FILE_MAGIC)
         assert PHOTO not in stored and PHOTO[:40] not in stored
         assert photo.key and bytes(photo.key) != stored[:60]
-        assert storage.read(photo) == PHOTO
+        assert vault.read(photo) == PHOTO
         assert photo.sha256 not in photo.file.name  # the file name says nothing of the content
     keys = {bytes(a.key) for a in Attachment.objects.all()}
     assert len(keys) == Attachment.objects.count() == 4  # a key per item
@@ -50,7 +52,7 @@ def test_the_peer_receives_the_plaintext_it_can_verify(answered):
     _, theirs = answered
     card = theirs.attachments.get(kind="fingerprint_card")
     assert card.sha256 == hashlib.sha256(CARD).hexdigest()
-    assert storage.read(card) == CARD
+    assert vault.read(card) == CARD
 
 
 def test_a_tampered_file_fails_to_decrypt_with_a_clear_error(answered, client, officers):
@@ -61,7 +63,7 @@ def test_a_tampered_file_fails_to_decrypt_with_a_clear_error(answered, client, o
     raw[40] ^= 0x01
     path.write_bytes(bytes(raw))
     with pytest.raises(crypto.Unreadable, match="altered"):
-        storage.read(photo)
+        vault.read(photo)
     client.force_login(officers["kz_operator"])
     response = client.get(f"/cases/{ours.pk}/attachments/{photo.pk}/")
     assert response.status_code == 409
@@ -74,7 +76,7 @@ def test_a_file_swapped_for_another_items_does_not_open(answered):
     photo, card = ours.attachments.get(kind="photo"), ours.attachments.get(kind="fingerprint_card")
     shutil.copyfile(card.file.path, photo.file.path)
     with pytest.raises(crypto.Unreadable):
-        storage.read(photo)
+        vault.read(photo)
 
 
 def test_after_destruction_a_copy_made_before_cannot_be_read(
@@ -86,7 +88,7 @@ def test_after_destruction_a_copy_made_before_cannot_be_read(
     backup = tmp_path / "backup.bin"
     shutil.copyfile(photo.file.path, backup)
     wrapped, digest, path = bytes(photo.key), photo.sha256, photo.file.path
-    master = storage.master()
+    master = vault.master()
     assert crypto.open_(backup.read_bytes(), wrapped=wrapped, sha256=digest, master=master) == PHOTO
 
     Rule.objects.create(
@@ -114,16 +116,16 @@ def test_after_destruction_a_copy_made_before_cannot_be_read(
 def test_the_master_key_comes_from_the_data_key_or_the_passphrase(settings):
     raw = bytes(range(32))
     settings.MIGREX_DATA_KEY = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    assert storage.master() == raw
+    assert vault.master() == raw
     settings.MIGREX_DATA_KEY = ""
     settings.MIGREX_KEY_PASSPHRASE = "a passphrase"
-    derived = storage.master()
+    derived = vault.master()
     assert len(derived) == 32 and derived != raw
     settings.MIGREX_KEY_PASSPHRASE = "another passphrase"
-    assert storage.master() != derived
+    assert vault.master() != derived
     settings.MIGREX_DATA_KEY = base64.b64encode(b"short").decode()
     with pytest.raises(ValueError, match="32 bytes"):
-        storage.master()
+        vault.master()
 
 
 def test_a_changed_master_key_is_named_as_the_cause(answered, settings):
@@ -131,7 +133,7 @@ def test_a_changed_master_key_is_named_as_the_cause(answered, settings):
     photo = ours.attachments.get(kind="photo")
     settings.MIGREX_DATA_KEY = base64.b64encode(b"k" * 32).decode()
     with pytest.raises(crypto.Unreadable, match="MIGREX_DATA_KEY"):
-        storage.read(photo)
+        vault.read(photo)
 
 
 def test_the_api_serves_the_plaintext_and_names_a_tampered_file(answered, officers):
@@ -170,10 +172,10 @@ def test_attachments_stored_before_encryption_are_encrypted_by_the_command(
     )
     legacy.file.save("legacy", ContentFile(PHOTO), save=True)
     old_path = Path(legacy.file.path)
-    assert old_path.read_bytes() == PHOTO and storage.read(legacy) == PHOTO
+    assert old_path.read_bytes() == PHOTO and vault.read(legacy) == PHOTO
     with django_capture_on_commit_callbacks(execute=True):
         call_command("retention", "encrypt-files")
     legacy.refresh_from_db()
     assert legacy.key and not old_path.exists()
     assert PHOTO[:40] not in Path(legacy.file.path).read_bytes()
-    assert storage.read(legacy) == PHOTO
+    assert vault.read(legacy) == PHOTO

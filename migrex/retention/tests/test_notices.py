@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from migrex.audit.models import AuditEntry
-from migrex.exchange import inbox
 from migrex.exchange.models import OutboxMessage
 from migrex.retention import services
 from migrex.retention.models import ReceivedNotice
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 BASIS = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
 
 
-def test_the_provider_records_a_destruction_notice(answered, settings, by_node):
+def test_the_provider_records_a_destruction_notice(answered, settings, both_nodes):
     ours, _ = answered
     services.set_rule(
         agreement=ours.agreement,
@@ -31,18 +30,18 @@ def test_the_provider_records_a_destruction_notice(answered, settings, by_node):
     act = services.run(today=CLOSED_AT.date() + dt.timedelta(days=1)).act
     message = OutboxMessage.objects.get(kind="destruction_notice")
 
-    reply = inbox.accept(by_node(message))
+    reply = both_nodes.receive(message)
     assert (reply.status, reply.code) == (200, "accepted")
     notice = ReceivedNotice.objects.get(message_id=message.id)
     assert (notice.sender_authority, notice.receiver_authority) == ("kz-mvd", "by-mvd")
     assert notice.act_number == act.number and notice.basis == BASIS
     assert notice.conversation_id == ours.conversation_id and len(notice.items) == 4
     assert AuditEntry.objects.filter(action="retention.notice_received").exists()
-    assert inbox.accept(by_node(message)).code == "duplicate"
+    assert both_nodes.receive(message).code == "duplicate"
     assert ReceivedNotice.objects.count() == 1
 
 
-def test_a_malformed_notice_is_refused_naming_what_is_missing(agreement, by_node):
+def test_a_malformed_notice_is_refused_naming_what_is_missing(agreement, both_nodes):
     message = OutboxMessage.objects.create(
         agreement="kz-by-2019",
         conversation_id="00000000-0000-7000-8000-000000000001",
@@ -52,8 +51,8 @@ def test_a_malformed_notice_is_refused_naming_what_is_missing(agreement, by_node
         receiver_party="BY",
         payload={"act": "KZ-1", "basis": "x", "destroyed_on": "2026-03-11"},
     )
-    reply = inbox.accept(by_node(message))
+    reply = both_nodes.receive(message)
     assert (reply.status, reply.code) == (422, "payload_invalid")
     refused = AuditEntry.objects.filter(action="message.refused").last()
-    assert "(items)" in refused.detail["detail"] and "11.5" in refused.detail["detail"]
+    assert "payload.items" in refused.detail["detail"]
     assert not ReceivedNotice.objects.exists()

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from migrex.audit.models import AuditEntry
-from migrex.cases.errors import Invalid
+from migrex.core.errors import Invalid
 from migrex.stats import formats, services
 from migrex.stats.models import Observation, StatDataset
 from migrex.stats.tests.conftest import ARMENIANS, KZ_SDMX, SEEDS_CSV, import_text

@@ -17,7 +17,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from migrex.audit import checkpoints
 from migrex.audit.models import AuditEntry, Checkpoint, PeerCheckpoint
+from migrex.audit.verify import verify
 
 
 def as_dict(entry: AuditEntry) -> dict:
@@ -96,8 +98,6 @@ class Command(BaseCommand):
                 )
 
     def _verify(self, every: int, witness_files: list[Path]) -> None:
-        from migrex.audit.verify import verify
-
         witnesses = []
         for path in witness_files:
             try:
@@ -127,27 +127,22 @@ class Command(BaseCommand):
         )
 
     def _checkpoint(self, *, send: bool) -> None:
-        from migrex.audit import checkpoints
-
         try:
             with transaction.atomic():
-                cp = checkpoints.make(send=False)
-                queued = checkpoints.queue(cp) if send else []
+                cp = checkpoints.make(send=send)
         except checkpoints.CheckpointError as exc:
             raise CommandError(str(exc)) from exc
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"checkpoint #{cp.seq} {cp.hash} signed with key {cp.kid} at "
-            f"{cp.at:%Y-%m-%d %H:%M:%S}Z; queued for {len(queued)} peer(s)"
+            f"{cp.at:%Y-%m-%d %H:%M:%S}Z; queued for {getattr(cp, 'published_to', 0)} peer(s)"
         )
 
     def _checkpoints(self, peer: str | None, last: int, as_json: bool, tokens: bool) -> None:
-        from migrex.audit.checkpoints import conflicts
-
         if peer:
             rows = PeerCheckpoint.objects.filter(node=peer).order_by("-seq", "-at")
-            disputed = conflicts(peer)
+            disputed = checkpoints.conflicts(peer)
         else:
             rows = Checkpoint.objects.order_by("-seq", "-at")
             disputed = set()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from migrex.agreements.models import Agreement, Authority
-from migrex.cases.errors import Invalid
+from migrex.core.errors import Invalid
 from migrex.persons import datasets
 from migrex.persons.models import Dataset
 
@@ -44,8 +43,6 @@ class Command(BaseCommand):
         except Invalid as exc:
             lines = [f"{file}: {e.field}: {e.message_en} (Art. {e.article})" for e in exc.errors]
             raise CommandError("nothing queued:\n" + "\n".join(lines[:20])) from exc
-        except (Agreement.DoesNotExist, Authority.DoesNotExist) as exc:
-            raise CommandError(str(exc)) from exc
         payload = message.payload
         self.stdout.write(
             f"dataset {message.id}: {payload['records']} record(s), "

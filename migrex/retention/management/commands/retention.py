@@ -8,10 +8,11 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from migrex.agreements.models import Agreement
-from migrex.cases.errors import Invalid
 from migrex.cases.models import Case
+from migrex.core import vault
+from migrex.core.errors import Invalid
 from migrex.persons.models import Dataset
-from migrex.retention import rules, services, storage
+from migrex.retention import rules, services
 from migrex.retention.models import COUNTED_FROM, Rule
 
 
@@ -93,8 +94,8 @@ class Command(BaseCommand):
 
     def _encrypt_files(self, **_):
         try:
-            count = storage.encrypt_stored()
-        except storage.Unreadable as exc:
+            count = services.encrypt_stored()
+        except vault.Unreadable as exc:
             raise CommandError(f"stopped: {exc}") from exc
         self.stdout.write(f"{count} attachment(s) encrypted")
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases.errors import Invalid
+from migrex.core.errors import Invalid
 from migrex.stats import formats, services
 from migrex.stats.models import StatDataset
 

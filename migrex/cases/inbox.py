@@ -1,0 +1,102 @@
+"""What the other party's messages of the request workflow do here (registered with the exchange
+for every kind of actions.KINDS): a `request` or `spontaneous` opens the requested side's copy of
+the case; every other kind is the other side's move on the case of the same conversation, made
+through services.transition() with the actor PEER. Runs inside the inbox's transaction: a message
+refused here leaves nothing behind."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from migrex.agreements.models import Authority
+from migrex.agreements.selectors import directory
+from migrex.cases import services, validation
+from migrex.cases.errors import IllegalMove
+from migrex.cases.messages import AttachmentPayload, RequestPayload
+from migrex.cases.models import Attachment, Case, owned_by
+from migrex.cases.services import Peer
+from migrex.cases.workflow import Kind, Side, State
+from migrex.core import vault
+from migrex.core.errors import invalid
+from migrex.exchange.kinds import Received
+
+
+@transaction.atomic
+def receive(message: Received) -> Case:
+    known = directory()
+    sender = known.authority(message.sender_authority)
+    receiver = known.authority(message.receiver_authority)
+    peer = Peer(authority=sender, message_id=uuid.UUID(message.message_id))
+    if message.kind in ("request", "spontaneous"):
+        return _open(message, message.payload, sender, receiver, peer)
+    case = Case.objects.filter(owned_by(receiver.pk), conversation_id=message.conversation_id)
+    case = case.first()
+    if case is None:
+        raise IllegalMove(
+            code="unknown_conversation",
+            message_ru="Сообщение относится к неизвестной переписке.",
+            message_en="The message belongs to no known conversation.",
+        )
+    data = message.payload.model_dump(mode="json")
+    return services.transition(case=case, action=message.kind, actor=peer, data=data)
+
+
+def _open(
+    message: Received, body: RequestPayload, sender: Authority, receiver: Authority, peer: Peer
+) -> Case:
+    """The requested side's copy of a request or of information without a request."""
+    terms = directory().terms(message.agreement)
+    tz = validation.party_timezone(receiver.party)
+    received_on = timezone.localtime(timezone.now(), tz).date()  # Art. 10.3: receiving party
+    kind = Kind.SPONTANEOUS if message.kind == "spontaneous" else Kind.REQUEST
+    case = Case.objects.create(
+        conversation_id=message.conversation_id,
+        side=Side.REQUESTED,
+        kind=kind,
+        status=State.RECEIVED,
+        agreement=terms.agreement,
+        their_number=body.number,
+        requesting_authority=sender,
+        requested_authority=receiver,
+        owner=receiver,
+        summary=body.summary,
+        purpose=body.purpose,
+        justification=body.justification,
+        other_information=body.other_information,
+        topics=body.topics,
+        confidential=body.confidential,
+        signatory_name=body.signatory.name,
+        signatory_position=body.signatory.position,
+        received_on=received_on,
+        due_date=validation.due_date(terms.profile, received_on) if kind == Kind.REQUEST else None,
+    )
+    services.opened(case, peer, persons=[p.model_dump() for p in body.persons])
+    for item in body.attachments:
+        _store(case, item)
+    return case
+
+
+def _store(case: Case, item: AttachmentPayload) -> None:
+    try:
+        content = base64.b64decode(item.content, validate=True)
+    except (binascii.Error, ValueError):
+        content = None
+    if content is None or hashlib.sha256(content).hexdigest() != item.sha256:
+        raise invalid(
+            "attachment_digest",
+            "Вложение повреждено.",
+            "An attachment does not match its digest.",
+            "11.4",
+            "attachments",
+        )
+    attachment = Attachment(
+        case=case, kind=item.kind, name=item.name, content_type=item.content_type
+    )
+    vault.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
+    attachment.save()

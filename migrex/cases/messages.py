@@ -1,0 +1,129 @@
+"""The payloads of the request workflow's messages (docs/protocol.md §13.1), one schema each kind
+uses, and how a move builds the one it sends.
+
+`request` and `spontaneous` carry the whole request (Art. 9.2) with its persons (Art. 5, 6),
+attachments and signatory (Art. 9.3); `registered` the requested side's number and dates
+(Art. 10.1, 10.3); every other kind the written part of the move, with the refusal grounds of
+`refusal` and `partial_answer` (Art. 10.4) and the persons an answer provides.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from migrex.cases.errors import AttachmentUnreadable
+from migrex.cases.models import Attachment, Case
+from migrex.core import vault
+from migrex.exchange.kinds import Payload
+from migrex.persons.schema import Person
+
+
+class AttachmentPayload(Payload):
+    name: str = Field(min_length=1, max_length=255)
+    kind: Literal["document", "photo", "fingerprint_card"]
+    content_type: str = Field(max_length=100)
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    content: str = Field(description="the file in base64 (RFC 4648 §4)")
+
+
+class Signatory(Payload):
+    name: str = Field(max_length=300)
+    position: str = Field(max_length=300)
+    signed_at: dt.datetime
+
+
+class RequestPayload(Payload):
+    """`request` (Art. 9) and `spontaneous` (Art. 8)."""
+
+    number: str = Field(max_length=64)
+    kind: Literal["request", "spontaneous"]
+    requesting_authority: str
+    requested_authority: str
+    summary: str
+    purpose: str
+    justification: str
+    other_information: str
+    topics: list[str]
+    confidential: bool
+    persons: list[Person]
+    attachments: list[AttachmentPayload]
+    signatory: Signatory
+
+
+class RegisteredPayload(Payload):
+    """`registered`: the requested side's number and its 30-day period (Art. 10.1, 10.3)."""
+
+    number: str = Field(max_length=64)
+    received_on: dt.date
+    due_date: dt.date
+
+
+class TextPayload(Payload):
+    """Every other kind: the written part of the move, and any persons it provides."""
+
+    text: str = ""
+    persons: list[Person] = Field(default_factory=list)
+
+
+class RefusalPayload(TextPayload):
+    """`refusal` and `partial_answer`: the grounds of the agreement's list (Art. 10.4); the
+    reasons are `text`."""
+
+    grounds: list[str]
+
+
+def request(case: Case, event, data: dict) -> RequestPayload:
+    """What `sign` sends: the request as signed."""
+    return RequestPayload(
+        number=case.number,
+        kind=case.kind,
+        requesting_authority=case.requesting_authority.code,
+        requested_authority=case.requested_authority.code,
+        summary=case.summary,
+        purpose=case.purpose,
+        justification=case.justification,
+        other_information=case.other_information,
+        topics=case.topics,
+        confidential=case.confidential,
+        persons=[Person(category=p.category, data=p.data) for p in case.persons.filter(event=None)],
+        attachments=[_attachment(a) for a in case.attachments.filter(event=None)],
+        signatory=Signatory(
+            name=case.signatory_name, position=case.signatory_position, signed_at=case.signed_at
+        ),
+    )
+
+
+def registered(case: Case, event, data: dict) -> RegisteredPayload:
+    return RegisteredPayload(
+        number=case.number, received_on=case.received_on, due_date=case.due_date
+    )
+
+
+def text(case: Case, event, data: dict) -> TextPayload:
+    return TextPayload(text=data.get("text", ""), persons=data.get("persons") or [])
+
+
+def refusal(case: Case, event, data: dict) -> RefusalPayload:
+    return RefusalPayload(
+        text=data.get("text", ""),
+        grounds=list(data.get("grounds") or []),
+        persons=data.get("persons") or [],
+    )
+
+
+def _attachment(a: Attachment) -> AttachmentPayload:
+    try:
+        content = vault.read(a)  # decrypted here; the envelope encrypts it again for the peer
+    except vault.Unreadable as exc:
+        raise AttachmentUnreadable(attachment=a, reason=str(exc)) from exc
+    return AttachmentPayload(
+        name=a.name,
+        kind=a.kind,
+        content_type=a.content_type,
+        sha256=a.sha256,
+        content=base64.b64encode(content).decode("ascii"),
+    )

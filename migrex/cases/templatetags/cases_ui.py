@@ -1,0 +1,52 @@
+"""Template filters of the case pages: states, moves and the 30-day clock in words."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from migrex.cases import labels
+from migrex.core.forms import english
+
+register = template.Library()
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return labels.state_label(state)
+
+
+@register.filter
+def state_tone(state: str) -> str:
+    return labels.STATE_TONES.get(state, "neutral")
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return labels.action_label(action)
+
+
+@register.filter
+def action_help(action: str) -> str:
+    return labels.action_help(action)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return str(labels.KINDS.get(kind, kind))
+
+
+@register.filter
+def clock_text(clock) -> str:
+    return clock.label_en if english() else clock.label_ru
+
+
+@register.filter
+def clock_short(clock) -> str:
+    if clock.state == "none":
+        return "—"
+    if clock.state == "stopped":
+        return _("closed")
+    if clock.days_left < 0:
+        return _("overdue by %(n)s d.") % {"n": -clock.days_left}
+    return _("%(n)s d. left") % {"n": clock.days_left}

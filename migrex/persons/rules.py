@@ -1,0 +1,74 @@
+"""The agreement's rules on a person record, run on every person a node sends and receives: the
+category is one of Art. 5, the fields are only those of the Art. 6 whitelist, each of the right
+form (schema.PersonData). Every error names the person, the field and the article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from migrex.agreements.profile import Profile
+from migrex.core.errors import Invalid, MigrexError, error
+from migrex.persons.schema import PersonData
+
+
+def clean_persons(
+    persons: list[dict], profile: Profile, where: Callable[[int], str] = "persons[{}]".format
+) -> list[dict]:
+    """Validate persons against Art. 5 (category) and Art. 6 (fields); return them normalised.
+    Errors name person i as `where(i)` (a dataset names the line of its file)."""
+    problems: list[MigrexError] = []
+    cleaned = []
+    categories = profile.category_codes
+    allowed = profile.field_codes
+    for i, person in enumerate(persons):
+        where_i = where(i)
+        category = person.get("category")
+        if category not in categories:
+            problems.append(
+                error(
+                    "category_not_allowed",
+                    f"Категория «{category}» не предусмотрена статьёй 5 (допустимы: "
+                    f"{', '.join(sorted(categories))}).",
+                    f"Category '{category}' is not one of Art. 5 "
+                    f"({', '.join(sorted(categories))}).",
+                    "5",
+                    f"{where_i}.category",
+                )
+            )
+        data = person.get("data") or {}
+        outside = sorted(set(data) - allowed)
+        for name in outside:
+            problems.append(
+                error(
+                    "field_not_allowed",
+                    f"Поле «{name}» не входит в перечень персональных данных статьи 6.",
+                    f"Field '{name}' is not personal data that Art. 6 allows to pass.",
+                    "6",
+                    f"{where_i}.data.{name}",
+                )
+            )
+        if outside:
+            continue
+        try:
+            record = PersonData.model_validate(data)
+        except ValidationError as exc:
+            for e in exc.errors():
+                path = ".".join(str(p) for p in e["loc"])
+                problems.append(
+                    error(
+                        "invalid_person_field",
+                        f"Неверное значение: {e['msg']}.",
+                        f"Invalid value: {e['msg']}.",
+                        "6",
+                        f"{where_i}.data{'.' + path if path else ''}",
+                    )
+                )
+            continue
+        cleaned.append(
+            {"category": category, "data": record.model_dump(mode="json", exclude_defaults=True)}
+        )
+    if problems:
+        raise Invalid(problems)
+    return cleaned

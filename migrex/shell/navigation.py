@@ -1,0 +1,69 @@
+"""The header of every page: the officer's boxes with their counts (selectors.counts) and the tabs
+the officer may open."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.utils import timezone
+
+from migrex.accounts.roles import sees_personal_data, supervises
+from migrex.cases import selectors
+from migrex.cases.selectors import can_draft
+from migrex.cases.views_boxes import TITLES
+from migrex.channels.views import may_see as sees_channels
+from migrex.exchange import monitor
+from migrex.persons.models import Consent
+from migrex.registers.permissions import may_read as reads_registers
+from migrex.stats.access import may_see as sees_stats
+
+
+class Nav:
+    """Counted only when a page shows the navigation (not on the login page)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def boxes(self) -> list[dict]:
+        counts = selectors.counts(self.user, timezone.localdate())
+        return [
+            {"name": name, "title": TITLES[name], "count": counts[name]} for name in selectors.BOXES
+        ]
+
+    @cached_property
+    def can_draft(self) -> bool:
+        return can_draft(self.user)
+
+    @cached_property
+    def datasets(self) -> int | None:
+        """For officers who see personal data: consent requests awaiting their decision (a
+        supervisor's), else 0; None for others (no tab)."""
+        if self.user.authority_id is None or not sees_personal_data(self.user):
+            return None
+        if not supervises(self.user):
+            return 0
+        return Consent.objects.filter(
+            side=Consent.Side.PROVIDER, provider=self.user.authority, status="requested"
+        ).count()
+
+    @cached_property
+    def tabs(self) -> dict[str, bool]:
+        """The treaty's other registers: statistics, channels, legislation and cooperation."""
+        return {
+            "stats": sees_stats(self.user),
+            "channels": sees_channels(self.user),
+            "registers": reads_registers(self.user),
+        }
+
+    @cached_property
+    def exchange(self) -> int | None:
+        """Undeliverable messages of the officer's authority, for supervisors; None for others."""
+        return monitor.undeliverable(self.user) if supervises(self.user) else None
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav": Nav(user)}
