@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser demo test lint format clean messages translations
+.PHONY: install browser demo test test-fast lint format clean messages translations
 
 install: $(VENV)/.installed
 
@@ -22,10 +22,18 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/migrex demo
 
+# Everything: lint, the floors, and the whole suite (browser, node processes, Spark).
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# While working: what needs no browser, no node process and no Spark.
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -m "not browser and not nodes and not spark"
 
 lint: install
 	$(BIN)/ruff check --fix .

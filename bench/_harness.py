@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -110,3 +111,32 @@ def summary(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
+
+
+@contextlib.contextmanager
+def baseline_server(env: dict[str, str]) -> Iterator[str]:
+    """bench/baseline.py on a node's environment (its database and settings): the URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.baseline", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/baseline", timeout=2).read()  # noqa: S310
+            except urllib.error.HTTPError:  # 405: it answers, and only to POST
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(proc.stderr.read().decode()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._harness import baseline_server
 from migrex.shell.nodes import ROOT, pair
 
 SURNAMES = [
@@ -89,7 +90,7 @@ def baseline(url: str, path: Path) -> float:
     with open(path, "rb") as body:
         conn.request(
             "POST",
-            "/exchange/baseline/stream",
+            "/baseline/stream",
             body=iter(lambda: body.read(1 << 20), b""),
             headers={"Content-Length": str(path.stat().st_size)},
         )
@@ -107,7 +108,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="migrex-bench-") as tmp:
         print("Preparing two nodes…", flush=True)
         kz, by = pair(Path(tmp))
-        by.extra_env["MIGREX_BENCH_BASELINE"] = "1"
         source = Path(tmp) / "persons.jsonl"
         with open(source, "w", encoding="utf-8") as out:
             for r in records(args.records):
@@ -130,7 +130,8 @@ def main() -> int:
                 "from migrex.exchange.models import OutboxMessage\n"
                 "print(json.dumps(list(OutboxMessage.objects.values_list('status', flat=True))))"
             )
-            base_s = baseline(by.url, source)
+            with baseline_server(by.env) as base_url:
+                base_s = baseline(base_url, source)
         finally:
             by.stop()
     total = queue_s + send_s

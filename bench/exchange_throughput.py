@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._harness import setup_django
+from bench._harness import baseline_server, setup_django
 from migrex.shell.nodes import pair
 from migrex.shell.scenario import PERSON
 
@@ -129,7 +129,7 @@ def baseline(url: str, n: int, threads: int, start: int) -> tuple[float, list[fl
             start = time.perf_counter()
             conn.request(
                 "POST",
-                "/exchange/baseline",
+                "/baseline",
                 body=data,
                 headers={"Content-Type": "application/json"},
             )
@@ -153,24 +153,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="migrex-bench-") as tmp:
         print("Preparing two nodes…", flush=True)
         kz, by = pair(Path(tmp))
-        by.extra_env["MIGREX_BENCH_BASELINE"] = "1"
         by.start(worker=False)
         try:
-            setup_django(kz.env)
-            for r in range(args.rounds):
-                kz.python(QUEUE, {"n": n, "start": r * n, "person": PERSON})
-                wall, latencies, outcome = exchange(args.threads)
-                base_wall, base_latencies = baseline(by.url, n, args.threads, r * n)
-                rates.append(n / wall)
-                base_rates.append(n / base_wall)
-                lat += latencies
-                base_lat += base_latencies
-                outcomes.append(outcome)
-                print(
-                    f"  round {r + 1}: exchange {n / wall:.0f} msg/s, "
-                    f"baseline {n / base_wall:.0f} msg/s",
-                    flush=True,
-                )
+            with baseline_server(by.env) as base_url:
+                setup_django(kz.env)
+                for r in range(args.rounds):
+                    kz.python(QUEUE, {"n": n, "start": r * n, "person": PERSON})
+                    wall, latencies, outcome = exchange(args.threads)
+                    base_wall, base_latencies = baseline(base_url, n, args.threads, r * n)
+                    rates.append(n / wall)
+                    base_rates.append(n / base_wall)
+                    lat += latencies
+                    base_lat += base_latencies
+                    outcomes.append(outcome)
+                    print(
+                        f"  round {r + 1}: exchange {n / wall:.0f} msg/s, "
+                        f"baseline {n / base_wall:.0f} msg/s",
+                        flush=True,
+                    )
         finally:
             by.stop()
     rate, base_rate = statistics.median(rates), statistics.median(base_rates)

@@ -1,5 +1,3 @@
-import os
-
 from django.contrib import admin
 from django.urls import include, path
 
@@ -31,8 +29,3 @@ urlpatterns = [
     path("", include("migrex.cases.urls")),
     path("", home, name="home"),
 ]
-if os.environ.get("MIGREX_BENCH_BASELINE") == "1":  # bench/exchange_throughput.py only
-    urlpatterns += [
-        path("exchange/baseline", exchange.bench_baseline),
-        path("exchange/baseline/stream", exchange.bench_baseline_stream),
-    ]

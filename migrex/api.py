@@ -17,7 +17,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from migrex.accounts import tokens
 from migrex.agreements.api import router as agreements_router
-from migrex.agreements.profile import RuleUnknownError
+from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.cases.api import router as cases_router
 from migrex.core.errors import Invalid, MigrexError
 from migrex.persons.api import router as persons_router

@@ -1,26 +1,37 @@
-"""Fixtures shared by the apps' tests: the KZ–BY agreement loaded with both nodes as peers,
-officers of both parties with their roles, signatory lists, the two nodes in one database and
-delivery of outbox messages through the receiving node's real inbox."""
+"""Fixtures and helpers shared by the apps' tests: the KZ–BY agreement loaded with both nodes as
+peers, officers of both parties with their roles, signatory lists, the two nodes in one database
+and delivery of outbox messages through the receiving node's real inbox; a request drafted and
+sent between them, the JSON API as a national system uses it, a reader for the PDFs the node
+writes, and an officer's steps in a real browser."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib
 import io
 import json
 import os
+import re
+import time
 import uuid
+import zlib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import override_settings
+from django.test import Client, override_settings
+from playwright.sync_api import Page, expect
 
+from migrex.accounts import tokens
 from migrex.accounts.models import User
 from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
 from migrex.agreements.selectors import directory
 from migrex.agreements.services import load
+from migrex.cases.models import Case
+from migrex.cases.services import create_draft, transition
+from migrex.cases.workflow import Side
 from migrex.exchange import inbox, kinds, outbox, streams
 from migrex.exchange.crypto import b64e, export_private, generate_node_keys, public_jwks
 from migrex.exchange.delivery import seal_message
@@ -127,7 +138,8 @@ class TwoNodes:
     def receive(self, message):
         """The receiving node's inbox's reply to `message` (accepted, duplicate or refused)."""
         party = message.receiver_party
-        streamed = kinds.get(message.kind).streamed
+        known = kinds.get(message.kind)
+        streamed = known is not None and known.streamed
         raw = self.stream(message) if streamed else self.seal(message)
         with override_settings(MIGREX_NODE_ID=party, MIGREX_PARTY=party):
             return inbox.accept_stream(raw) if streamed else inbox.accept(raw)
@@ -227,6 +239,170 @@ def received_dataset(agreement) -> Dataset:
     return found
 
 
+# --- a request from KZ to BY --------------------------------------------------------------------
+
+PERSON = {
+    "category": "temporary_stay",
+    "data": {
+        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
+        "birth_date": "1990-01-05",
+        "citizenship": ["AM"],
+    },
+}
+
+
+def draft(officers, **overrides):
+    fields = {
+        "summary": "Проверка сведений о временном пребывании",
+        "purpose": "Установление законности пребывания",
+        "justification": "Материалы проверки № 17/2026",
+        "persons": [PERSON],
+    }
+    fields.update(overrides)
+    return create_draft(
+        actor=officers["kz_operator"],
+        agreement=officers["kz_operator"].authority.agreements.get(code="kz-by-2019"),
+        requested_authority=Authority.objects.get(code="by-mvd"),
+        **fields,
+    )
+
+
+def send(officers, deliver, **overrides) -> tuple[Case, Case]:
+    case = draft(officers, **overrides)
+    transition(case=case, action="submit", actor=officers["kz_operator"])
+    transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
+    deliver()
+    theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
+    return Case.objects.get(pk=case.pk), theirs
+
+
+# --- the JSON API, as a national system uses it -----------------------------------------------
+
+API = "/api/v1"
+DRAFT = {
+    "agreement": "kz-by-2019",
+    "requested_authority": "by-mvd",
+    "summary": "Проверка сведений о временном пребывании",
+    "purpose": "Установление законности пребывания",
+    "justification": "Материалы проверки № 17/2026",
+    "topics": ["citizens_in_other_state"],
+    "persons": [PERSON],
+}
+
+
+class Api:
+    """One officer's national system: the test client with the officer's bearer token."""
+
+    def __init__(self, user):
+        self.user = user
+        self.record, self.token = tokens.issue(user=user, name="test")
+        self.client = Client(headers={"Authorization": f"Bearer {self.token}"})
+
+    def get(self, path, **params):
+        return self.client.get(API + path, params)
+
+    def post(self, path, body=None):
+        return self.client.post(API + path, body or {}, content_type="application/json")
+
+    def patch(self, path, body):
+        return self.client.patch(API + path, body, content_type="application/json")
+
+    def act(self, case_id, action, **body):
+        return self.post(f"/cases/{case_id}/actions/{action}", body)
+
+
+def create(api: Api, **overrides) -> dict:
+    response = api.post("/cases", {**DRAFT, **overrides})
+    assert response.status_code == 201, response.json()  # noqa: S101 - pytest rewrites it
+    return response.json()
+
+
+# --- a minimal reader for the PDFs fpdf2 writes ---------------------------------------------
+
+
+def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
+    """Object number -> (dictionary, decoded stream data)."""
+    objects, pos = {}, 0
+    while match := re.compile(rb"(\d+) 0 obj").search(pdf, pos):
+        stop = re.compile(rb"stream|endobj").search(pdf, match.end())
+        head, data, pos = pdf[match.end() : stop.start()], b"", stop.end()
+        if stop.group() == b"stream":
+            length = int(re.search(rb"/Length (\d+)", head).group(1))
+            start = stop.end() + (2 if pdf[stop.end() : stop.end() + 2] == b"\r\n" else 1)
+            data, pos = pdf[start : start + length], start + length
+            if b"/FlateDecode" in head:
+                data = zlib.decompress(data)
+        objects[int(match.group(1))] = (head, data)
+    return objects
+
+
+def _unescape(raw: bytes) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(raw):
+        if raw[i] != 0x5C:  # backslash
+            out.append(raw[i])
+            i += 1
+        elif octal := re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4]):
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        else:
+            nxt = raw[i + 1 : i + 2]
+            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
+            i += 2
+    return bytes(out)
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """The text of each page, one line per BT/ET block."""
+    objects = _objects(pdf)
+    cmaps = {}
+    for number, (head, _) in objects.items():
+        if ref := re.search(rb"/ToUnicode (\d+) 0 R", head):
+            data = objects[int(ref.group(1))][1].split(b"beginbfchar", 1)[1]
+            cmaps[number] = {
+                int(code, 16): bytes.fromhex(uni.decode()).decode("utf-16-be")
+                for code, uni in re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]+)>", data)
+            }
+    kids = next(h for h, _ in objects.values() if b"/Type /Pages" in h)
+    texts = []
+    for page in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[(.*?)\]", kids, re.S).group(1)):
+        head = objects[int(page)][0]
+        resources = objects[int(re.search(rb"/Resources (\d+) 0 R", head).group(1))][0]
+        fonts = {n: int(o) for n, o in re.findall(rb"/(F\d+) (\d+) 0 R", resources)}
+        content = objects[int(re.search(rb"/Contents (\d+) 0 R", head).group(1))][1]
+        cmap, saved, lines, line = {}, [], [], ""
+        token = rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\[(.*?)\]\s*TJ|\b(ET|q|Q)\b"
+        for font, string, array, operator in re.findall(token, content, re.S):
+            if font:
+                cmap = cmaps[fonts[font]]
+                continue
+            if operator == b"q":  # the font is part of the graphics state that q saves
+                saved.append(cmap)
+                continue
+            if operator == b"Q":
+                cmap = saved.pop()
+                continue
+            parts = [string] if string else re.findall(rb"\(((?:\\.|[^\\)])*)\)", array)
+            for raw in (_unescape(p) for p in parts):
+                codes = (int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2))
+                line += "".join(cmap.get(code, "\ufffd") for code in codes)
+            if not (string or array) and line:
+                lines.append(line)
+                line = ""
+        texts.append("\n".join(lines))
+    return texts
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of the whole PDF, its whitespace collapsed."""
+    return flat("\n".join(pages_text(pdf)))
+
+
 @pytest.fixture(scope="module")
 def node_databases():
     """Databases for two node processes: throwaway PostgreSQL ones when the suite runs on
@@ -280,3 +456,59 @@ def page(chromium, live_server):
     pg.shot = lambda name: pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     yield pg
     context.close()
+
+
+# --- an officer in the browser ------------------------------------------------------------------
+# `roles` and `fast_expect` are not autouse here: a browser test module asks for them with
+# `pytest.mark.usefixtures("roles", "fast_expect")` in its pytestmark.
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups the officers need, as data migration accounts.0003 writes them.
+
+    A transactional test ends with a flush that empties them, and serialized_rollback cannot put
+    them back here: once Playwright's sync API runs (the session fixture `chromium`),
+    django.db.connections hands out another connection object than the one that holds the
+    serialized test database, so the groups are recreated before each test.
+    """
+    from django.apps import apps
+
+    importlib.import_module("migrex.accounts.migrations.0003_roles").create_roles(apps, None)
+
+
+@pytest.fixture
+def fast_expect():
+    """Fail a step in seconds, not after Playwright's default half a minute."""
+    expect.set_options(timeout=10_000)
+
+
+def log_in(page: Page, username: str) -> None:
+    if not page.url.endswith("/login/"):  # logging out already lands there
+        page.goto("/login/")
+    expect(page.get_by_role("heading", name="Вход")).to_be_visible()
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Вход").click()
+    if re.search(r"/login/(code|enrol)/$", page.url):  # signatories: the second factor
+        page.get_by_label("Код из приложения-аутентификатора").fill(current_code(username))
+        page.get_by_role("button", name="Подтвердить").click()
+    expect(page).to_have_url(re.compile(r"/incoming/$"))
+    expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
+
+
+def current_code(username: str) -> str:
+    """The code the officer's authenticator shows: the key is the one enrolment shows, the step
+    the next not yet used (a code is accepted once)."""
+    from migrex.accounts import services, totp
+
+    device = services.start_enrolment(User.objects.get(username=username))
+    step = max(totp.step_at(time.time()), (device.last_step or 0) + 1)
+    while step > totp.step_at(time.time()) + totp.DRIFT:
+        time.sleep(1)
+    return totp.hotp(totp.key_of(device.secret), step)
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Выйти").click()
+    expect(page.get_by_role("heading", name="Вход")).to_be_visible()

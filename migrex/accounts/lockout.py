@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
 
@@ -103,8 +103,6 @@ class LockedOut(MigrexError):
 
     @classmethod
     def until(cls, until: dt.datetime) -> LockedOut:
-        from django.utils import translation
-
         with translation.override("ru"):
             ru = message(until)
         with translation.override("en"):

@@ -12,7 +12,8 @@ from pydantic import Field
 
 from migrex.agreements import dates
 from migrex.agreements.models import Agreement
-from migrex.agreements.profile import Profile, Unknown
+from migrex.agreements.profile import Profile
+from migrex.agreements.schema_base import Unknown
 from migrex.agreements.selectors import profile_of
 from migrex.core.api import errors
 

@@ -11,17 +11,20 @@ of 15 September: the agreement is still in force that day and terminated from 16
 its last day (31 August + 6 months -> 28 February).
 """
 
+from __future__ import annotations
+
 import calendar
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from migrex.agreements.profile import (
-    KeyPath,
-    Profile,
-    RuleUnknownError,
-    TerminationPeriod,
-)
+from migrex.agreements.schema_base import KeyPath
+from migrex.agreements.schema_errors import RuleUnknownError
+from migrex.agreements.schema_rules import TerminationPeriod
+
+if TYPE_CHECKING:
+    from migrex.agreements.profile import Profile
 
 
 def add_months(d: date, n: int) -> date:

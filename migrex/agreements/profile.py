@@ -6,8 +6,8 @@ refuses whatever depends on it instead of guessing. Date and event rules live in
 
 The schema is split by topic: value types and base models in schema_base.py, parties,
 authorities and events in schema_events.py, the rule sections in schema_rules.py, and the
-wording of validation errors in schema_errors.py; YAML reading with line numbers is in
-yaml_lines.py. Code imports all of it from here, as before the split.
+wording of validation errors and the errors themselves in schema_errors.py; YAML reading with
+line numbers is in yaml_lines.py.
 """
 
 import hashlib
@@ -18,134 +18,35 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from migrex.agreements.dates import date_problems
 from migrex.agreements.schema_base import (
-    Article,
-    Coded,
-    CountryCode,
-    Day,
-    EventDate,
     KeyPath,
-    LanguageCode,
     Maybe,
-    NonEmpty,
     PositiveInt,
     Slug,
     Strict,
     Text,
-    Timezone,
     Unknown,
     _dotted,
 )
-from migrex.agreements.schema_errors import _from_pydantic
+from migrex.agreements.schema_errors import ProfileError, RuleUnknownError, _from_pydantic
 from migrex.agreements.schema_events import (
-    EVENT_KINDS,
-    Amendment,
     Authority,
-    AuthorityName,
-    EntryIntoForce,
     Event,
-    InternalProcedure,
     Language,
-    Notification,
     Party,
-    Signature,
     Source,
-    TerminationNotice,
 )
 from migrex.agreements.schema_rules import (
-    PERSON_FIELDS,
-    Clause,
-    Confidentiality,
-    Consent,
-    DaysAfterEntryIntoForce,
-    Deadlines,
-    Duty,
-    EntryIntoForceRule,
-    Execution,
     FieldItem,
-    FieldSpec,
-    Permission,
     PersonalData,
-    Protection,
     Refusal,
-    RequestDeadline,
-    RequestItem,
-    Requests,
     Retention,
-    RetentionPeriod,
     Rules,
-    Signatories,
-    SubjectConsent,
-    TerminationPeriod,
-    Threat,
-    Topic,
-    UseLimits,
 )
 from migrex.agreements.yaml_lines import _line, _Loader, _map_lines
 
-# All that was defined here before the schema moved out: imports from here keep working.
-__all__ = [
-    "EVENT_KINDS", "PERSON_FIELDS", "PROFILES_DIR", "Amendment", "Article", "Authority",
-    "AuthorityName", "Clause", "Coded", "Confidentiality", "Consent", "CountryCode", "Day",
-    "DaysAfterEntryIntoForce", "Deadlines", "Duty", "EntryIntoForce", "EntryIntoForceRule",
-    "Event", "EventDate", "Execution", "FieldItem", "FieldSpec", "InternalProcedure", "KeyPath",
-    "Language", "LanguageCode", "Maybe", "NonEmpty", "Notification", "Party", "Permission",
-    "PersonalData", "PositiveInt", "Profile", "ProfileError", "Protection", "Refusal",
-    "RequestDeadline", "RequestItem", "Requests", "Retention", "RetentionPeriod",
-    "RuleUnknownError", "Rules", "Signatories", "Signature", "Slug", "Source", "Strict",
-    "SubjectConsent", "TerminationNotice", "TerminationPeriod", "Text", "Threat", "Timezone",
-    "Topic", "Unknown", "UseLimits", "load_profile", "parse_profile", "profile_from_data",
-    "resolve", "shipped_profile_paths",
-]  # fmt: skip
-
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
-
-
-class ProfileError(Exception):
-    """A profile that cannot be used: where (file, dotted key path, line) and what is wrong.
-
-    Several problems travel as one error: `errors` lists them in file order and the error's own
-    attributes are those of the first.
-    """
-
-    def __init__(
-        self,
-        problem: str,
-        *,
-        source: str = "",
-        path: str = "",
-        line: int | None = None,
-        errors: list["ProfileError"] | None = None,
-    ) -> None:
-        self.problem, self.source, self.path, self.line = problem, source, path, line
-        self.errors: list[ProfileError] = errors or [self]
-        super().__init__(str(self))
-
-    @classmethod
-    def collect(cls, errors: list["ProfileError"]) -> "ProfileError":
-        if len(errors) == 1:
-            return errors[0]
-        first = errors[0]
-        return cls(
-            first.problem, source=first.source, path=first.path, line=first.line, errors=errors
-        )
-
-    def _one(self) -> str:
-        where = (self.source or "<profile>") + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path}: {self.problem}" if self.path else f"{where}: {self.problem}"
-
-    def __str__(self) -> str:
-        return "\n".join(e._one() for e in self.errors)
-
-
-class RuleUnknownError(Exception):
-    """The engine was asked to apply a rule that the agreement's source does not state."""
-
-    def __init__(self, profile_code: str, path: str, reason: str) -> None:
-        self.profile_code, self.path, self.reason = profile_code, path, reason
-        super().__init__(
-            f"{profile_code}: {path} is not known ({reason}); refusing what depends on it"
-        )
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -165,8 +66,6 @@ class Profile(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Profile":
-        from migrex.agreements.dates import date_problems  # dates.py builds on this module
-
         problems = _reference_problems(self) + date_problems(self)
         if problems:
             # A ProfileError, not a ValueError, so pydantic lets it through with its paths intact.

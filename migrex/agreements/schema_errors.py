@@ -1,4 +1,7 @@
-"""Profile schema errors: pydantic's validation errors as (dotted key path, precise problem)."""
+"""Profile errors: a profile that cannot be used, a rule it leaves unknown, and pydantic's
+validation errors as (dotted key path, precise problem)."""
+
+from __future__ import annotations
 
 from pydantic import ValidationError
 
@@ -61,3 +64,50 @@ def _from_pydantic(exc: ValidationError) -> list[tuple[str, str]]:
             problem = f"{msg[0].lower()}{msg[1:]}, got {_show(value)}"
         out.append((_dotted(loc), problem))
     return out
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used: where (file, dotted key path, line) and what is wrong.
+
+    Several problems travel as one error: `errors` lists them in file order and the error's own
+    attributes are those of the first.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str = "",
+        path: str = "",
+        line: int | None = None,
+        errors: list[ProfileError] | None = None,
+    ) -> None:
+        self.problem, self.source, self.path, self.line = problem, source, path, line
+        self.errors: list[ProfileError] = errors or [self]
+        super().__init__(str(self))
+
+    @classmethod
+    def collect(cls, errors: list[ProfileError]) -> ProfileError:
+        if len(errors) == 1:
+            return errors[0]
+        first = errors[0]
+        return cls(
+            first.problem, source=first.source, path=first.path, line=first.line, errors=errors
+        )
+
+    def _one(self) -> str:
+        where = (self.source or "<profile>") + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path}: {self.problem}" if self.path else f"{where}: {self.problem}"
+
+    def __str__(self) -> str:
+        return "\n".join(e._one() for e in self.errors)
+
+
+class RuleUnknownError(Exception):
+    """The engine was asked to apply a rule that the agreement's source does not state."""
+
+    def __init__(self, profile_code: str, path: str, reason: str) -> None:
+        self.profile_code, self.path, self.reason = profile_code, path, reason
+        super().__init__(
+            f"{profile_code}: {path} is not known ({reason}); refusing what depends on it"
+        )

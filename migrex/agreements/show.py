@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrex.agreements.profile import Profile, Unknown
+from migrex.agreements.profile import Profile
+from migrex.agreements.schema_base import Unknown
 
 SECTIONS: dict[str, tuple[str, str]] = {
     "authority_changes": ("Изменение компетентных органов", "Changes of competent authorities"),

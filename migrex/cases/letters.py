@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from migrex.agreements.profile import RuleUnknownError
+from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.agreements.selectors import profile_of
 from migrex.cases.documents import (
     Bilingual,

@@ -5,20 +5,16 @@ A node without a valid key of its own can neither open a message nor sign a repl
 503 with a plain JSON error (`node_not_configured`), which the sender takes as "try again"."""
 
 import functools
-import hashlib
 import json
 import logging
-import tempfile
 
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from migrex.exchange.envelope import MAX_WIRE_BYTES
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
 from migrex.exchange.keys import NoValidKey
-from migrex.exchange.models import InboxMessage
 
 CONTENT_TYPE = "application/jose"
 log = logging.getLogger("migrex.inbox")
@@ -82,36 +78,3 @@ def inbox_batch(request):
 def _bad(status: int, reason: str, code: str = "malformed") -> JsonResponse:
     """An unsigned error: `code` as in docs/protocol.md §7, `error` says what is wrong."""
     return JsonResponse({"code": code, "error": reason}, status=status)
-
-
-@csrf_exempt
-@require_POST
-def bench_baseline(request):
-    """The benchmark's baseline, routed only when MIGREX_BENCH_BASELINE=1: the same payload
-    POSTed and stored as an inbox row with no cryptography, no checks and no case work, so
-    `bench/exchange_throughput.py` can show what the exchange's guarantees cost."""
-    body = request.read()
-    message = json.loads(body)
-    InboxMessage.objects.create(
-        message_id=message["message_id"],
-        conversation_id=message["conversation_id"],
-        sender_node=message["sender_node"],
-        agreement=message["agreement"],
-        kind=message["kind"],
-        digest=hashlib.sha256(body).hexdigest(),
-        signed="",
-        receipt="",
-        received_at=timezone.now(),
-    )
-    return HttpResponse(b'{"status":"stored"}', content_type="application/json")
-
-
-@csrf_exempt
-@require_POST
-def bench_baseline_stream(request):
-    """The dataset benchmark's baseline (MIGREX_BENCH_BASELINE=1 only): the same JSON Lines
-    POSTed in the clear and written to a file as they arrive; no cryptography, no parsing."""
-    with tempfile.TemporaryFile() as out:
-        while block := request.read(1 << 20):
-            out.write(block)
-        return JsonResponse({"bytes": out.tell()})

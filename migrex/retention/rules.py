@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migrex.agreements.models import Agreement
-from migrex.agreements.profile import RuleUnknownError
+from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.agreements.selectors import profile_of
 from migrex.cases import workflow
 from migrex.cases.models import Attachment, Case, CasePerson

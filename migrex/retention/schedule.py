@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import time
 
+from migrex.retention import services
+
 log = logging.getLogger("migrex.retention")
 EVERY = 3600.0  # seconds between looks
 
@@ -22,8 +24,6 @@ class Daily:
         if self.last is not None and now - self.last < self.every:
             return
         self.last = now
-        from migrex.retention import services
-
         try:
             result = services.run(scheduled=True)
         except Exception:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from migrex.accounts import lockout, services
 from migrex.accounts.models import LoginFailure
 from migrex.audit.models import AuditEntry
-from migrex.conftest import PASSWORD
+from migrex.conftest import PASSWORD, PERSON, Api, create
 
 START = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
 
@@ -110,8 +110,6 @@ def test_wrong_passwords_before_a_signature_count_toward_the_same_lockout(office
 
 
 def test_a_signature_over_the_api_after_too_many_wrong_passwords_answers_429(officers, clock):
-    from migrex.cases.tests.test_api import Api, create
-
     operator, signer = Api(officers["kz_operator"]), Api(officers["kz_signatory"])
     case = create(operator)
     assert operator.act(case["id"], "submit").status_code == 200
@@ -132,7 +130,6 @@ def test_the_sign_form_after_too_many_wrong_passwords_says_when_to_try_again(
 ):
     from migrex.agreements.models import Authority
     from migrex.cases import services as cases
-    from migrex.cases.tests.test_api import PERSON
 
     case = cases.create_draft(
         actor=officers["kz_operator"],

@@ -9,12 +9,11 @@ from migrex.agreements import dates
 from migrex.agreements.dates import AgreementStatus, SignatoryDutyState
 from migrex.agreements.profile import (
     Profile,
-    ProfileError,
-    RuleUnknownError,
     load_profile,
     profile_from_data,
     shipped_profile_paths,
 )
+from migrex.agreements.schema_errors import ProfileError, RuleUnknownError
 
 
 @pytest.fixture(scope="module")

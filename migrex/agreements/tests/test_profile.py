@@ -10,17 +10,16 @@ import yaml
 from pydantic import ValidationError
 
 from migrex.agreements.profile import (
-    PERSON_FIELDS,
     Profile,
-    ProfileError,
-    RuleUnknownError,
-    Unknown,
     load_profile,
     parse_profile,
     profile_from_data,
     resolve,
     shipped_profile_paths,
 )
+from migrex.agreements.schema_base import Unknown
+from migrex.agreements.schema_errors import ProfileError, RuleUnknownError
+from migrex.agreements.schema_rules import PERSON_FIELDS
 
 KZ_BY_PATH = shipped_profile_paths()["kz-by-2019"]
 TEXT = KZ_BY_PATH.read_text(encoding="utf-8")

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrex.agreements.profile import (
-    PERSON_FIELDS,
-    ProfileError,
     load_profile,
     parse_profile,
     profile_from_data,
     shipped_profile_paths,
 )
+from migrex.agreements.schema_errors import ProfileError
+from migrex.agreements.schema_rules import PERSON_FIELDS
 
 KZ_BY_PATH = shipped_profile_paths()["kz-by-2019"]
 DATA = yaml.safe_load(KZ_BY_PATH.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from django.test import Client
 from migrex.accounts import tokens
 from migrex.accounts.models import User
 from migrex.audit.models import AuditEntry
+from migrex.conftest import DRAFT
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,6 @@ def test_a_403_of_the_ui_is_recorded(officers, client):
 
 
 def test_a_403_of_the_api_is_recorded_with_the_tokens_user(officers):
-    from migrex.cases.tests.test_api import DRAFT
-
     _, token = tokens.issue(user=officers["kz_auditor"])
     api = Client(headers={"Authorization": f"Bearer {token}"})
     response = api.post("/api/v1/cases", DRAFT, content_type="application/json")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from migrex.agreements.models import Agreement, Authority
 from migrex.audit.services import record
 from migrex.cases.services import create_draft
-from migrex.cases.tests.test_browser import log_in, log_out
+from migrex.conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,59 +11,12 @@ from django.test import Client
 
 from migrex.accounts import tokens
 from migrex.agreements.services import load
-from migrex.conftest import PASSWORD
-
-API = "/api/v1"
-PERSON = {
-    "category": "temporary_stay",
-    "data": {
-        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
-        "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
-    },
-}
-DRAFT = {
-    "agreement": "kz-by-2019",
-    "requested_authority": "by-mvd",
-    "summary": "Проверка сведений о временном пребывании",
-    "purpose": "Установление законности пребывания",
-    "justification": "Материалы проверки № 17/2026",
-    "topics": ["citizens_in_other_state"],
-    "persons": [PERSON],
-}
-
-
-class Api:
-    """One officer's national system: the test client with the officer's bearer token."""
-
-    def __init__(self, user):
-        self.user = user
-        self.record, self.token = tokens.issue(user=user, name="test")
-        self.client = Client(headers={"Authorization": f"Bearer {self.token}"})
-
-    def get(self, path, **params):
-        return self.client.get(API + path, params)
-
-    def post(self, path, body=None):
-        return self.client.post(API + path, body or {}, content_type="application/json")
-
-    def patch(self, path, body):
-        return self.client.patch(API + path, body, content_type="application/json")
-
-    def act(self, case_id, action, **body):
-        return self.post(f"/cases/{case_id}/actions/{action}", body)
+from migrex.conftest import API, DRAFT, PASSWORD, PERSON, Api, create
 
 
 @pytest.fixture
 def apis(officers):
     return {name: Api(user) for name, user in officers.items()}
-
-
-def create(api: Api, **overrides) -> dict:
-    response = api.post("/cases", {**DRAFT, **overrides})
-    assert response.status_code == 201, response.json()
-    return response.json()
 
 
 def errors_of(response) -> list[dict]:

@@ -12,10 +12,9 @@ from migrex.agreements.models import Agreement, Authority
 from migrex.audit.models import AuditEntry
 from migrex.cases.models import Case, CaseEvent
 from migrex.cases.services import add_attachment, create_draft, transition
-from migrex.cases.tests.test_api import Api
-from migrex.cases.tests.test_views import draft_post
+from migrex.cases.tests.conftest import draft_post
 from migrex.cases.workflow import State
-from migrex.conftest import PASSWORD
+from migrex.conftest import PASSWORD, Api
 from migrex.exchange.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

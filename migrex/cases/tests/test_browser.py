@@ -8,77 +8,24 @@ in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import importlib
 import re
-import time
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from migrex.conftest import PASSWORD, SCREENSHOTS
+from migrex.conftest import PASSWORD, SCREENSHOTS, log_in, log_out
 
 pytestmark = [
     pytest.mark.browser,
     # The live server answers from another thread: the test's data must be committed.
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles", "fast_expect"),
 ]
 
 BY_MVD = "Министерство внутренних дел Республики Беларусь"
 
 
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    """The role groups the officers need, as data migration accounts.0003 writes them.
-
-    A transactional test ends with a flush that empties them, and serialized_rollback cannot put
-    them back here: once Playwright's sync API runs (the session fixture `chromium`),
-    django.db.connections hands out another connection object than the one that holds the
-    serialized test database, so the groups are recreated before each test.
-    """
-    from django.apps import apps
-
-    importlib.import_module("migrex.accounts.migrations.0003_roles").create_roles(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _fast_expect():
-    """Fail a step in seconds, not after Playwright's default half a minute."""
-    expect.set_options(timeout=10_000)
-
-
 # --- steps an officer takes ---------------------------------------------------------------------
-
-
-def log_in(page: Page, username: str) -> None:
-    if not page.url.endswith("/login/"):  # logging out already lands there
-        page.goto("/login/")
-    expect(page.get_by_role("heading", name="Вход")).to_be_visible()
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Вход").click()
-    if re.search(r"/login/(code|enrol)/$", page.url):  # signatories: the second factor
-        page.get_by_label("Код из приложения-аутентификатора").fill(current_code(username))
-        page.get_by_role("button", name="Подтвердить").click()
-    expect(page).to_have_url(re.compile(r"/incoming/$"))
-    expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
-
-
-def current_code(username: str) -> str:
-    """The code the officer's authenticator shows: the key is the one enrolment shows, the step
-    the next not yet used (a code is accepted once)."""
-    from migrex.accounts import services, totp
-    from migrex.accounts.models import User
-
-    device = services.start_enrolment(User.objects.get(username=username))
-    step = max(totp.step_at(time.time()), (device.last_step or 0) + 1)
-    while step > totp.step_at(time.time()) + totp.DRIFT:
-        time.sleep(1)
-    return totp.hotp(totp.key_of(device.secret), step)
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Выйти").click()
-    expect(page.get_by_role("heading", name="Вход")).to_be_visible()
 
 
 def choose(select: Locator, text: str) -> None:

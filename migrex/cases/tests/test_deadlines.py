@@ -10,7 +10,7 @@ from migrex.agreements.services import load_into_db
 from migrex.cases import selectors
 from migrex.cases.models import Case
 from migrex.cases.services import transition
-from migrex.cases.tests.test_request_flow import send
+from migrex.conftest import send
 
 MINSK = dt.timezone(dt.timedelta(hours=3))
 

@@ -1,7 +1,7 @@
 """Real PDFs from migrex.cases.documents, read back as text.
 
-The text is read back by a small reader below that understands what fpdf2 writes
-(Flate streams, Identity-H fonts with a ToUnicode map), so these tests run on any
+The text is read back by a small reader (in migrex/conftest.py) that understands what
+fpdf2 writes (Flate streams, Identity-H fonts with a ToUnicode map), so these tests run on any
 machine.  When poppler's pdftotext (or pypdf) is present, one more test checks
 the same strings with it.
 """
@@ -14,7 +14,6 @@ import io
 import re
 import shutil
 import subprocess
-import zlib
 
 import pytest
 
@@ -25,6 +24,7 @@ from migrex.cases.documents import (
     render_refusal_notice,
     render_request_letter,
 )
+from migrex.conftest import flat, pages_text, pdf_text
 
 KAZAKH = "Нұрсұлтан Әбішұлы"
 BELARUSIAN = "Аляксандр Лукашэвіч"
@@ -91,90 +91,6 @@ NOTICE = RefusalNotice(
 )
 
 
-# --- a minimal reader for the PDFs fpdf2 writes ---------------------------------------------
-
-
-def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
-    """Object number -> (dictionary, decoded stream data)."""
-    objects, pos = {}, 0
-    while match := re.compile(rb"(\d+) 0 obj").search(pdf, pos):
-        stop = re.compile(rb"stream|endobj").search(pdf, match.end())
-        head, data, pos = pdf[match.end() : stop.start()], b"", stop.end()
-        if stop.group() == b"stream":
-            length = int(re.search(rb"/Length (\d+)", head).group(1))
-            start = stop.end() + (2 if pdf[stop.end() : stop.end() + 2] == b"\r\n" else 1)
-            data, pos = pdf[start : start + length], start + length
-            if b"/FlateDecode" in head:
-                data = zlib.decompress(data)
-        objects[int(match.group(1))] = (head, data)
-    return objects
-
-
-def _unescape(raw: bytes) -> bytes:
-    out, i = bytearray(), 0
-    while i < len(raw):
-        if raw[i] != 0x5C:  # backslash
-            out.append(raw[i])
-            i += 1
-        elif octal := re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4]):
-            out.append(int(octal.group(), 8) & 0xFF)
-            i += 1 + len(octal.group())
-        else:
-            nxt = raw[i + 1 : i + 2]
-            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
-            i += 2
-    return bytes(out)
-
-
-def _pages_text(pdf: bytes) -> list[str]:
-    """The text of each page, one line per BT/ET block."""
-    objects = _objects(pdf)
-    cmaps = {}
-    for number, (head, _) in objects.items():
-        if ref := re.search(rb"/ToUnicode (\d+) 0 R", head):
-            data = objects[int(ref.group(1))][1].split(b"beginbfchar", 1)[1]
-            cmaps[number] = {
-                int(code, 16): bytes.fromhex(uni.decode()).decode("utf-16-be")
-                for code, uni in re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]+)>", data)
-            }
-    kids = next(h for h, _ in objects.values() if b"/Type /Pages" in h)
-    texts = []
-    for page in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[(.*?)\]", kids, re.S).group(1)):
-        head = objects[int(page)][0]
-        resources = objects[int(re.search(rb"/Resources (\d+) 0 R", head).group(1))][0]
-        fonts = {n: int(o) for n, o in re.findall(rb"/(F\d+) (\d+) 0 R", resources)}
-        content = objects[int(re.search(rb"/Contents (\d+) 0 R", head).group(1))][1]
-        cmap, saved, lines, line = {}, [], [], ""
-        token = rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\[(.*?)\]\s*TJ|\b(ET|q|Q)\b"
-        for font, string, array, operator in re.findall(token, content, re.S):
-            if font:
-                cmap = cmaps[fonts[font]]
-                continue
-            if operator == b"q":  # the font is part of the graphics state that q saves
-                saved.append(cmap)
-                continue
-            if operator == b"Q":
-                cmap = saved.pop()
-                continue
-            parts = [string] if string else re.findall(rb"\(((?:\\.|[^\\)])*)\)", array)
-            for raw in (_unescape(p) for p in parts):
-                codes = (int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2))
-                line += "".join(cmap.get(code, "\ufffd") for code in codes)
-            if not (string or array) and line:
-                lines.append(line)
-                line = ""
-        texts.append("\n".join(lines))
-    return texts
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _text(pdf: bytes) -> str:
-    return _flat("\n".join(_pages_text(pdf)))
-
-
 def _info(pdf: bytes, key: str) -> str:
     value = re.search(rb"/" + key.encode() + rb" (<[0-9a-fA-F]+>|\([^)]*\))", pdf).group(1)
     if value.startswith(b"<"):
@@ -191,7 +107,7 @@ def test_request_letter_is_a_deterministic_pdf_with_all_scripts():
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert render_request_letter(LETTER) == pdf
-    text = _text(pdf)
+    text = pdf_text(pdf)
     for name in (KAZAKH, BELARUSIAN, ARMENIAN):
         assert name in text
     for expected in (
@@ -210,11 +126,11 @@ def test_request_letter_is_a_deterministic_pdf_with_all_scripts():
         "ПРОЕКТ",
         "Конфиденциально (ст. 11.1)",
     ):
-        assert _flat(expected) in text, expected
+        assert flat(expected) in text, expected
 
 
 def test_request_letter_russian_comes_first_then_the_english_translation():
-    pages = [_flat(p) for p in _pages_text(render_request_letter(SIGNED))]
+    pages = [flat(p) for p in pages_text(render_request_letter(SIGNED))]
     heading = "English translation (for information; the Russian text prevails)"
     first = next(i for i, page in enumerate(pages) if heading in page)
     russian, english = " ".join(pages[:first]), " ".join(pages[first:])
@@ -233,17 +149,17 @@ def test_request_letter_russian_comes_first_then_the_english_translation():
 
 
 def test_signed_letter_is_not_marked_draft_nor_confidential():
-    text = _text(render_request_letter(SIGNED))
+    text = pdf_text(render_request_letter(SIGNED))
     assert "Дата подписания: 05.03.2026 14:30 (UTC+05:00)" in text
     assert "ПРОЕКТ" not in text and "DRAFT" not in text
     assert "Конфиденциально" not in text
 
 
 def test_footer_numbers_pages_and_shows_the_conversation_id():
-    pages = _pages_text(render_request_letter(LETTER))
+    pages = pages_text(render_request_letter(LETTER))
     assert len(pages) == 2
     for number, page in enumerate(pages, 1):
-        assert f"стр. {number} из 2 / page {number} of 2" in _flat(page)
+        assert f"стр. {number} из 2 / page {number} of 2" in flat(page)
         assert CONVERSATION in page
 
 
@@ -263,7 +179,7 @@ def test_refusal_notice_states_grounds_articles_and_reasons():
     pdf = render_refusal_notice(NOTICE)
     assert pdf.startswith(b"%PDF-")
     assert render_refusal_notice(NOTICE) == pdf
-    text = _text(pdf)
+    text = pdf_text(pdf)
     for name in (KAZAKH, BELARUSIAN, ARMENIAN):
         assert name in text
     for expected in (
@@ -286,7 +202,7 @@ def test_refusal_notice_with_kazakh_and_belarusian_names():
     notice = dataclasses.replace(
         NOTICE, partial=False, officer_name=KAZAKH, reasons=f"{BELARUSIAN}; {ARMENIAN}."
     )
-    text = _text(render_refusal_notice(notice))
+    text = pdf_text(render_refusal_notice(notice))
     assert f"_____________ {KAZAKH}" in text
     assert f"{BELARUSIAN}; {ARMENIAN}." in text
     assert "УВЕДОМЛЕНИЕ об отказе в исполнении запроса (ст. 10.4)" in text
@@ -303,32 +219,32 @@ def test_very_long_reason_flows_over_several_numbered_pages():
     reasons = " ".join(sentences)
     assert len(reasons) > 20_000
     pdf = render_refusal_notice(dataclasses.replace(NOTICE, reasons=reasons))
-    pages = _pages_text(pdf)
+    pages = pages_text(pdf)
     total = len(pages)
     assert total >= 6
     for number, page in enumerate(pages, 1):
-        assert f"стр. {number} из {total} / page {number} of {total}" in _flat(page)
-    text = _text(pdf)
+        assert f"стр. {number} из {total} / page {number} of {total}" in flat(page)
+    text = pdf_text(pdf)
     assert text.count("Довод 599:") == 2  # the whole text, in both language sections
     assert text.index("Довод 598:") < text.index("Довод 599:") < text.index("Начальник управления")
 
 
 def test_unbroken_20000_character_reason_does_not_crash():
     pdf = render_refusal_notice(dataclasses.replace(NOTICE, reasons="Ա" * 20_000))
-    pages = _pages_text(pdf)
+    pages = pages_text(pdf)
     assert len(pages) > 4
-    assert "".join(_text(pdf).split()).count("Ա") == 40_000
+    assert "".join(pdf_text(pdf).split()).count("Ա") == 40_000
 
 
 def test_free_texts_are_taken_literally():
     notice = dataclasses.replace(NOTICE, reasons="Литерал {nb} (скобки) \\ и\tтаб\r\nстрока\x00.")
-    text = _text(render_refusal_notice(notice))
+    text = pdf_text(render_refusal_notice(notice))
     assert "Литерал {nb} (скобки) \\ и таб строка." in text
 
 
 def test_empty_lists_and_texts_render():
     letter = dataclasses.replace(SIGNED, subject_lines=[], attachments=[], other_information="")
-    text = _text(render_request_letter(letter))
+    text = pdf_text(render_request_letter(letter))
     assert "5. Предмет запроса: 1." not in text
     assert "Приложения: нет" in text and "Attachments: none" in text
 
@@ -348,8 +264,8 @@ def _external_text(pdf: bytes, tmp_path) -> str:
 
 def test_an_independent_extractor_reads_the_same_strings(tmp_path):
     for pdf in (render_request_letter(LETTER), render_refusal_notice(NOTICE)):
-        text = _flat(_external_text(pdf, tmp_path))
+        text = flat(_external_text(pdf, tmp_path))
         for name in (BELARUSIAN, ARMENIAN):
             assert name in text
-    assert KAZAKH in _flat(_external_text(render_request_letter(LETTER), tmp_path))
-    assert "ПРОЕКТ" in _flat(_external_text(render_request_letter(LETTER), tmp_path))
+    assert KAZAKH in flat(_external_text(render_request_letter(LETTER), tmp_path))
+    assert "ПРОЕКТ" in flat(_external_text(render_request_letter(LETTER), tmp_path))

@@ -5,46 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from migrex.agreements.models import Authority
-from migrex.cases.models import Case
-from migrex.cases.services import create_draft, transition
-from migrex.cases.workflow import Side, State
+from migrex.cases.services import transition
+from migrex.cases.workflow import State
+from migrex.conftest import PERSON, send
 from migrex.exchange.models import OutboxMessage
-
-PERSON = {
-    "category": "temporary_stay",
-    "data": {
-        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
-        "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
-    },
-}
-
-
-def draft(officers, **overrides):
-    fields = {
-        "summary": "Проверка сведений о временном пребывании",
-        "purpose": "Установление законности пребывания",
-        "justification": "Материалы проверки № 17/2026",
-        "persons": [PERSON],
-    }
-    fields.update(overrides)
-    return create_draft(
-        actor=officers["kz_operator"],
-        agreement=officers["kz_operator"].authority.agreements.get(code="kz-by-2019"),
-        requested_authority=Authority.objects.get(code="by-mvd"),
-        **fields,
-    )
-
-
-def send(officers, deliver, **overrides) -> tuple[Case, Case]:
-    case = draft(officers, **overrides)
-    transition(case=case, action="submit", actor=officers["kz_operator"])
-    transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
-    deliver()
-    theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
-    return Case.objects.get(pk=case.pk), theirs
 
 
 @pytest.mark.django_db

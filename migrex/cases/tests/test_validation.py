@@ -7,8 +7,7 @@ import pytest
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.services import load
 from migrex.cases.services import create_draft, transition
-from migrex.cases.tests.test_request_flow import PERSON, draft, send
-from migrex.conftest import put_on_list
+from migrex.conftest import PERSON, draft, put_on_list, send
 from migrex.core.errors import Forbidden, Invalid
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_browser import log_in
 from migrex.channels.models import Individual
+from migrex.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

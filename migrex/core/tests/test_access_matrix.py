@@ -20,7 +20,7 @@ from migrex.accounts import tokens
 from migrex.agreements.models import Authority
 from migrex.api import api
 from migrex.cases import services
-from migrex.cases.tests.test_api import PERSON
+from migrex.conftest import DRAFT, PERSON
 
 ROLES = ("anonymous", "operator", "signatory", "supervisor", "auditor", "other")
 
@@ -269,8 +269,6 @@ def test_ui_matrix(world):
 
 def _api_call(client: Client, method: str, url: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from migrex.cases.tests.test_api import DRAFT
 
     if method == "GET":
         return client.get(url)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from migrex.cases.tests.test_api import DRAFT
+from migrex.conftest import DRAFT
 from migrex.shell.nodes import Api, LocalNode
 
 pytestmark = pytest.mark.nodes

@@ -133,6 +133,7 @@ def test_febrl4_is_linked_at_f1_of_at_least_099():
     "postgres" in os.environ.get("DATABASE_URL", ""),
     reason="no database involved: run once, with the SQLite pass",
 )
+@pytest.mark.spark
 def test_the_spark_backend_links_like_duckdb():
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:

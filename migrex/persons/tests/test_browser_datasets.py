@@ -8,13 +8,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_browser import _fast_expect, _roles, log_in, log_out  # noqa: F401
-from migrex.persons.tests.test_consents import dataset  # noqa: F401 - the fixture
+from migrex.conftest import log_in, log_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles", "fast_expect"),
+]
 
 
-def test_export_needs_the_providers_consent(page, officers, dataset, deliver):  # noqa: F811
+def test_export_needs_the_providers_consent(page, officers, dataset, deliver):
     log_in(page, "by-operator")
     page.get_by_role("link", name="Наборы сведений").click()
     page.get_by_role("link", name="Получившие разрешение на проживание").click()

@@ -6,13 +6,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_browser import _fast_expect, _roles, log_in  # noqa: F401
-from migrex.persons.tests.test_search import held  # noqa: F401 - the fixture
+from migrex.conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles", "fast_expect"),
+]
 
 
-def test_an_officer_finds_a_person_by_a_latin_spelling(page, officers, held):  # noqa: F811
+def test_an_officer_finds_a_person_by_a_latin_spelling(page, officers, held):
     log_in(page, "by-operator")
     page.get_by_role("link", name="Поиск лица").click()
     page.get_by_label("Фамилия").fill("HOVHANNISYAN")

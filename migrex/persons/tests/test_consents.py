@@ -11,12 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from migrex.audit.models import AuditEntry
+from migrex.conftest import send
 from migrex.persons.models import Consent, Dataset, PersonRecord
-
-
-@pytest.fixture
-def dataset(officers, received_dataset):
-    return received_dataset
 
 
 def kind_of(source) -> str:
@@ -55,8 +51,6 @@ def test_opening_a_page_of_records_records_each_read(client, officers, dataset):
 
 
 def test_the_case_page_and_the_api_record_reads_of_its_persons(client, officers, deliver):
-    from migrex.cases.tests.test_request_flow import send
-
     _, theirs = send(officers, deliver)
     client.force_login(officers["by_operator"])
     client.get(reverse("cases:detail", args=[theirs.pk]))
@@ -152,8 +146,6 @@ def test_other_authorities_do_not_see_the_dataset(client, officers, dataset):
 
 def test_persons_received_in_a_case_are_bound_the_same_way(client, officers, deliver):
     """The persons of a received request: exported only under the requester's consent."""
-    from migrex.cases.tests.test_request_flow import send
-
     ours, theirs = send(officers, deliver)  # KZ's request, received by BY with its person
     client.force_login(officers["by_operator"])
     page = client.get(reverse("cases:detail", args=[theirs.pk])).content.decode()

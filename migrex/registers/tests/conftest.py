@@ -1,16 +1,21 @@
-"""Fixtures of the registers' tests: media in a temporary directory, and notices as the other
-node sends them, received through this node's real inbox (`both_nodes`, migrex/conftest.py)."""
+"""Fixtures of the registers' tests: media in a temporary directory, notices as the other node
+sends them, received through this node's real inbox (`both_nodes`, migrex/conftest.py), and a
+cooperation activity recorded."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import uuid
 from types import SimpleNamespace
 
 import pytest
 
+from migrex.agreements.models import Authority
 from migrex.exchange.models import OutboxMessage
+from migrex.registers import cooperation
+from migrex.registers.models import CooperationEvent
 
 TEXT = "Закон о внесении изменений в Закон «О миграции». Статья 1. …".encode()
 
@@ -63,3 +68,21 @@ def legislation_payload(**over) -> dict:
         },
     }
     return body | over
+
+
+def add(officers, agreement, **over) -> CooperationEvent:
+    """A cooperation activity (Art. 7) recorded by KZ's signatory: a working group in Minsk,
+    its fields replaced by `over`."""
+    values = {
+        "actor": officers["kz_signatory"],
+        "agreement": agreement,
+        "kind": "working_group",
+        "title": "Рабочая группа по трудовой миграции",
+        "starts_on": dt.date(2026, 3, 10),
+        "ends_on": dt.date(2026, 3, 12),
+        "place": "Минск",
+        "authorities": list(Authority.objects.filter(code__in=["kz-labour", "by-mvd"])),
+        "people": ["Иванов И. И.", " ", "Петров П. П."],
+        "outcomes": "Согласован план обмена статистикой.",
+    }
+    return cooperation.record_event(**(values | over))

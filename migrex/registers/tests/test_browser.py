@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from migrex.agreements.models import Authority, SignatoryList
-from migrex.cases.tests.test_browser import log_in
+from migrex.conftest import log_in
 from migrex.registers import cooperation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

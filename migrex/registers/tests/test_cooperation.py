@@ -11,24 +11,9 @@ from migrex.audit.models import AuditEntry
 from migrex.core.errors import Invalid
 from migrex.registers import cooperation, monthgrid
 from migrex.registers.models import CooperationEvent
+from migrex.registers.tests.conftest import add
 
 pytestmark = pytest.mark.django_db
-
-
-def add(officers, agreement, **over) -> CooperationEvent:
-    values = {
-        "actor": officers["kz_signatory"],
-        "agreement": agreement,
-        "kind": "working_group",
-        "title": "Рабочая группа по трудовой миграции",
-        "starts_on": dt.date(2026, 3, 10),
-        "ends_on": dt.date(2026, 3, 12),
-        "place": "Минск",
-        "authorities": list(Authority.objects.filter(code__in=["kz-labour", "by-mvd"])),
-        "people": ["Иванов И. И.", " ", "Петров П. П."],
-        "outcomes": "Согласован план обмена статистикой.",
-    }
-    return cooperation.record_event(**(values | over))
 
 
 def test_an_activity_is_recorded_with_its_participants_and_audited_art_7(officers, agreement):

@@ -11,8 +11,7 @@ from django.test import Client
 
 from migrex.exchange.models import OutboxMessage
 from migrex.registers.models import AuthorityNotice, CooperationEvent, LegislationNotice
-from migrex.registers.tests.conftest import legislation_payload
-from migrex.registers.tests.test_cooperation import add
+from migrex.registers.tests.conftest import add, legislation_payload
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_browser import log_in
+from migrex.conftest import log_in
 from migrex.retention import services
 from migrex.retention.tests.conftest import CLOSED_AT
 

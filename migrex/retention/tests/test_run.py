@@ -15,7 +15,7 @@ from django.utils import timezone
 from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
 from migrex.cases.models import Attachment, CasePerson
-from migrex.cases.tests.test_documents import _text as pdf_text
+from migrex.conftest import pdf_text
 from migrex.core.errors import Invalid
 from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Dataset, PersonRecord

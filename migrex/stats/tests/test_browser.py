@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_browser import log_in
+from migrex.conftest import log_in
 from migrex.stats.tests.conftest import ARMENIANS, SEEDS_CSV
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,15 +9,7 @@ from decimal import Decimal
 import pytest
 
 from migrex.stats import analysis, charts, formats, periods, writer
-from migrex.stats.tests.conftest import KZ_SDMX, SEEDS_CSV
-
-SDMX_30 = (
-    "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,CITIZENSHIP,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,"
-    "OBS_STATUS\n"
-    "dataflow,BY_MVD:MIGR_STAY(2.0.0),I,Q,KZ,F,2024-Q1,310,PS,A\n"
-    "dataflow,BY_MVD:MIGR_STAY(2.0.0),I,Q,KZ,M,2024-Q1,402.5,PS,\n"
-    "dataflow,BY_MVD:MIGR_STAY(2.0.0),I,Q,KZ,F,2024-Q2,298,PS,A\n"
-)
+from migrex.stats.tests.conftest import BAD, KZ_SDMX, SDMX_30, SEEDS_CSV
 
 
 def test_a_plain_csv_gives_its_dimensions_periods_and_values():
@@ -77,80 +69,6 @@ def test_sdmx_labels_in_the_header_are_read_by_their_ids():
     )
     table = formats.parse(data.encode())
     assert table.dimensions == ["CITIZENSHIP"] and table.observations[0].value == 2134
-
-
-# Each malformed file: the fault's code, line and column.
-BAD = {
-    "not a number": (
-        "period,citizenship,value\n2024,AM,2623\n2025,AM,много\n",
-        "not_a_number",
-        3,
-        "value",
-    ),
-    "missing value": ("period,citizenship,value\n2024,AM,\n", "value_missing", 2, "value"),
-    "no value column": ("period,citizenship\n2024,AM\n", "missing_column", 1, "value"),
-    "no period column": ("citizenship,value\nAM,2623\n", "missing_column", 1, "period"),
-    "sdmx without OBS_VALUE": (
-        "DATAFLOW,CITIZENSHIP,TIME_PERIOD\nX:Y(1.0),AM,2024\n",
-        "missing_column",
-        1,
-        "OBS_VALUE",
-    ),
-    "sdmx without TIME_PERIOD": (
-        "DATAFLOW,CITIZENSHIP,OBS_VALUE\nX:Y(1.0),AM,1\n",
-        "missing_column",
-        1,
-        "TIME_PERIOD",
-    ),
-    "sdmx 3.0 without STRUCTURE_ID": (
-        "STRUCTURE,TIME_PERIOD,OBS_VALUE\ndataflow,2024,1\n",
-        "missing_column",
-        1,
-        "STRUCTURE_ID",
-    ),
-    "short row": ("period,citizenship,value\n2024,AM,2623\n2025,AM\n", "ragged_row", 3, "value"),
-    "long row": ("period,citizenship,value\n2024,AM,2623,17\n", "ragged_row", 2, "№4"),
-    "month 13": ("period,citizenship,value\n2024-13,AM,1\n", "bad_period", 2, "period"),
-    "quarter 5": (
-        "DATAFLOW,TIME_PERIOD,OBS_VALUE\nX:Y(1.0),2024-Q5,1\n",
-        "bad_period",
-        2,
-        "TIME_PERIOD",
-    ),
-    "a word for a period": (
-        "period,citizenship,value\nпрошлый год,AM,1\n",
-        "bad_period",
-        2,
-        "period",
-    ),
-    "30 February": ("period,value\n2024-02-30,1\n", "bad_period", 2, "period"),
-    "empty dimension": ("period,citizenship,value\n2024,,1\n", "empty_dimension", 2, "citizenship"),
-    "the same observation twice": (
-        "period,citizenship,value\n2024,AM,1\n2024,AM,2\n",
-        "duplicate_observation",
-        3,
-        "value",
-    ),
-    "two dataflows": (
-        "DATAFLOW,TIME_PERIOD,OBS_VALUE\nX:Y(1.0),2024,1\nX:Z(1.0),2025,1\n",
-        "mixed_structures",
-        3,
-        "DATAFLOW",
-    ),
-    "bad structure kind": (
-        "STRUCTURE,STRUCTURE_ID,TIME_PERIOD,OBS_VALUE\ntable,X:Y(1.0),2024,1\n",
-        "bad_structure",
-        2,
-        "STRUCTURE",
-    ),
-    "two columns of one name": (
-        "period,region,region,value\n2024,a,b,1\n",
-        "duplicate_column",
-        1,
-        "region",
-    ),
-    "NaN": ("period,value\n2024,NaN\n", "not_a_number", 2, "value"),
-}
 
 
 @pytest.mark.parametrize("name", BAD)

@@ -14,8 +14,14 @@ from migrex.audit.models import AuditEntry
 from migrex.core.errors import Invalid
 from migrex.stats import formats, services
 from migrex.stats.models import Observation, StatDataset
-from migrex.stats.tests.conftest import ARMENIANS, KZ_SDMX, SEEDS_CSV, import_text
-from migrex.stats.tests.test_formats import BAD, SDMX_30
+from migrex.stats.tests.conftest import (
+    ARMENIANS,
+    BAD,
+    KZ_SDMX,
+    SDMX_30,
+    SEEDS_CSV,
+    import_text,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from migrex.agreements import dates
 from migrex.agreements.models import Agreement
-from migrex.agreements.profile import ProfileError, RuleUnknownError, shipped_profile_paths
+from migrex.agreements.profile import shipped_profile_paths
+from migrex.agreements.schema_errors import ProfileError, RuleUnknownError
 from migrex.agreements.selectors import profile_of, signatory_duties
 from migrex.agreements.services import load
 from migrex.agreements.show import rule_lines
