@@ -22,18 +22,19 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/migrex demo
 
-# Everything: lint, the floors, and the whole suite (browser, node processes, Spark).
+# Everything: lint, the floors, and the whole suite (browser, node processes, Spark), on every
+# core; a module's tests stay together (they share their node processes).
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 # While working: what needs no browser, no node process and no Spark.
 test-fast: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -m "not browser and not nodes and not spark"
+	$(BIN)/pytest -n auto -m "not browser and not nodes and not spark"
 
 lint: install
 	$(BIN)/ruff check --fix .

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from migrex.core import vault
 from migrex.core.errors import Forbidden, Invalid, MigrexError
 from migrex.core.forms import bi, new_key
 from migrex.core.problems import Problem, local_problems, place_errors
-from migrex.core.web import is_htmx, officer_view
+from migrex.core.web import go_to, is_htmx, officer_view
 from migrex.persons import access
 from migrex.persons.forms import PersonForm, person_forms, stored_person_forms
 from migrex.persons.views import received_panel
@@ -144,12 +144,7 @@ def act(request, pk: int, action: str):
                 messages.success(
                     request, _("Done: %(action)s.") % {"action": labels.action_label(action)}
                 )
-                url = reverse("cases:detail", args=[case.pk])
-                if is_htmx(request):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return redirect(url)
+                return go_to(request, reverse("cases:detail", args=[case.pk]))
         else:
             problems, status = local_problems(form, persons), 422
     else:

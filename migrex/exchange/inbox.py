@@ -175,23 +175,28 @@ def _accept(raw: bytes, max_skew, body=None) -> Reply:
         if known is None:
             raise
         return _duplicate(known, signer, dig, now)
-    except Invalid as exc:
-        detail = "; ".join(
-            f"{e.code} at {e.field}: {e.message_en} (Art. {e.article})" for e in exc.errors
-        )
+    except Invalid as exc:  # a rule of the agreement the payload breaks: each named
+        detail = "; ".join(f"{e.code} {_where(e)}" for e in exc.errors)
         return _refuse(signer, dig, now, "payload_invalid", detail, mid)
-    except MigrexError as exc:
-        return _refuse(signer, dig, now, exc.code, f"{exc.message_en} (Art. {exc.article})", mid)
+    except MigrexError as exc:  # the route (routes.py) or the workflow (illegal_move …)
+        return _refuse(signer, dig, now, exc.code, _where(exc), mid)
     except (_Refused, EnvelopeError) as exc:
         return _refuse(signer, dig, now, exc.code, exc.detail, mid)
     except (AttributeError, KeyError, TypeError, ValueError, DataError) as exc:
-        # A payload of the wrong shape (a list where an object belongs, a string too long for
-        # its column …) that the case services choke on. Answering 500 would make the sender
-        # retry the same bytes for hours; a signed refusal ends it and says why.
+        # What the schema and the rules let through and a handler still chokes on (a value too
+        # long for its column …): a bug here, logged as one. Answering 500 would make the
+        # sender retry the same bytes for hours; a signed refusal ends it and says why.
         log.exception("message %s from %s: payload not usable", mid, envelope["sender_node"])
         detail = f"the {envelope['kind']} payload cannot be applied: {type(exc).__name__}: {exc}"
         return _refuse(signer, dig, now, "payload_invalid", detail[:500], mid)
     return Reply(200, receipt, "accepted")
+
+
+def _where(error: MigrexError) -> str:
+    """`at persons[0].data.religion: Field 'religion' is not … (Art. 6)`"""
+    where = f"at {error.field}: " if error.field else ""
+    article = f" (Art. {error.article})" if error.article else ""
+    return f"{where}{error.message_en}{article}"
 
 
 def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:

@@ -86,10 +86,6 @@ class PersonData(_Strict):
             raise ValueError("a person needs a surname or a document to be identified")
         return self
 
-    def used_fields(self) -> set[str]:
-        """The Art. 6 fields this record actually carries."""
-        return {name for name, value in self if value not in (None, [], "")}
-
 
 FIELD_CODES = frozenset(PersonData.model_fields)
 

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import uuid
 
-from django.conf import settings
 from pydantic import Field
 
 from migrex.agreements.models import Agreement, Authority
@@ -24,10 +23,6 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 
 def fail(code: str, ru: str, en: str, article: str, field: str) -> Invalid:
     return Invalid([error(code, ru, en, article, field)])
-
-
-def our_party() -> str:
-    return settings.MIGREX_PARTY
 
 
 def other_authorities(agreement: Agreement, party: str) -> list[Authority]:

@@ -28,22 +28,25 @@ FAST_RETRIES = {
 }
 
 QUEUE = """
+from django.db import transaction
 from django.utils import timezone
-from migrex.accounts.models import User
-from migrex.agreements.models import Agreement, Authority
-from migrex.cases.services import create_draft, transition
-operator = User.objects.get(username="kz-operator")
-signatory = User.objects.get(username="kz-signatory")
-agreement = Agreement.objects.get(code="kz-by-2019")
-to = Authority.objects.get(code="by-mvd")
+from migrex.cases.messages import RequestPayload, Signatory
+from migrex.exchange import outbox
+signatory = Signatory(name="Подписант KZ", position="Заместитель", signed_at=timezone.now())
 conversations = []
-for i in range(DATA):
-    case = create_draft(actor=operator, agreement=agreement, requested_authority=to,
-                        kind="spontaneous", summary=f"Сведения № {i}", purpose="Информирование",
-                        justification="Ст. 8")
-    transition(case=case, action="submit", actor=operator)
-    transition(case=case, action="sign", actor=signatory, confirmed=True)
-    conversations.append(str(case.conversation_id))
+with transaction.atomic():  # information without a request, queued as sign() queues it
+    for i in range(DATA):
+        message = outbox.send(
+            agreement="kz-by-2019", kind="spontaneous", sender="kz-mvd", receiver="by-mvd",
+            payload=RequestPayload(
+                number=f"KZ-MVD-2026-{i + 1:06d}", kind="spontaneous",
+                requesting_authority="kz-mvd", requested_authority="by-mvd",
+                summary=f"Сведения № {i}", purpose="Информирование", justification="Ст. 8",
+                other_information="", topics=[], confidential=True, persons=[], attachments=[],
+                signatory=signatory,
+            ),
+        )
+        conversations.append(str(message.conversation_id))
 print(json.dumps(conversations))
 """
 

@@ -78,9 +78,6 @@ class _People:
     place: np.ndarray
     born: np.ndarray  # datetime64[D]
 
-    def take(self, rows: np.ndarray) -> _People:
-        return _People(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
-
     def __len__(self) -> int:
         return len(self.language)
 

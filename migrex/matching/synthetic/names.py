@@ -136,11 +136,6 @@ def _own_latin(name: str) -> str | None:
     return options[len(name) % len(options)] if options else None
 
 
-def _latin(text: str, scheme: str, upper: bool) -> str:
-    out = translit.latin(text, scheme)
-    return out.upper() if upper else out
-
-
 @functools.cache
 def _render(kind: str, code: str, index: int, female: bool, form: int, home: str) -> str | None:
     """One field (surname, given, patronymic or place) of one name in one form."""
