@@ -11,6 +11,7 @@ from django.db.models import Q
 from migrex.accounts import lockout, totp
 from migrex.accounts.events import Event, tell
 from migrex.accounts.models import LoginFailure, TotpDevice, User
+from migrex.accounts.roles import SIGNATORY
 
 
 def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
@@ -45,7 +46,7 @@ def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
 def needs_second_factor(user: User) -> bool:
     """Signatories (their signature binds the party, Art. 9.3) and administrators prove a
     second factor at login."""
-    return bool(user.is_staff or user.is_superuser or user.has_role("signatory"))
+    return bool(user.is_staff or user.is_superuser or user.has_role(SIGNATORY))
 
 
 def device_of(user: User) -> TotpDevice | None:

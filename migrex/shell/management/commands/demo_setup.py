@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from migrex.accounts import services as accounts
 from migrex.accounts.models import User
+from migrex.accounts.roles import Role
 from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
 from migrex.agreements.profile import shipped_profile_paths
 from migrex.agreements.services import load
@@ -24,11 +25,11 @@ from migrex.exchange.models import NodeKey
 
 # login suffix, roles, full name
 OFFICERS = (
-    ("operator", ("operator",), "Оператор"),
-    ("signatory", ("signatory", "supervisor"), "Подписант"),
-    ("supervisor", ("supervisor",), "Руководитель"),
-    ("auditor", ("auditor",), "Аудитор"),
-    ("admin", ("administrator",), "Администратор"),
+    ("operator", (Role.OPERATOR,), "Оператор"),
+    ("signatory", (Role.SIGNATORY, Role.SUPERVISOR), "Подписант"),
+    ("supervisor", (Role.SUPERVISOR,), "Руководитель"),
+    ("auditor", (Role.AUDITOR,), "Аудитор"),
+    ("admin", (Role.ADMINISTRATOR,), "Администратор"),
 )
 
 
@@ -63,15 +64,15 @@ class Command(BaseCommand):
                     "last_name": name,
                     "first_name": party,
                     "position": name,
-                    "is_staff": "administrator" in roles,
-                    "is_superuser": "administrator" in roles,
+                    "is_staff": Role.ADMINISTRATOR in roles,
+                    "is_superuser": Role.ADMINISTRATOR in roles,
                 },
             )
             if created:
                 user.set_password(password)
                 user.save()
-                user.groups.set(Group.objects.filter(name__in=roles))
-                if "signatory" in roles:
+                user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
+                if Role.SIGNATORY in roles:
                     self._list(user, authority)
             known[username] = password
             note = ""
