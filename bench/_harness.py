@@ -62,19 +62,11 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], threads: int = 4) -> Iterator[str]:
+def _serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
+    """A server process of this tree on a free port, once `probe` answers: its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "migrex.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-        ],
+        [sys.executable, "-m", *command, "--port", str(port)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -85,7 +77,9 @@ def server(env: dict[str, str], threads: int = 4) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(url + "/healthz", timeout=2).read()  # noqa: S310
+                urllib.request.urlopen(url + probe, timeout=2).read()  # noqa: S310
+                break
+            except urllib.error.HTTPError:  # it answers (a route that takes only POST)
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -95,6 +89,16 @@ def server(env: dict[str, str], threads: int = 4) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def server(env: dict[str, str], threads: int = 4):
+    """`migrex serve` on a node's environment: the URL."""
+    return _serving(["migrex.cli", "serve", "--threads", str(threads)], env, "/healthz")
+
+
+def baseline_server(env: dict[str, str]):
+    """bench/baseline.py on a node's environment (its database and settings): the URL."""
+    return _serving(["bench.baseline"], env, "/baseline")
 
 
 def timed(fn: Callable[[], object], n: int) -> list[float]:
@@ -111,32 +115,3 @@ def summary(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
-
-
-@contextlib.contextmanager
-def baseline_server(env: dict[str, str]) -> Iterator[str]:
-    """bench/baseline.py on a node's environment (its database and settings): the URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.baseline", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/baseline", timeout=2).read()  # noqa: S310
-            except urllib.error.HTTPError:  # 405: it answers, and only to POST
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(proc.stderr.read().decode()) from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

@@ -12,18 +12,14 @@ from __future__ import annotations
 from migrex.cases.actions.base import DANGER, PRIMARY, Action, Form
 from migrex.cases.actions.requested import REQUESTED
 from migrex.cases.actions.requester import REQUESTER
-from migrex.cases.workflow import Table, Transition
+from migrex.cases.workflow import Table
 
 __all__ = ["DANGER", "PRIMARY", "Action", "Form", "find", "get", "local_moves"]
 
 ACTIONS: tuple[Action, ...] = REQUESTER + REQUESTED
 BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
-# The rows named after their action, as one table (workflow.Table) for lookups.
-TABLE = Table(
-    Transition(t.side, t.source, a.name, t.target, t.actors, t.article, t.emits, t.kinds)
-    for a in ACTIONS
-    for t in a.rows
-)
+# Every row of every move, as one table (workflow.Table) for lookups.
+TABLE = Table(t for a in ACTIONS for t in a.rows)
 TRANSITIONS = TABLE.transitions
 find = TABLE.find
 local_moves = TABLE.local_moves

@@ -5,7 +5,7 @@ labels, the message it sends and how that message is built."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,8 @@ PRIMARY, DANGER = "primary", "danger"
 
 
 def moves(side, sources, target, actors, article, emits=None, kinds=REQUEST) -> tuple:
-    """The rows of one move from each of `sources` (one state, or a tuple of them)."""
+    """The rows of one move from each of `sources` (one state, or a tuple of them); the Action
+    they are given to names them."""
     sources = sources if isinstance(sources, tuple) else (sources,)
     return tuple(
         Transition(side, s, "", target, frozenset(actors), article, emits, frozenset(kinds))
@@ -67,6 +68,11 @@ class Action:
     schema: type | None = None  # the payload of this move as a message from the other side
     message: Promise | None = None  # what that message is, for the supervisors' exchange page
     tone: str = ""  # PRIMARY: the usual next move; DANGER: ends the case against the other's wish
+
+    def __post_init__(self) -> None:
+        # The rows were written without the move's name (moves()): they carry it from here.
+        named = tuple(replace(t, action=self.name) for t in self.rows)
+        object.__setattr__(self, "rows", named)
 
     @property
     def article(self) -> str:

@@ -15,19 +15,11 @@ from migrex.audit.models import AuditEntry
 from migrex.cases.services import create_draft
 from migrex.channels.messages import send_report
 from migrex.channels.models import Channel, Individual, ReceivedReport
+from migrex.conftest import PERSON
 from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Consent
 
 pytestmark = pytest.mark.django_db
-PERSON = {
-    "category": "temporary_stay",
-    "data": {
-        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
-        "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
-    },
-}
 
 
 def test_an_operator_records_a_channel_and_an_individual_on_the_pages(client, officers):

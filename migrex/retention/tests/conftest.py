@@ -11,16 +11,8 @@ from migrex.agreements.models import Agreement, Authority
 from migrex.cases.models import Case
 from migrex.cases.services import add_attachment, create_draft, transition
 from migrex.cases.workflow import Side
+from migrex.conftest import PERSON
 
-PERSON = {
-    "category": "temporary_stay",
-    "data": {
-        "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-        "given_name": {"cyrillic": "Арам", "latin": "Aram"},
-        "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
-    },
-}
 PHOTO = b"\xff\xd8\xff\xe0JFIF photograph of the person " * 50
 CARD = b"%PDF-1.4 fingerprint card " * 40
 CLOSED_AT = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
