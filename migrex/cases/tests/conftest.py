@@ -1,6 +1,15 @@
-"""Helpers of the cases' tests: what the draft form posts."""
+"""Helpers of the cases' tests: what the draft form posts, an officer logged in to the test
+client, a request sent from KZ to BY, the officers' national systems on the JSON API."""
 
 from __future__ import annotations
+
+import pytest
+
+from migrex.agreements.models import Agreement, Authority
+from migrex.cases.models import Case
+from migrex.cases.services import create_draft, transition
+from migrex.cases.workflow import Side
+from migrex.conftest import Api
 
 
 def draft_post(agreement, requested, **overrides) -> dict:
@@ -30,3 +39,53 @@ def draft_post(agreement, requested, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def sent_case(officers, deliver) -> tuple[Case, Case]:
+    """A request drafted, signed and delivered: (the requester's copy, the requested copy)."""
+    case = create_draft(
+        actor=officers["kz_operator"],
+        agreement=Agreement.objects.get(code="kz-by-2019"),
+        requested_authority=Authority.objects.get(code="by-mvd"),
+        summary="Проверка сведений",
+        purpose="Законность пребывания",
+        justification="Материалы проверки",
+        persons=[
+            {
+                "category": "temporary_stay",
+                "data": {
+                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+                    "birth_date": "1990-01-05",
+                },
+            }
+        ],
+    )
+    transition(case=case, action="submit", actor=officers["kz_operator"])
+    transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
+    deliver()
+    theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
+    return Case.objects.get(pk=case.pk), theirs
+
+
+@pytest.fixture
+def apis(officers):
+    return {name: Api(user) for name, user in officers.items()}
+
+
+def errors_of(response) -> list[dict]:
+    body = response.json()
+    assert set(body) == {"errors"}
+    for e in body["errors"]:
+        assert set(e) == {"code", "message_ru", "message_en", "article", "field"}
+    return body["errors"]
+
+
+def incoming_id(api: Api) -> int:
+    page = api.get("/cases", box="incoming").json()
+    assert page["count"] == 1
+    return page["items"][0]["id"]

@@ -24,7 +24,7 @@ from migrex.cases.documents import (
     render_refusal_notice,
     render_request_letter,
 )
-from migrex.conftest import flat, pages_text, pdf_text
+from migrex.core.tests.pdftext import flat, pages_text, pdf_text
 
 KAZAKH = "Нұрсұлтан Әбішұлы"
 BELARUSIAN = "Аляксандр Лукашэвіч"

@@ -7,13 +7,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import uuid
 from types import SimpleNamespace
 
 import pytest
 
 from migrex.agreements.models import Authority
-from migrex.exchange.models import OutboxMessage
 from migrex.registers import cooperation
 from migrex.registers.models import CooperationEvent
 
@@ -33,17 +31,9 @@ def from_by(both_nodes):
     (`accepted` or the refusal's) and the refusal's detail."""
 
     def send(kind: str, payload, *, receiver: str = "kz-mvd", conversation=None):
-        message = OutboxMessage.objects.create(
-            agreement="kz-by-2019",
-            conversation_id=conversation or uuid.uuid4(),
-            kind=kind,
-            sender_authority="by-mvd",
-            receiver_authority=receiver,
-            receiver_party="KZ",
-            payload=payload,
-            status="delivered",
+        reply = both_nodes.send_as_is(
+            kind, payload, sender="by-mvd", receiver=receiver, conversation=conversation
         )
-        reply = both_nodes.receive(message)
         if reply.status == 200:
             return SimpleNamespace(code=reply.code, detail="")
         return SimpleNamespace(**both_nodes.refusal(reply))

@@ -42,16 +42,8 @@ def test_the_provider_records_a_destruction_notice(answered, settings, both_node
 
 
 def test_a_malformed_notice_is_refused_naming_what_is_missing(agreement, both_nodes):
-    message = OutboxMessage.objects.create(
-        agreement="kz-by-2019",
-        conversation_id="00000000-0000-7000-8000-000000000001",
-        kind="destruction_notice",
-        sender_authority="kz-mvd",
-        receiver_authority="by-mvd",
-        receiver_party="BY",
-        payload={"act": "KZ-1", "basis": "x", "destroyed_on": "2026-03-11"},
-    )
-    reply = both_nodes.receive(message)
+    payload = {"act": "KZ-1", "basis": "x", "destroyed_on": "2026-03-11"}
+    reply = both_nodes.send_as_is("destruction_notice", payload)
     assert (reply.status, reply.code) == (422, "payload_invalid")
     refused = AuditEntry.objects.filter(action="message.refused").last()
     assert "payload.items" in refused.detail["detail"]

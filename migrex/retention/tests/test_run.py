@@ -15,8 +15,8 @@ from django.utils import timezone
 from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
 from migrex.cases.models import Attachment, CasePerson
-from migrex.conftest import pdf_text
 from migrex.core.errors import Invalid
+from migrex.core.tests.pdftext import pdf_text
 from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Dataset, PersonRecord
 from migrex.retention import rules, services

@@ -5,7 +5,6 @@ does not fit is refused and leaves nothing."""
 from __future__ import annotations
 
 import copy
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -20,20 +19,6 @@ from migrex.stats.models import Dispatch, StatDataset
 from migrex.stats.tests.conftest import ARMENIANS, BELARUSIANS
 
 pytestmark = pytest.mark.django_db
-
-
-def _carrying(queued: OutboxMessage, payload: dict) -> OutboxMessage:
-    """A message of the Kazakh node carrying `payload` as it is, for the Belarusian inbox."""
-    return OutboxMessage.objects.create(
-        agreement=queued.agreement,
-        conversation_id=uuid.uuid4(),
-        kind="statistics",
-        sender_authority=queued.sender_authority,
-        receiver_authority=queued.receiver_authority,
-        receiver_party=queued.receiver_party,
-        payload=payload,
-        status="delivered",
-    )
 
 
 @pytest.fixture
@@ -113,7 +98,7 @@ def test_a_payload_that_does_not_fit_is_refused_and_leaves_nothing(queued, both_
     """What the schema says (members and their types) is refused naming the member; what only
     the figures say (periods, numbers, keys) with the article, as an imported file would be."""
     for name, payload in _broken(queued.payload).items():
-        refusal = both_nodes.refusal(both_nodes.receive(_carrying(queued, payload)))
+        refusal = both_nodes.refusal(both_nodes.send_as_is("statistics", payload))
         detail = refusal["detail"]
         assert refusal["code"] == "payload_invalid", name
         assert "payload." in detail or ("statistics_invalid" in detail and "3.1.1" in detail), name
