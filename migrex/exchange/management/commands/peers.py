@@ -1,4 +1,7 @@
-"""`migrex peers add FILE --agreement CODE` and `migrex peers list`."""
+"""`migrex peers add FILE --agreement CODE` and `migrex peers list`.
+
+A peer file that cannot be used (docs/protocol.md §5.2) is refused with one line naming every
+member that is missing or wrong, and exit code 2; nothing is changed."""
 
 import json
 from pathlib import Path
@@ -8,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from migrex.exchange import keys
 from migrex.exchange.models import Peer
 from migrex.exchange.peers import PeerFileError, import_peer
+
+USAGE_ERROR = 2  # what the command line exits with on input it cannot use, as argparse does
 
 
 class Command(BaseCommand):
@@ -23,11 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "add":
-            try:
-                data = json.loads(options["file"].read_text(encoding="utf-8"))
-                peer = import_peer(data, agreements=options["agreement"], url=options["url"])
-            except (OSError, ValueError, PeerFileError) as exc:
-                raise CommandError(f"{options['file']}: {exc}") from exc
+            peer = self._add(options["file"], options["agreement"], options["url"])
             self.stdout.write(
                 f"peer {peer.node_id} ({peer.party_id}) at {peer.url}: check "
                 "these fingerprints with the other party before exchanging:"
@@ -38,6 +39,20 @@ class Command(BaseCommand):
             codes = ", ".join(a.code for a in peer.agreements.all())
             self.stdout.write(f"{peer.node_id} ({peer.party_id})  {peer.url}  [{codes}]")
             self._fingerprints(peer)
+
+    def _add(self, path: Path, agreements: list[str], url: str | None) -> Peer:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path}: cannot be read: {exc}", returncode=USAGE_ERROR) from None
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise CommandError(f"{path}: not JSON: {exc}", returncode=USAGE_ERROR) from None
+        try:
+            return import_peer(data, agreements=agreements, url=url)
+        except PeerFileError as exc:
+            raise CommandError(f"{path}: {exc}", returncode=USAGE_ERROR) from None
 
     def _fingerprints(self, peer):
         for use, kid, fingerprint in keys.fingerprints(peer.jwks):
