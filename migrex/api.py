@@ -21,6 +21,8 @@ from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.cases.api import router as cases_router
 from migrex.core.errors import Invalid, MigrexError
 from migrex.persons.api import router as persons_router
+from migrex.persons.api_consents import router as consents_router
+from migrex.registers.api import router as signatory_lists_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -113,6 +115,8 @@ api = NinjaAPI(
 api.add_router("/agreements", agreements_router)
 api.add_router("/cases", cases_router)
 api.add_router("/persons", persons_router)
+api.add_router("/consents", consents_router)
+api.add_router("/signatory-lists", signatory_lists_router)
 
 
 def _errors(request, status: int, items: list[dict], **headers: str) -> HttpResponse:

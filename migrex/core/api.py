@@ -6,8 +6,29 @@ imported its error schema from there would import it in a cycle.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+# Ids are bounded like the database's integers: a larger number is a 422 naming the parameter,
+# not an overflow in the database driver (a 500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value):
+    # Lax parsing would take 0 for 1970-01-01: a date here is YYYY-MM-DD and nothing else.
+    if not (isinstance(value, dt.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value))):
+        raise ValueError("a date is YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class ErrorOut(Schema):

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Literal
 
 from ninja import Query, Router, Schema
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from migrex.accounts.roles import sees_personal_data
-from migrex.core.api import errors
+from migrex.core.api import IsoDate, errors
 from migrex.core.errors import Forbidden, Invalid, error
 from migrex.persons import access, search
 from migrex.persons.models import SearchEntry
 
 router = Router(tags=["persons"])
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 Level = Literal["exact", "close", "differs"]
 
 
@@ -25,18 +22,8 @@ class SearchIn(Schema):
     surname: str = Field("", max_length=200)
     given_name: str = Field("", max_length=200)
     patronymic: str = Field("", max_length=200)
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     document: str = Field("", max_length=40)
-
-    @field_validator("birth_date", mode="before")
-    @classmethod
-    def _iso_date(cls, value):
-        # Lax parsing would take 0 for 1970-01-01: a date here is YYYY-MM-DD and nothing else.
-        if value is not None and not (
-            isinstance(value, dt.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value))
-        ):
-            raise ValueError("a date is YYYY-MM-DD")
-        return value
 
 
 class CandidateOut(Schema):

@@ -12,6 +12,7 @@ import uuid
 from typing import Literal
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from pydantic import Field
 
@@ -131,6 +132,15 @@ def ask(user, source: Source, *, use: str, purpose: str, recipient: str = "") ->
         detail={"consent": str(consent.ref), "use": use, "purpose": purpose, "to": recipient},
     )
     return consent
+
+
+def seen_by(user) -> QuerySet[Consent]:
+    """The consents of the user's authority: those it asked, and those asked of it."""
+    mine = Consent.objects.select_related("agreement", "requester", "provider")
+    return mine.filter(
+        Q(side=Consent.Side.ASKED, requester=user.authority_id)
+        | Q(side=Consent.Side.PROVIDER, provider=user.authority_id)
+    )
 
 
 def asked_for(source: Source):

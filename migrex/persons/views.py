@@ -142,15 +142,15 @@ def consent_list(request):
     user = request.user
     if user.authority_id is None:
         raise PermissionDenied
-    mine = Consent.objects.select_related("requester", "provider")
-    asked_of_us = list(mine.filter(side=Consent.Side.PROVIDER, provider=user.authority))
+    mine = consents.seen_by(user)
+    asked_of_us = list(mine.filter(side=Consent.Side.PROVIDER))
     return render(
         request,
         "persons/consents.html",
         {
             "asked_of_us": asked_of_us,
             "decidable": {c.pk for c in asked_of_us if consents.decides(user, c)},
-            "asked": mine.filter(side=Consent.Side.ASKED, requester=user.authority),
+            "asked": mine.filter(side=Consent.Side.ASKED),
             "today": timezone.localdate(),
         },
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from migrex.core.errors import Invalid
 from migrex.core.web import officer_view
-from migrex.registers import authority_notices, duties
+from migrex.registers import authority_notices, duties, signatory_lists
 from migrex.registers.forms import RenameForm, ReplaceForm, SendListForm
 from migrex.registers.models import AuthorityNotice
 from migrex.registers.permissions import may_notify_authorities, may_read
@@ -44,11 +44,15 @@ def index(request):
             send = SendListForm(request.POST, user=user)
             if send.is_valid() and _send(request, send):
                 return redirect("registers:signatories")
+    today = timezone.localdate()
     return render(
         request,
         "registers/signatories.html",
         {
-            "rows": duties.dashboard(timezone.localdate()),
+            "rows": duties.dashboard(today),
+            "lists": signatory_lists.visible(user).filter(
+                pk__in=signatory_lists.current_ids(today)
+            ),
             "notices": AuthorityNotice.objects.select_related("agreement", "party")[:100],
             "rename": rename,
             "send": send,

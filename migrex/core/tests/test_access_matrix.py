@@ -11,16 +11,18 @@ not even exist (404, Art. 11.1).
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from migrex.accounts import tokens
-from migrex.agreements.models import Authority
+from migrex.agreements.models import Authority, SignatoryList
 from migrex.api import api
 from migrex.cases import services
 from migrex.conftest import DRAFT, PERSON
+from migrex.persons.models import Consent
 
 ROLES = ("anonymous", "operator", "signatory", "supervisor", "auditor", "other")
 
@@ -139,6 +141,38 @@ API_TABLE: dict[tuple[str, str], tuple[str, ...] | str] = {
         HIDDEN,
         HIDDEN,
     ),
+    # Consents (Art. 11.2-11.3), as the pages: any officer of the authority reads its own; those
+    # who see personal data ask; the provider's supervisors decide (a consent asked of KZ).
+    ("GET", "/api/v1/consents"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("POST", "/api/v1/consents"): (UNAUTH, "201", "201", "201", HIDDEN, HIDDEN),
+    ("GET", "/api/v1/consents/{consent_id}"): (UNAUTH, OK, OK, OK, OK, HIDDEN),
+    ("POST", "/api/v1/consents/{consent_id}/grant"): (UNAUTH, DENIED, OK, OK, DENIED, HIDDEN),
+    ("POST", "/api/v1/consents/{consent_id}/refuse"): (UNAUTH, DENIED, OK, OK, DENIED, HIDDEN),
+    # Signatory lists (Art. 9.3, 9.4), as the page: any officer reads; only the node's
+    # administrator (no role of this table) enters and sends.
+    ("GET", "/api/v1/signatory-lists"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("GET", "/api/v1/signatory-lists/{list_id}"): (UNAUTH, OK, OK, OK, OK, OK),
+    ("POST", "/api/v1/signatory-lists"): (UNAUTH, *[DENIED] * 5),
+    ("POST", "/api/v1/signatory-lists/{list_id}/send"): (UNAUTH, *[DENIED] * 5),
+}
+
+# Bodies of the writes that take one (valid ones: what is tested is who may, not what).
+BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "/api/v1/consents"): {"use": "export", "purpose": "Передача в суд"},
+    ("POST", "/api/v1/consents/{consent_id}/grant"): {"expires_on": "2099-01-01"},
+    ("POST", "/api/v1/consents/{consent_id}/refuse"): {"reason": "Цель не связана с запросом"},
+    ("POST", "/api/v1/signatory-lists"): {
+        "agreement": "kz-by-2019",
+        "effective_from": "2026-01-01",
+        "signatories": [
+            {
+                "full_name": "Иванов Иван",
+                "position": "Министр",
+                "authority": "kz-mvd",
+                "valid_from": "2026-01-01",
+            }
+        ],
+    },
 }
 
 
@@ -221,16 +255,31 @@ def world(officers, make_user, agreement):
             content=b"%PDF-1.4 test",
             content_type="application/pdf",
         )
-        return case, attachment
+        # A consent BY asked of KZ for the persons of this case.
+        consent = Consent.objects.create(
+            ref=uuid.uuid4(),
+            side=Consent.Side.PROVIDER,
+            agreement=agreement,
+            requester=Authority.objects.get(code="by-mvd"),
+            provider=users["operator"].authority,
+            source_kind="case",
+            source=case.conversation_id,
+            use="export",
+            purpose="Передача в суд",
+            asked_by="By-Operator",
+        )
+        return case, attachment, consent
 
     return {"users": users, "ui": ui, "api": bearer, "new_case": new_case}
 
 
-def _values(case, attachment) -> dict[str, object]:
+def _values(case, attachment, consent) -> dict[str, object]:
     return {
         "pk": case.pk,
         "case_id": case.pk,
         "attachment_id": attachment.pk,
+        "consent_id": consent.pk,
+        "list_id": SignatoryList.objects.get(party_id="KZ").pk,
         "action": "submit",
         "name": "incoming",
         "code": "kz-by-2019",
@@ -253,8 +302,8 @@ def test_every_url_and_api_operation_has_an_expectation():
 
 
 def test_ui_matrix(world):
-    case, attachment = world["new_case"]()
-    values = _values(case, attachment)
+    case, attachment, consent = world["new_case"]()
+    values = _values(case, attachment, consent)
     wrong = []
     for route, row in UI.items():
         if route == "admin/*" or row == ENVELOPE:
@@ -267,11 +316,16 @@ def test_ui_matrix(world):
     assert not wrong, "\n".join(wrong)
 
 
-def _api_call(client: Client, method: str, url: str):
+def _api_call(client: Client, method: str, url: str, path: str, case_id: int):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     if method == "GET":
         return client.get(url)
+    if (method, path) in BODIES:
+        body = BODIES[method, path]
+        if path == "/api/v1/consents":
+            body = {**body, "source": {"kind": "case", "id": case_id}}
+        return client.post(url, body, content_type="application/json")
     if url.endswith("/attachments"):
         upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
         return client.post(url, {"file": upload, "kind": "document"})
@@ -292,9 +346,9 @@ def test_api_matrix(world):
         for role in ROLES:
             # A write gets a draft of its own, so that one role's move does not change what
             # the next role finds.
-            case, attachment = world["new_case"]() if method != "GET" else shared
-            url = _fill(path, _values(case, attachment))
-            response = _api_call(world["api"][role], method, url)
+            case, attachment, consent = world["new_case"]() if method != "GET" else shared
+            url = _fill(path, _values(case, attachment, consent))
+            response = _api_call(world["api"][role], method, url, path, case.pk)
             known = {201: "201", 409: "409", 422: "422"}
             got = known.get(response.status_code) or _outcome(response)
             if got != _expected(row, role):
@@ -306,7 +360,7 @@ def test_the_api_refuses_a_signed_in_session_without_its_csrf_token(world):
     """The UI's session reaches the API too, but a write must carry the CSRF token."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["users"]["operator"])
-    case, _ = world["new_case"]()
+    case, _, _ = world["new_case"]()
     assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
     response = client.patch(
         f"/api/v1/cases/{case.pk}", {"summary": "x"}, content_type="application/json"

@@ -1,6 +1,7 @@
 """Fixtures of the registers' tests: media in a temporary directory, notices as the other node
-sends them, received through this node's real inbox (`both_nodes`, migrex/conftest.py), and a
-cooperation activity recorded."""
+sends them, received through this node's real inbox (`both_nodes`, migrex/conftest.py), a
+cooperation activity recorded, and the node's administrator with a new list of signatories as the
+API and `migrex signatories create` take it."""
 
 from __future__ import annotations
 
@@ -76,3 +77,36 @@ def add(officers, agreement, **over) -> CooperationEvent:
         "outcomes": "Согласован план обмена статистикой.",
     }
     return cooperation.record_event(**(values | over))
+
+
+@pytest.fixture
+def admin(officers, make_user):
+    """KZ's node administrator, who enters and sends its lists of signatories (Art. 9.4)."""
+    return make_user("kz-admin", "kz-mvd", "administrator")
+
+
+def signatory_entry(**over) -> dict:
+    """An entry of KZ's new list: the signatory of `officers`, linked to their account."""
+    body = {
+        "full_name": "Нурланов Нурлан",
+        "position": "Заместитель министра",
+        "authority": "kz-mvd",
+        "valid_from": "2026-01-01",
+        "valid_to": None,
+        "account": "kz-signatory",
+    }
+    return body | over
+
+
+def signatory_list(**over) -> dict:
+    """KZ's new list of two, from 1 January 2026, its fields replaced by `over`."""
+    body = {
+        "agreement": "kz-by-2019",
+        "effective_from": "2026-01-01",
+        "note": "После изменения состава (ст. 9.4)",
+        "signatories": [
+            signatory_entry(),
+            signatory_entry(full_name="Серіков Серік", authority="kz-labour", account=None),
+        ],
+    }
+    return body | over
