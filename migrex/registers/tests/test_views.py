@@ -198,3 +198,12 @@ def test_an_administrator_notifies_a_replacement_and_errors_stay_beside_fields_a
     assert "kz-labour-new" in codes and "kz-labour" not in codes
     sent = OutboxMessage.objects.filter(kind="authority_notice")
     assert {m.payload["by"]["code"] for m in sent} == {"kz-labour-new"}
+
+
+def test_the_page_shows_both_partys_lists_in_force_with_their_entries_art_9_4(officers):
+    page = client_of(officers["kz_operator"]).get("/registers/signatories/").content.decode()
+    lists = page[page.index('id="lists"') : page.index("</section>", page.index('id="lists"'))]
+    assert 'data-party="KZ"' in lists and 'data-party="BY"' in lists
+    assert "Kz-Signatory" in lists and "By-Supervisor" in lists
+    assert "Заместитель министра" in lists and "Министерство внутренних дел" in lists
+    assert "10.01.2021" in lists and "2021-01-10" not in lists  # officers read no ISO dates
