@@ -5,9 +5,9 @@ A node without a valid key of its own can neither open a message nor sign a repl
 503 with a plain JSON error (`node_not_configured`), which the sender takes as "try again"."""
 
 import functools
-import json
 import logging
 
+import pydantic_core
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_bat
 from migrex.exchange.keys import NoValidKey
 
 CONTENT_TYPE = "application/jose"
+NOT_A_BATCH = 'the body is not a JSON object {"envelopes": [...]}'
 log = logging.getLogger("migrex.inbox")
 
 
@@ -60,9 +61,13 @@ def inbox_batch(request):
     if len(body) > MAX_BATCH_BYTES:
         return _bad(413, f"a batch is at most {MAX_BATCH_BYTES} bytes", code="too_large")
     try:
-        envelopes = json.loads(body)["envelopes"]
-    except (ValueError, KeyError, TypeError):
-        return _bad(400, 'the body is not a JSON object {"envelopes": [...]}')
+        # pydantic's parser stops at a nesting depth of a few hundred (a ValueError), where
+        # json.loads would overflow the stack on `[[[[…` and answer 500.
+        envelopes = pydantic_core.from_json(body)["envelopes"]
+    except ValueError as exc:
+        return _bad(400, f"{NOT_A_BATCH}: {str(exc).splitlines()[0][:200]}")
+    except (KeyError, TypeError):
+        return _bad(400, NOT_A_BATCH)
     if not isinstance(envelopes, list) or not all(isinstance(e, str) for e in envelopes):
         return _bad(400, "envelopes must be a list of JWE compact strings")
     if not 1 <= len(envelopes) <= MAX_BATCH:
