@@ -4,6 +4,7 @@ undeliverable message again once the cause is fixed."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +75,15 @@ def attention(user, limit: int = 200) -> list[Row]:
 @transaction.atomic
 def requeue(user, message_id) -> OutboxMessage:
     """Deliver an undeliverable message again, from its first attempt."""
+    try:
+        message_id = uuid.UUID(str(message_id))
+    except ValueError:
+        raise MigrexError(
+            code="message_id_invalid",
+            message_ru="Сообщение не указано: нужен его идентификатор.",
+            message_en="No message given: its identifier is needed.",
+            field="message",
+        ) from None
     message = mine(user).select_for_update().filter(pk=message_id).first()
     if message is None or message.status != Status.UNDELIVERABLE:
         raise MigrexError(

@@ -19,14 +19,16 @@ from migrex.exchange import monitor
 def outbox(request):
     if not supervises(request.user):
         raise PermissionDenied
+    status = 200
     if request.method == "POST":
         try:
             message = monitor.requeue(request.user, request.POST.get("message", ""))
-        except (MigrexError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message_ru", str(exc)))
+        except MigrexError as exc:
+            messages.error(request, exc.message_ru)
+            status = 400  # the page again, with what was wrong
         else:
             messages.success(request, _("Message %(id)s will be sent again.") % {"id": message.pk})
-        return redirect("exchange-outbox")
+            return redirect("exchange-outbox")
     return render(
         request,
         "exchange/outbox.html",
@@ -34,4 +36,5 @@ def outbox(request):
             "summary": monitor.summary(request.user),
             "rows": monitor.attention(request.user),
         },
+        status=status,
     )

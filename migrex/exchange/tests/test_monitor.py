@@ -115,3 +115,15 @@ def test_a_stuck_destruction_notice_is_shown_with_its_russian_label(client, offi
     client.force_login(officers["kz_signatory"])
     page = client.get(reverse("exchange-outbox")).content.decode()
     assert "уведомление об уничтожении" in page
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1' OR '1'='1", "0" * 5000])
+def test_a_message_id_that_is_not_one_redisplays_the_page_with_the_reason(
+    client, officers, stuck, value
+):
+    client.force_login(officers["kz_signatory"])
+    response = client.post(reverse("exchange-outbox"), {"message": value})
+    assert response.status_code == 400
+    assert "нужен его идентификатор" in response.content.decode()
+    assert stuck["lost"].status == Status.UNDELIVERABLE
+    assert not AuditEntry.objects.filter(action="message.requeued").exists()
