@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from migrex.accounts import totp
+
 
 class LoginForm(AuthenticationForm):
     """Django's form; the lockout is checked by the view before the password is."""
@@ -20,3 +22,11 @@ class CodeForm(forms.Form):
             }
         ),
     )
+
+    def clean_code(self) -> str:
+        code = totp.normalise(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("The code is %(digits)s digits from 0 to 9."), params={"digits": totp.DIGITS}
+            )
+        return code

@@ -11,6 +11,7 @@ import base64
 import hmac
 import secrets
 import struct
+import unicodedata
 import urllib.parse
 
 STEP = 30  # seconds (RFC 6238 default)
@@ -45,10 +46,23 @@ def totp(
     return hotp(key, step_at(unix_time, step=step), digits=digits, digest=digest)
 
 
+def normalise(code: str | None) -> str | None:
+    """The code as ASCII digits, or None if it is not DIGITS of them.
+
+    NFKC first: full-width digits (an East Asian keyboard) become ASCII ones; other scripts'
+    digits (Arabic-Indic «١٢٣») stay what they are and are refused, since `str.isdigit` would
+    take them and `hmac.compare_digest` cannot compare non-ASCII text.
+    """
+    code = unicodedata.normalize("NFKC", code or "").strip().replace(" ", "")
+    if len(code) != DIGITS or not all("0" <= c <= "9" for c in code):
+        return None
+    return code
+
+
 def matching_step(secret: str, code: str, unix_time: float, *, drift: int = DRIFT) -> int | None:
     """The time step whose code `code` is (within ±drift steps of `unix_time`), or None."""
-    code = (code or "").strip().replace(" ", "")
-    if len(code) != DIGITS or not code.isdigit():
+    code = normalise(code)
+    if code is None:
         return None
     key = key_of(secret)
     now = step_at(unix_time)

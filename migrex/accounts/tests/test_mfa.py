@@ -11,6 +11,7 @@ import time
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from migrex.accounts import services, totp
 from migrex.accounts.models import TotpDevice
@@ -150,3 +151,22 @@ def test_the_admin_login_is_the_nodes_login_with_its_second_factor(officers, mak
     response = client.post("/login/code/", {"code": _code(device)})
     assert response["Location"] == "/admin/accounts/user/"
     assert client.get("/admin/accounts/user/").status_code == 200
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_a_code_in_other_digits_is_a_form_error_and_full_width_ones_are_digits(officers, clock):
+    device = services.enrol(officers["kz_signatory"])
+    client = Client()
+    _password(client, "kz-signatory")
+    with translation.override("ru"):  # Russian once the catalogue has it
+        expected = translation.gettext("The code is %(digits)s digits from 0 to 9.") % {"digits": 6}
+    for typed in (_code(device).translate(ARABIC_INDIC), "１２３４５٧", "12345x", "١٢٣ ٤٥٦"):
+        response = client.post("/login/code/", {"code": typed})
+        assert response.status_code == 422 and not _logged_in(client), typed
+        assert expected in response.content.decode()
+    full_width = _code(device).translate(FULL_WIDTH)
+    assert client.post("/login/code/", {"code": full_width}).status_code == 302
+    assert _logged_in(client)
