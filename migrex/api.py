@@ -19,7 +19,7 @@ from migrex.accounts import tokens
 from migrex.agreements.api import router as agreements_router
 from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.cases.api import router as cases_router
-from migrex.core.errors import Invalid, MigrexError
+from migrex.core.errors import Invalid, MigrexError, invalid
 from migrex.persons.api import router as persons_router
 from migrex.persons.api_consents import router as consents_router
 from migrex.registers.api import router as signatory_lists_router
@@ -62,35 +62,55 @@ class SessionAuth(NinjaSessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
-def _no_nul(value) -> None:
-    """PostgreSQL text cannot hold the NUL character: refused at the door (400), on every
-    database alike, as Django's form fields refuse it."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise HttpError(400, "text must not contain the NUL character (U+0000)")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _no_nul(key)
-            _no_nul(item)
-    elif isinstance(value, list):
-        for item in value:
-            _no_nul(item)
+def _storable_text(data) -> None:
+    """Every text of a parsed body or query, keys too, as the database can store it.
+
+    NUL: PostgreSQL text cannot hold it, so it is refused at the door (400) on every database
+    alike, as Django's form fields refuse it. A lone surrogate (`"\\ud800"` is valid JSON) has no
+    UTF-8 encoding: a 422 naming the member, before any app sees it. Walked without recursion,
+    as deep as the JSON parser let the body be.
+    """
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise HttpError(400, "text must not contain the NUL character (U+0000)")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise invalid(
+                    "text_not_utf8",
+                    "Текст содержит символ, которого нет в UTF-8 (одиночный суррогат).",
+                    "The text holds a character UTF-8 cannot encode (a lone surrogate).",
+                    field=path.encode("utf-8", "backslashreplace").decode("utf-8") or None,
+                ) from None
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                member = f"{path}.{key}" if path else str(key)
+                stack.append((item, member))
+                stack.append((key, member))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
 
 
 class ObjectParser(Parser):
     """Every request body of this API is a JSON object: `null`, a list or a number is refused
-    (400) instead of being read as a body that gives no fields. No text may hold NUL."""
+    (400) instead of being read as a body that gives no fields. Its text must be storable.
+
+    ninja answers whatever this raises as 400 "Cannot parse request body", the error raised as
+    its cause: `_http_error` below answers that cause instead."""
 
     def parse_body(self, request: HttpRequest) -> dict:
         data = super().parse_body(request)
         if not isinstance(data, dict):
-            raise ValueError("the body must be a JSON object")
-        _no_nul(data)
+            raise HttpError(400, "the body must be a JSON object")
+        _storable_text(data)
         return data
 
     def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict:
         parsed = super().parse_querydict(data, list_fields, request)
-        _no_nul(parsed)
+        _storable_text(parsed)
         return parsed
 
 
@@ -180,6 +200,11 @@ def _unauthenticated(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    cause = exc.__cause__  # what ObjectParser raised, if it did
+    if isinstance(cause, Invalid):
+        return _invalid(request, cause)
+    if isinstance(cause, HttpError):
+        exc = cause
     if exc.status_code == 403 and "CSRF" in exc.message:  # ninja's SessionAuth
         item = _one(
             "csrf_failed", "Проверка CSRF не пройдена.", "CSRF check failed.", field="X-CSRFToken"
