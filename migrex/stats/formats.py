@@ -257,14 +257,15 @@ def parse(data: bytes) -> Table:
         raise Malformed([_fault("empty_file", 1, None, "файл пуст.", "the file is empty.")])
     delimiter = _delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader)
+    rows = _rows(reader)
+    header = next(rows)
     fmt, columns, errors = _roles(header)
     if errors:
         raise Malformed(errors)
     table = Table(format=fmt, columns=columns, observations=[])
     seen: dict[tuple, int] = {}
     line = reader.line_num
-    for row in reader:
+    for row in rows:
         start, line = line + 1, reader.line_num
         if not row or all(not cell.strip() for cell in row):
             continue  # a blank line
@@ -305,6 +306,29 @@ def parse(data: bytes) -> Table:
     if errors:
         raise Malformed(errors[:MAX_ERRORS])
     return table
+
+
+def _rows(reader):
+    """The reader's rows; what the csv module cannot read (a quoted field longer than its
+    field_size_limit, 128 KB; a stray quote or line break it rejects) is a fault of its line."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise Malformed(
+                [
+                    _fault(
+                        "unreadable_csv",
+                        start,
+                        None,
+                        f"строку не удаётся прочитать как CSV ({exc}).",
+                        f"the line cannot be read as CSV ({exc}).",
+                    )
+                ]
+            ) from None
 
 
 def _row(table: Table, row: list[str], line: int, errors: list[FileError]) -> Observation | None:

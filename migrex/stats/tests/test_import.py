@@ -133,3 +133,20 @@ def test_the_command_asks_which_authority_when_the_party_has_several(agreement, 
     with pytest.raises(CommandError, match="--authority"):
         call_command("stats", "import", str(source), "--indicator", "x")
     _nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('period,citizenship,value\n2024,AM,1\n2025,"' + "A" * 200_000 + '",2\n', 3),
+        ('period,citizenship,value\n2024,AM,1\n2025,"A\rM"x\r\n"' + "B" * 140_000 + "\n", 5),
+    ],
+    ids=["field over the csv module's limit", "bare CR then an unclosed quote"],
+)
+def test_what_the_csv_module_cannot_read_is_refused_with_its_line(agreement, text, line):
+    with pytest.raises(formats.Malformed) as caught:
+        import_text(text, "kz-mvd", indicator="x")
+    (fault,) = caught.value.errors
+    assert (fault.code, fault.line) == ("unreadable_csv", line)
+    assert f"Строка {line}" in fault.message_ru and "field limit" in fault.message_en
+    _nothing_stored()
