@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from xml.sax.saxutils import escape, quoteattr
 
 from migrex.channels.graph import Graph, Network, shared
+from migrex.core import csvcells
 
 
 def as_json(g: Graph, found: list[Network]) -> dict:
@@ -33,7 +33,7 @@ def as_json(g: Graph, found: list[Network]) -> dict:
 
 def as_csv(g: Graph) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvcells.writer(out)
     writer.writerow(
         [
             "source",

@@ -3,7 +3,6 @@ under the provider's consent, and the consent requests of both sides."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
+from migrex.core import csvcells
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.web import officer_view
 from migrex.persons import access, consents, selectors, sources
@@ -115,7 +115,7 @@ def export(request, kind: str, pk: int):
         messages.error(request, exc.message_ru)
         return redirect(source.url)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvcells.writer(out)
     writer.writerow(["line", *COLUMNS])
     count = 0
     for position, data in source.records():

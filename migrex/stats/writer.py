@@ -4,9 +4,9 @@ Plain module: no Django."""
 
 from __future__ import annotations
 
-import csv
 import io
 
+from migrex.core import csvcells
 from migrex.stats.formats import (
     ATTRIBUTE,
     CSV,
@@ -40,7 +40,7 @@ def write(table: Table, fmt: str) -> bytes:
     if it came in `fmt`, the standard layout of `fmt` otherwise."""
     columns = table.columns if fmt == table.format else standard_columns(fmt, table)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvcells.writer(out)
     writer.writerow([name for name, _ in columns])
     for obs in table.observations:
         cells = []
