@@ -23,9 +23,9 @@ from migrex.persons.schema import Person
 
 
 class AttachmentPayload(Payload):
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255, pattern=r"^[^\r\n]*$")  # no line breaks
     kind: Literal["document", "photo", "fingerprint_card"]
-    content_type: str = Field(max_length=100)
+    content_type: str = Field(max_length=100, pattern=r"^[^\r\n]*$")
     sha256: str = Field(pattern="^[0-9a-f]{64}$")
     content: str = Field(description="the file in base64 (RFC 4648 §4)")
 

@@ -7,9 +7,10 @@ of them an agreement allows. Anything else is not personal data the treaty lets 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from migrex.matching.validators import country
 
@@ -18,11 +19,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# What a name never holds: markup, control characters (C0, DEL, C1) and the marks that reorder
+# text on screen (U+200E/F, U+202A-E, U+2066-9: "Trojan Source"), which would show an officer a
+# name other than the one matched and stored.
+_NOT_IN_NAMES = re.compile("[<>\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The latest date of birth anywhere on Earth now (UTC+14): a later one is in the future.
+_LATEST_ZONE = dt.timezone(dt.timedelta(hours=14))
+
+
+def _plain_name(value: str | None) -> str | None:
+    if value is not None and _NOT_IN_NAMES.search(value):
+        raise ValueError("a name may not contain <, >, control characters or text-direction marks")
+    return value
+
+
+Name = Annotated[str | None, Field(default=None, max_length=200), AfterValidator(_plain_name)]
+
+
 class Spelling(_Strict):
     """A name in Cyrillic and in Latin script (Art. 6: "в русском и латинском написании")."""
 
-    cyrillic: str | None = Field(default=None, max_length=200)
-    latin: str | None = Field(default=None, max_length=200)
+    cyrillic: Name = None
+    latin: Name = None
 
     @model_validator(mode="after")
     def _one_spelling(self) -> Spelling:
@@ -74,6 +92,13 @@ class PersonData(_Strict):
     exit_restriction: list[Decision] = Field(default_factory=list, max_length=10)
     photo: list[str] = Field(default_factory=list, max_length=10)  # attachment digests
     fingerprint_card: list[str] = Field(default_factory=list, max_length=2)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > dt.datetime.now(_LATEST_ZONE).date():
+            raise ValueError("a date of birth may not be in the future")
+        return value
 
     @field_validator("citizenship")
     @classmethod
