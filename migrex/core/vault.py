@@ -2,17 +2,30 @@
 way in, opened on the way out, shredded (key deleted, then the file) on destruction (Art. 11.4,
 11.5). The cryptography is in filecrypto.py; this module keeps the node's data key and the files.
 
-An item is any model row with `file`, `key`, `size` and `sha256` fields."""
+An item is any model row with `file`, `key`, `size` and `sha256` fields.
+
+A file follows its row. The ciphertext is written at its final name the moment it is stored, so
+that code of the same transaction can read it back at once; a transaction that rolls back takes
+the row with it, but not the file. Django tells of commits only (`on_commit`), so the code that
+runs a unit of work whose failure must leave nothing (the exchange's inbox, per message) wraps
+its atomic block in `discarded_on_failure()`: every file stored inside it is remembered, and
+when the block ends with an exception, each such file that no row references any more (asked of
+the database, after the rollback) is removed. The database is the judge, not the exception: a
+failure after the commit (an `on_commit` hook that raises) removes nothing that was kept. Blocks
+nest (a batch around its messages): what an inner block kept, the outer one judges again should
+it fail in turn."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import threading
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from migrex.core import filecrypto as crypto
 from migrex.core.filecrypto import Unreadable
@@ -35,6 +48,54 @@ def store(attachment, content: bytes) -> None:
     attachment.sha256 = hashlib.sha256(content).hexdigest()
     attachment.key = wrapped
     attachment.file.save(uuid.uuid4().hex, ContentFile(blob), save=False)
+    written = getattr(_written, "stack", None)
+    if written:
+        written[-1].append((attachment, attachment.file.name))
+
+
+_written = threading.local()  # per thread, as Django's connections are
+
+
+@contextlib.contextmanager
+def discarded_on_failure():
+    """Wrap an atomic block in this (`with vault.discarded_on_failure(), transaction.atomic():`):
+    a file stored inside does not outlive the rollback of its row (see the module's docstring).
+    The rows of items stored inside must be saved before the block ends."""
+    stack = _written.__dict__.setdefault("stack", [])
+    stack.append([])
+    try:
+        yield
+    except BaseException:
+        kept = _remove_orphans(stack.pop())
+        if stack:
+            stack[-1].extend(kept)
+        raise
+    written = stack.pop()
+    if stack:
+        stack[-1].extend(written)
+
+
+def _remove_orphans(written: list) -> list:
+    """Remove each (item, name) file no row refers to; the ones still referred to."""
+    kept = []
+    for item, name in written:
+        try:
+            referred = (
+                item.pk is not None
+                and type(item)._base_manager.filter(pk=item.pk, file=name).exists()
+            )
+        except DatabaseError:  # the database cannot say (a transaction still to roll back)
+            log.warning("kept %s: cannot tell whether a row still refers to it", name)
+            kept.append((item, name))
+            continue
+        if referred:
+            kept.append((item, name))
+            continue
+        try:
+            item.file.storage.delete(name)
+        except OSError:
+            log.exception("could not remove %s (its row was rolled back)", name)
+    return kept
 
 
 def read(attachment) -> bytes:

@@ -5,7 +5,8 @@ A duplicate (a message id already accepted) changes nothing. The very same bytes
 original receipt back, byte for byte; the same message sealed afresh (a retry after a lost
 reply, or a copy that also travelled in an offline package) gets a `duplicate` receipt over the
 bytes it came in, so that the sender can verify it against what it sent (docs/protocol.md §6).
-A refused message leaves nothing behind but its audit entry.
+A refused message leaves nothing behind but its audit entry: no row, and no file either
+(core/vault.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.core import reference
+from migrex.core import reference, vault
 from migrex.core.errors import Invalid, MigrexError
 from migrex.exchange import keys, kinds, peers, routes, streams
 from migrex.exchange.crypto import EnvelopeError, b64d
@@ -54,7 +55,7 @@ def accept_batch(envelopes: list[bytes]) -> list[Reply]:
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing)."""
-    with _one_writer(), reference.pinned(), transaction.atomic():
+    with _one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
         return [_accept(raw, None) for raw in envelopes]
 
 
@@ -154,7 +155,8 @@ def _accept(raw: bytes, max_skew, body=None) -> Reply:
     try:
         # The receiving party's calendar day, as the case services count (Art. 17).
         _check_route(envelope, timezone.localdate(now))
-        with transaction.atomic():
+        # A savepoint of its own; the files its handler stored go with it.
+        with vault.discarded_on_failure(), transaction.atomic():
             receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
             InboxMessage.objects.create(
                 message_id=mid,
