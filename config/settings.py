@@ -49,6 +49,9 @@ MIGREX_DATA_KEY = env.text("MIGREX_DATA_KEY")
 MIGREX_RETENTION_NOTIFY_PROVIDER = env.flag("MIGREX_RETENTION_NOTIFY_PROVIDER", False)
 # The audit log signs a checkpoint of its chain every this many entries (0: never).
 MIGREX_AUDIT_CHECKPOINT_EVERY = env.integer("MIGREX_AUDIT_CHECKPOINT_EVERY", 1000, minimum=0)
+# Unauthenticated refusals and attempts on a locked account: one audit entry per source and
+# window (seconds), the count of the others in the next one (audit/repeats.py).
+MIGREX_AUDIT_REPEAT_WINDOW = env.integer("MIGREX_AUDIT_REPEAT_WINDOW", 600, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -78,3 +78,24 @@ class PeerCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node} checkpoint #{self.seq}"
+
+
+class Repeat(models.Model):
+    """Attempts of one kind from one source (an address; a username and an address) in the
+    current window of repeats.py: the first was recorded, the count of the others waits here for
+    the next entry of that kind and source."""
+
+    action = models.CharField(_("action"), max_length=64)
+    source = models.CharField(_("source"), max_length=300)
+    window_start = models.DateTimeField(_("window start"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+
+    class Meta:
+        verbose_name = _("repeated attempt")
+        verbose_name_plural = _("repeated attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "source"], name="audit_repeat_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.source} ×{self.attempts}"

@@ -1,5 +1,6 @@
 """What reaches the audit log without its code calling record(): the events of officers'
-accounts (accounts/events.py: sign-ins, failures, lockouts, tokens), and administrative changes:
+accounts (accounts/events.py: sign-ins, failures, lockouts, tokens; attempts on a locked
+account once per username, address and window, repeats.py), and administrative changes:
 
 - `admin.change`: every change made in Django's admin (its LogEntry: who, which object, the
   change message), including deletions of several objects at once, which the admin writes in
@@ -21,6 +22,7 @@ from django.utils import translation
 from migrex.accounts import events
 from migrex.agreements.models import Agreement
 from migrex.audit.actions import Action
+from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
 
 FLAGS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
@@ -92,6 +94,11 @@ def _agreement_saved(sender, instance, created: bool, raw: bool = False, **kwarg
 
 
 def _account_event(sender, *, event, actor, subject, detail, **kwargs):
+    if event == events.Event.LOGIN_LOCKED:  # once per username, address and window
+        address = (detail or {}).get("address", "")
+        source = f"{str(actor).strip().casefold()} {address}".strip()
+        record_repeated(Action(event), source=source, actor=actor, subject=subject, detail=detail)
+        return
     record(Action(event), actor=actor, subject=subject, detail=detail)
 
 

@@ -21,6 +21,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from migrex.audit.actions import Action
+from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
 from migrex.core import reference, vault
 from migrex.core.errors import Invalid, MigrexError
@@ -40,9 +41,11 @@ class Reply:
     code: str  # "accepted", "duplicate" or the refusal code
 
 
-def accept(raw: bytes, *, max_skew=None) -> Reply:
+def accept(raw: bytes, *, max_skew=None, source: str = "") -> Reply:
+    """`source`: the client's address, for a POST (what fails before the sender is known is
+    audited once per address and window: audit/repeats.py)."""
     with reference.pinned():
-        return _accept(raw, max_skew)
+        return _accept(raw, max_skew, source=source)
 
 
 # A batch (docs/protocol.md §8.1): at most this many envelopes, this many bytes in all.
@@ -50,13 +53,13 @@ MAX_BATCH = 100
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 
-def accept_batch(envelopes: list[bytes]) -> list[Reply]:
+def accept_batch(envelopes: list[bytes], *, source: str = "") -> list[Reply]:
     """Several envelopes POSTed at once, answered in order, each exactly as if it had come
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing)."""
     with _one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
-        return [_accept(raw, None) for raw in envelopes]
+        return [_accept(raw, None, source=source) for raw in envelopes]
 
 
 _sqlite_writer = threading.Lock()
@@ -74,12 +77,12 @@ def _one_writer():
         yield
 
 
-def accept_stream(stream) -> Reply:
+def accept_stream(stream, *, source: str = "") -> Reply:
     """An envelope, a newline, and the body it describes in encrypted frames (§8.2): a dataset.
     `stream` is the request body (read, readline); the body is read as it is stored."""
     head = stream.readline(MAX_WIRE_BYTES + 2).rstrip(b"\n")
     with _one_writer(), reference.pinned():
-        return _accept(head, None, body=stream)
+        return _accept(head, None, body=stream, source=source)
 
 
 def _apply(envelope: dict, body) -> None:
@@ -130,7 +133,7 @@ def _check_body(lines: streams.Lines, declared) -> None:
         )
 
 
-def _accept(raw: bytes, max_skew, body=None) -> Reply:
+def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
     now = timezone.now()
     dig = digest(raw)
     generations = keys.node_keys()
@@ -146,7 +149,7 @@ def _accept(raw: bytes, max_skew, body=None) -> Reply:
             **options,
         )
     except EnvelopeError as exc:
-        return _refuse(signer, dig, now, exc.code, exc.detail, exc.message_id)
+        return _refuse(signer, dig, now, exc.code, exc.detail, exc.message_id, source=source)
     envelope = opened.envelope
     mid = envelope["message_id"]
     known = InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
@@ -267,12 +270,14 @@ def _audit_received(opened: Opened, dig: str) -> None:
     )
 
 
-def _refuse(signer, dig, now, code, detail, mid) -> Reply:
-    record(
-        Action.MESSAGE_REFUSED,
-        subject=mid or "",
-        detail={"code": code, "detail": detail, "digest": dig},
-    )
+def _refuse(signer, dig, now, code, detail, mid, source="") -> Reply:
+    """The signed refusal, audited: once each for a message whose sender is known (`mid`), once
+    per source and window for what anyone can POST (audit/repeats.py)."""
+    audited = {"code": code, "detail": detail, "digest": dig}
+    if mid is None and source:
+        record_repeated(Action.MESSAGE_REFUSED, source=source, detail=audited)
+    else:
+        record(Action.MESSAGE_REFUSED, subject=mid or "", detail=audited)
     body = sign_refusal(
         signer=signer, digest=dig, received_at=now, code=code, detail=detail, message_id=mid
     )

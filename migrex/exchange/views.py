@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from migrex.accounts.lockout import client_address
 from migrex.exchange.envelope import MAX_WIRE_BYTES
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
 from migrex.exchange.keys import NoValidKey
@@ -38,7 +39,7 @@ def _needs_keys(view):
 @_needs_keys
 def inbox(request):
     # One byte over the limit is enough for open_() to refuse it as too_large.
-    reply = accept(request.read(MAX_WIRE_BYTES + 1))
+    reply = accept(request.read(MAX_WIRE_BYTES + 1), source=client_address(request))
     return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
 
@@ -47,7 +48,7 @@ def inbox(request):
 @_needs_keys
 def inbox_stream(request):
     """An envelope and the body it describes, streamed (docs/protocol.md §8.2): a dataset."""
-    reply = accept_stream(request)
+    reply = accept_stream(request, source=client_address(request))
     return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
 
@@ -76,7 +77,10 @@ def inbox_batch(request):
         raws = [e.encode("ascii") for e in envelopes]
     except UnicodeEncodeError:
         return _bad(400, "a JWE compact serialization is ASCII")
-    replies = [{"status": r.status, "token": r.body.decode()} for r in accept_batch(raws)]
+    replies = [
+        {"status": r.status, "token": r.body.decode()}
+        for r in accept_batch(raws, source=client_address(request))
+    ]
     return JsonResponse({"replies": replies})
 
 

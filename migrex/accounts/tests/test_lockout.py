@@ -164,3 +164,22 @@ def test_an_absurdly_long_username_is_counted_and_locked_without_an_error(db, cl
         assert _login(client, long_name, "x").status_code in (200, 429)
     assert _login(client, long_name, "x").status_code == 429
     assert AuditEntry.objects.filter(action="login.locked").exists()
+
+
+def test_attempts_on_a_locked_account_are_audited_once_per_address_and_window(officers, clock):
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    for _ in range(5):
+        _login(client, "kz-operator", "wrong")
+    for n in range(10):  # locked: refused whatever the password, and whatever the case
+        assert _login(client, "KZ-Operator" if n % 2 else "kz-operator", "x").status_code == 429
+    locked = AuditEntry.objects.filter(action="login.locked")
+    assert locked.count() == 1
+    assert locked.get().detail["repeats"] == {
+        "source": "kz-operator 192.0.2.7",
+        "window": 600,
+        "earlier": 0,
+    }
+    clock.shift(dt.timedelta(minutes=10, seconds=1))  # still locked, in the next window
+    assert _login(client, "kz-operator", PASSWORD).status_code == 429
+    last = AuditEntry.objects.filter(action="login.locked").order_by("seq").last()
+    assert locked.count() == 2 and last.detail["repeats"]["earlier"] == 9
