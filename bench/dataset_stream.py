@@ -128,7 +128,8 @@ def main() -> int:
             )
             outbox = kz.python(
                 "from migrex.exchange.models import OutboxMessage\n"
-                "print(json.dumps(list(OutboxMessage.objects.values_list('status', flat=True))))"
+                "sent = OutboxMessage.objects.filter(kind='dataset')\n"  # pair() sent a list too
+                "print(json.dumps(list(sent.values_list('status', flat=True))))"
             )
             with baseline_server(by.env) as base_url:
                 base_s = baseline(base_url, source)

@@ -32,20 +32,20 @@ from migrex.shell.scenario import PERSON
 QUEUE = """
 import uuid
 from migrex.exchange.models import OutboxMessage
+from migrex.shell.demo_signatory import signer
+sign = signer("kz-signatory")  # each request signed with the signatory's own key (Art. 9.3)
 rows = []
 for i in range(DATA["start"], DATA["start"] + DATA["n"]):
     rows.append(OutboxMessage(
         agreement="kz-by-2019", conversation_id=uuid.uuid4(), kind="request",
         sender_authority="kz-mvd", receiver_authority="by-mvd", receiver_party="BY",
-        payload={"number": f"KZ-MVD-2026-{i:06d}", "kind": "request",
-                 "requesting_authority": "kz-mvd", "requested_authority": "by-mvd",
-                 "summary": f"Сведения о временном пребывании, запрос {i}",
-                 "purpose": "Проверка законности пребывания",
-                 "justification": "Материалы проверки", "other_information": "",
-                 "topics": ["citizens_in_other_state"], "confidential": True,
-                 "persons": [DATA["person"]], "attachments": [],
-                 "signatory": {"name": "Подписант KZ", "position": "Заместитель министра",
-                               "signed_at": "2026-11-22T09:00:00+00:00"}},
+        payload=sign({"number": f"KZ-MVD-2026-{i:06d}", "kind": "request",
+                      "requesting_authority": "kz-mvd", "requested_authority": "by-mvd",
+                      "summary": f"Сведения о временном пребывании, запрос {i}",
+                      "purpose": "Проверка законности пребывания",
+                      "justification": "Материалы проверки", "other_information": "",
+                      "topics": ["citizens_in_other_state"], "confidential": True,
+                      "persons": [DATA["person"]], "attachments": []}),
     ))
 OutboxMessage.objects.bulk_create(rows, batch_size=500)
 print(json.dumps(len(rows)))
@@ -91,7 +91,8 @@ def exchange(threads: int) -> tuple[float, list[float], dict]:
             connection.close()
 
     wall, latencies = run_threads(threads, work)
-    outcome = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("pk")))
+    requests = OutboxMessage.objects.filter(kind="request")  # not KZ's list sent by pair()
+    outcome = dict(requests.values_list("status").annotate(n=Count("pk")))
     return wall, latencies, outcome
 
 
@@ -155,6 +156,7 @@ def main() -> int:
         kz, by = pair(Path(tmp))
         by.start(worker=False)
         try:
+            kz.migrex("worker", "--once", "--idle", "0")  # KZ's signatory list first (Art. 9.4)
             with baseline_server(by.env) as base_url:
                 setup_django(kz.env)
                 for r in range(args.rounds):

@@ -25,9 +25,10 @@ from playwright.sync_api import Page, expect
 
 from migrex.accounts import tokens
 from migrex.accounts.models import User
-from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
+from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.selectors import directory
 from migrex.agreements.services import load
+from migrex.agreements.tests.conftest import PASSWORD, put_on_list
 from migrex.cases.models import Case
 from migrex.cases.services import create_draft, transition
 from migrex.cases.workflow import Side
@@ -37,8 +38,6 @@ from migrex.exchange.delivery import seal_message
 from migrex.exchange.models import NodeKey, OutboxMessage, Peer
 from migrex.exchange.receipts import parse_jws
 from migrex.persons.models import Dataset, PersonRecord
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -73,24 +72,6 @@ def make_user(agreement):
         return user
 
     return make
-
-
-def put_on_list(agreement: Agreement, user: User, *, valid_to: dt.date | None = None) -> Signatory:
-    """Add `user` to their party's current signatory list (Art. 9.3), creating it if needed."""
-    lst, _ = SignatoryList.objects.get_or_create(
-        agreement=agreement,
-        party=user.authority.party,
-        defaults={"exchanged_on": dt.date(2021, 1, 10), "effective_from": dt.date(2021, 1, 10)},
-    )
-    return Signatory.objects.create(
-        signatory_list=lst,
-        full_name=f"{user.last_name} {user.first_name}".strip(),
-        authority=user.authority,
-        position="Заместитель министра",
-        user=user,
-        valid_from=dt.date(2021, 1, 10),
-        valid_to=valid_to,
-    )
 
 
 @pytest.fixture
@@ -288,7 +269,10 @@ def draft(officers, **overrides):
 def send(officers, deliver, **overrides) -> tuple[Case, Case]:
     case = draft(officers, **overrides)
     transition(case=case, action="submit", actor=officers["kz_operator"])
-    transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
+    signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
+    transition(
+        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
+    )
     deliver()
     theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
     return Case.objects.get(pk=case.pk), theirs

@@ -2,6 +2,7 @@
 (`migrex agreements load`), so they are read-only here; signatory lists are entered here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from migrex.agreements import models as m
 
@@ -69,6 +70,12 @@ class SignatoryInline(admin.TabularInline):
     model = m.Signatory
     extra = 1
     autocomplete_fields = ("user",)
+    readonly_fields = ("signing_key",)
+
+    @admin.display(description=_("signing key (RFC 7638 fingerprint)"))
+    def signing_key(self, obj) -> str:
+        key = obj.jwk if obj.pk else None
+        return key["kid"] if key else "—"
 
 
 @admin.register(m.SignatoryList)
@@ -76,3 +83,18 @@ class SignatoryListAdmin(admin.ModelAdmin):
     list_display = ("agreement", "party", "exchanged_on", "effective_from")
     list_filter = ("agreement", "party")
     inlines = [SignatoryInline]
+
+
+@admin.register(m.SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    """Enrolled with `migrex signatories key generate|import`; deleting one revokes it here (the
+    list must then be sent again, Art. 9.4). The sealed private key is never shown."""
+
+    list_display = ("user", "kid", "source", "created_at")
+    fields = readonly_fields = ("user", "kid", "source", "public_jwk", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -16,3 +16,6 @@ class AgreementsConfig(AppConfig):
         reference.watch(models.Agreement, "parties", "authorities")
         reference.watch(models.AgreementVersion)
         reference.watch(models.AgreementEvent)
+        # What signers.received_in_force() loads: the lists a signature is checked against.
+        for model in (models.SignatoryList, models.Signatory, models.SigningKey):
+            reference.watch(model)

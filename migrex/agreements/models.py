@@ -4,6 +4,8 @@ Parties, authorities, agreements and events are written only by the profile load
 (services.load_profile); the profile file is the source of truth and is kept whole on each version.
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -180,7 +182,9 @@ class Signatory(models.Model):
         related_name="signatory_entries",
     )
     specimen = models.FileField(_("signature specimen"), upload_to="specimens/", blank=True)
-    public_key = models.TextField(_("public key (PEM)"), blank=True)
+    # The entry's public key as the other party sent it (a JWK in JSON, RFC 7517); an entry of
+    # this party's own lists gives its account's key instead (`jwk`).
+    public_key = models.TextField(_("public key (JWK)"), blank=True)
 
     class Meta:
         verbose_name = _("authorised signatory")
@@ -196,3 +200,42 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.position}"
+
+    @property
+    def jwk(self) -> dict | None:
+        """The public key this entry gives (Art. 9.3): its account's signing key on this node,
+        else the key received with the list; None when it has none."""
+        own = getattr(self.user, "signing_key", None) if self.user_id else None
+        if own is not None:
+            return dict(own.public_jwk)
+        return json.loads(self.public_key) if self.public_key else None
+
+
+class SigningKey(models.Model):
+    """A signatory's own signing key (Art. 9.3): the private key sealed under a key derived from
+    the signatory's password (signer_keys.seal), with the derivation's parameters, and the public
+    key every list entry of that account gives."""
+
+    class Source(models.TextChoices):
+        GENERATED = "generated", _("made on this node")
+        PKCS12 = "pkcs12", _("imported from a certification authority's PKCS#12 file")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="signing_key",
+    )
+    kid = models.CharField(_("fingerprint (RFC 7638)"), max_length=64, unique=True)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    sealed = models.BinaryField(_("sealed private key"), editable=False)
+    kdf = models.JSONField(_("key derivation"), editable=False)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kid}"

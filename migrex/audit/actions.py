@@ -82,6 +82,7 @@ class Action(StrEnum):
     LEGISLATION_RECEIVED = "registers.legislation_received"
     AUTHORITY_NOTICE_SENT = "registers.authority_notice_sent"
     AUTHORITY_NOTICE_APPLIED = "registers.authority_notice_applied"
+    SIGNING_KEY_ENROLLED = "registers.signing_key_enrolled"
     COOPERATION_RECORDED = "registers.cooperation_recorded"
 
 
@@ -148,6 +149,7 @@ LABELS: dict[Action, Promise] = {
     Action.LEGISLATION_RECEIVED: _("Legislation notice received"),
     Action.AUTHORITY_NOTICE_SENT: _("Authority notice sent"),
     Action.AUTHORITY_NOTICE_APPLIED: _("Authority notice applied"),
+    Action.SIGNING_KEY_ENROLLED: _("Signatory's signing key enrolled"),
     Action.COOPERATION_RECORDED: _("Cooperation activity recorded"),
 }
 

@@ -192,6 +192,8 @@ def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
             user, payload.password.get_secret_value(), address=client_address(request)
         )
     )
+    if confirmed:  # the password opens the signatory's key (Art. 9.3); no history keeps it
+        data["password"] = payload.password.get_secret_value()
     services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
     return _detail(request, case_id)
 

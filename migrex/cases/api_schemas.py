@@ -11,7 +11,7 @@ from ninja import Schema
 from pydantic import Field, SecretStr
 
 from migrex.agreements.models import Authority
-from migrex.cases import actions, selectors, workflow
+from migrex.cases import actions, selectors, signatures, workflow
 from migrex.cases.models import Attachment, Case
 from migrex.cases.selectors import BOXES
 from migrex.cases.workflow import PEER, Kind, Side, State
@@ -160,6 +160,14 @@ class SignatureOut(Schema):
     name: str
     position: str
     signed_at: dt.datetime | None
+    key_id: str | None = Field(
+        None, description="RFC 7638 thumbprint of the signatory's own key that signed (Art. 9.3)."
+    )
+    verified_against: dt.date | None = Field(
+        None,
+        description="On the requested side: the date of the other party's list of signatories "
+        "the signature was verified against (the list in force on the signing date, Art. 9.3).",
+    )
 
 
 class CaseSummaryOut(Schema):
@@ -271,6 +279,7 @@ def case_summary(case: Case, today: dt.date) -> dict:
 def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dict:
     """The case as `user` sees it; without `personal_data`, persons are withheld."""
     state = workflow.State(case.status)
+    signed = signatures.record_of(case)
     return {
         **case_summary(case, today),
         "purpose": case.purpose,
@@ -283,6 +292,8 @@ def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dic
             "name": case.signatory_name,
             "position": case.signatory_position,
             "signed_at": case.signed_at,
+            "key_id": signed.key_id if signed else None,
+            "verified_against": signed.list_sent_on if signed else None,
         }
         if case.signatory_name
         else None,

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from migrex.accounts.roles import OPERATOR, SUPERVISOR, holds
-from migrex.cases import validation
+from migrex.cases import signatures, validation
 from migrex.cases.models import Case
 from migrex.cases.numbers import next_number
 from migrex.core.errors import Forbidden, invalid
@@ -67,6 +67,7 @@ def sign(case: Case, actor, data: dict, confirmed: bool) -> None:
     case.signed_at = timezone.now()
     case.signatory_name = entry.full_name
     case.signatory_position = entry.position
+    signatures.sign(case, actor, entry, data)  # the signatory's own key (Art. 9.3, 9.4)
 
 
 def register(case: Case, actor, data: dict, confirmed: bool) -> None:

@@ -52,6 +52,7 @@ class RequestLetter:
     signed_at: dt.datetime | None
     confidential: bool
     conversation_id: str
+    signature_key: str = ""  # RFC 7638 fingerprint of the signatory's own key (Art. 9.3)
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,12 @@ def render_request_letter(letter: RequestLetter) -> bytes:
         pdf.items(t("Приложения:", "Attachments:"), letter.attachments, t("нет", "none"))
         if signed:
             dated = t(f"Дата подписания: {signed}", f"Date of signing: {signed}")
+            if letter.signature_key:
+                key = letter.signature_key
+                dated += "\n" + t(
+                    f"Подписано электронной подписью подписанта, ключ {key}",
+                    f"Signed with the signatory's electronic signature, key {key}",
+                )
         else:
             dated = t("ПРОЕКТ: документ не подписан", "DRAFT: the document is not signed")
         pdf.signature(letter.signatory_position + t("", AS_GIVEN), letter.signatory_name, dated)

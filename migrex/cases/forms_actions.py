@@ -79,4 +79,6 @@ class ActionForm(ArticleMixin, forms.Form):
             data["assignee"] = d["assignee"].pk
         if persons:
             data["persons"] = persons
+        if d.get("password"):  # opens the signatory's key (Art. 9.3); no history keeps it
+            data["password"] = d["password"]
         return data

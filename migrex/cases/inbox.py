@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from migrex.agreements.models import Authority
 from migrex.agreements.selectors import directory
-from migrex.cases import services, validation
+from migrex.cases import services, signatures, validation
 from migrex.cases.errors import IllegalMove
 from migrex.cases.messages import AttachmentPayload, RequestPayload
 from migrex.cases.models import Attachment, Case, owned_by
@@ -77,6 +77,7 @@ def _open(
         due_date=validation.due_date(terms.profile, received_on) if kind == Kind.REQUEST else None,
     )
     services.opened(case, peer, persons=[p.model_dump() for p in body.persons])
+    signatures.verify(case, body, sender)  # the signatory's own signature (Art. 9.3)
     for item in body.attachments:
         _store(case, item)
     return case

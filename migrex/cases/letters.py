@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.agreements.selectors import profile_of
+from migrex.cases import signatures
 from migrex.cases.documents import (
     Bilingual,
     RefusalNotice,
@@ -66,6 +67,7 @@ def request_letter(case: Case) -> bytes:
         signed_at=timezone.localtime(case.signed_at) if case.signed_at else None,
         confidential=case.confidential,
         conversation_id=str(case.conversation_id),
+        signature_key=signature.key_id if (signature := signatures.record_of(case)) else "",
     )
     return render_request_letter(letter)
 

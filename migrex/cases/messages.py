@@ -34,6 +34,15 @@ class Signatory(Payload):
     name: str = Field(max_length=300)
     position: str = Field(max_length=300)
     signed_at: dt.datetime
+    key_id: str = Field(
+        "", max_length=64, description="RFC 7638 thumbprint of the signatory's key (Art. 9.3)"
+    )
+    signature: str = Field(
+        "",
+        max_length=1024,
+        description="The signatory's detached JWS over the request's canonical content "
+        "(docs/protocol.md §13.1, the request's signature); a request without one is refused",
+    )
 
 
 class RequestPayload(Payload):
@@ -76,8 +85,9 @@ class RefusalPayload(TextPayload):
     grounds: list[str]
 
 
-def request(case: Case, event, data: dict) -> RequestPayload:
-    """What `sign` sends: the request as signed."""
+def request(case: Case, event, data: dict, *, files: bool = True) -> RequestPayload:
+    """What `sign` sends: the request as signed (`data`: the signature `sign` made; without
+    `files`, the attachments without their content, which the signature covers by digest)."""
     return RequestPayload(
         number=case.number,
         kind=case.kind,
@@ -90,9 +100,13 @@ def request(case: Case, event, data: dict) -> RequestPayload:
         topics=case.topics,
         confidential=case.confidential,
         persons=[Person(category=p.category, data=p.data) for p in case.persons.filter(event=None)],
-        attachments=[_attachment(a) for a in case.attachments.filter(event=None)],
+        attachments=[_attachment(a, files) for a in case.attachments.filter(event=None)],
         signatory=Signatory(
-            name=case.signatory_name, position=case.signatory_position, signed_at=case.signed_at
+            name=case.signatory_name,
+            position=case.signatory_position,
+            signed_at=case.signed_at,
+            key_id=data.get("key_id", ""),
+            signature=data.get("signature", ""),
         ),
     )
 
@@ -115,9 +129,9 @@ def refusal(case: Case, event, data: dict) -> RefusalPayload:
     )
 
 
-def _attachment(a: Attachment) -> AttachmentPayload:
+def _attachment(a: Attachment, files: bool = True) -> AttachmentPayload:
     try:
-        content = vault.read(a)  # decrypted here; the envelope encrypts it again for the peer
+        content = vault.read(a) if files else b""  # the envelope encrypts it again for the peer
     except vault.Unreadable as exc:
         raise AttachmentUnreadable(attachment=a, reason=str(exc)) from exc
     return AttachmentPayload(

@@ -7,8 +7,9 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Registers: legislation, authorities, cooperation")
 
     def ready(self) -> None:
+        from migrex.agreements import signers
         from migrex.exchange import kinds
-        from migrex.registers import authority_notices, legislation
+        from migrex.registers import authority_notices, legislation, signatory_keys
 
         kinds.register(
             legislation.KIND,
@@ -22,3 +23,5 @@ class RegistersConfig(AppConfig):
             handler=authority_notices.receive,
             label=_("notice of a change of authorities or signatories"),
         )
+        # What this party sent of its signatory lists: signatures count only against those.
+        signers.lists_sent_by(signatory_keys.sent_in_force)

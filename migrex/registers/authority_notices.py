@@ -5,8 +5,9 @@ sent to the other party as `authority_notice` and applied to this node's records
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +22,7 @@ from migrex.agreements.models import (
     SignatoryList,
 )
 from migrex.agreements.selectors import directory
+from migrex.agreements.signer_keys import SignerKeyError, check_public_jwk
 from migrex.audit.actions import Action
 from migrex.audit.services import record
 from migrex.core.errors import Invalid
@@ -46,6 +48,12 @@ class SignatoryEntry(Payload):
     authority: str
     valid_from: dt.date
     valid_to: dt.date | None = None
+    jwk: dict[str, Any] | None = Field(
+        None,
+        description="The person's public signing key (RFC 7517; `kid` its RFC 7638 thumbprint, "
+        "`x5c` the certificate chain of a key from a certification authority), against which "
+        "the requests they sign are checked (Art. 9.3)",
+    )
 
 
 class AuthorityNoticePayload(Payload):
@@ -201,6 +209,7 @@ def _signatories(agreement: Agreement, party: str, body: dict) -> dict:
                 ),
                 valid_from=valid_from,
                 valid_to=valid_to,
+                public_key=_public_key(person, change, where),
             )
         )
     listing = SignatoryList(
@@ -220,6 +229,16 @@ def _signatories(agreement: Agreement, party: str, body: dict) -> dict:
         row.signatory_list = listing
     Signatory.objects.bulk_create(rows)
     return {"list": listing.pk, "signatories": len(rows)}
+
+
+def _public_key(person: dict, change: str, where: str) -> str:
+    """The entry's key as the JSON of its checked public JWK; empty when it has none."""
+    if person.get("jwk") is None:
+        return ""
+    try:
+        return json.dumps(check_public_jwk(person["jwk"]), sort_keys=True)
+    except SignerKeyError as exc:
+        raise _bad(change, f"{where}.jwk", f"ключ не годится: {exc.detail}", exc.detail) from None
 
 
 APPLY = {Change.RENAME: _rename, Change.REPLACE: _replace, Change.SIGNATORIES: _signatories}
@@ -344,8 +363,9 @@ def signatory_body(listing: SignatoryList, *, sent_on: dt.date) -> dict:
                 "authority": s.authority.code,
                 "valid_from": s.valid_from.isoformat(),
                 "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+                "jwk": s.jwk,
             }
-            for s in listing.signatories.select_related("authority")
+            for s in listing.signatories.select_related("authority", "user__signing_key")
         ],
         "form_sample": None,
     }

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from migrex.core.errors import Invalid
 from migrex.core.web import officer_view
-from migrex.registers import authority_notices, duties, signatory_lists
+from migrex.registers import authority_notices, duties, signatory_keys, signatory_lists
 from migrex.registers.forms import RenameForm, ReplaceForm, SendListForm
 from migrex.registers.models import AuthorityNotice
 from migrex.registers.permissions import may_notify_authorities, may_read
@@ -53,6 +53,7 @@ def index(request):
             "lists": signatory_lists.visible(user).filter(
                 pk__in=signatory_lists.current_ids(today)
             ),
+            "unsent": signatory_keys.unsent_lists(),  # Art. 9.4: to be sent at once
             "notices": AuthorityNotice.objects.select_related("agreement", "party")[:100],
             "rename": rename,
             "send": send,

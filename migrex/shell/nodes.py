@@ -236,11 +236,14 @@ def pair(
     ports: tuple[int, int] = (0, 0),
 ) -> tuple[LocalNode, LocalNode]:
     """Two prepared nodes, Kazakhstan and Belarus under the 2019 agreement, trusting each
-    other (peer files exchanged as they would be out of band). Not started."""
+    other (peer files exchanged as they would be out of band), each with its list of signatories
+    queued to the other (Art. 9.4: the signatories sign once it is sent). Not started."""
     kz = LocalNode("KZ", base / "kz", ports[0], "Asia/Almaty", database_urls[0])
     by = LocalNode("BY", base / "by", ports[1], "Europe/Minsk", database_urls[1])
     for node in (kz, by):
         node.prepare()
     kz.trust(by)
     by.trust(kz)
+    for node in (kz, by):
+        node.migrex("demo_setup", "--send-lists")
     return kz, by

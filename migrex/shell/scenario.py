@@ -65,6 +65,18 @@ class Scenario:
     def act(self, api: Api, case: dict, action: str, **body) -> dict:
         return api.ok("POST", f"/cases/{case['id']}/actions/{action}", body)
 
+    def signature_verified(self, ours: dict, theirs: dict) -> None:
+        """BY checked the KZ signatory's own signature against the list KZ sent (Art. 9.3)."""
+        signed, checked = ours["signature"] or {}, theirs["signature"] or {}
+        if not signed.get("key_id") or checked.get("key_id") != signed["key_id"]:
+            raise ScenarioFailed(f"the signatory's own signature did not arrive: {checked}")
+        if checked.get("verified_against") is None:
+            raise ScenarioFailed("BY did not verify the signatory's signature against a list")
+        self.out(
+            f"      signed with the KZ signatory's own key {signed['key_id'][:12]}…; BY verified "
+            f"it against KZ's list of signatories of {checked['verified_against']} (Art. 9.3)"
+        )
+
     def draft(self, **fields) -> dict:
         body = {"agreement": "kz-by-2019", "requested_authority": "by-mvd", **fields}
         return self.kz_op.ok("POST", "/cases", body)
@@ -94,6 +106,7 @@ class Scenario:
         conv = ours["conversation_id"]
         theirs = self.wait(self.by_op, conv, "received")
         self.step("KZ signatory signs; the request crosses to BY (Art. 9.3)", conv)
+        self.signature_verified(ours, theirs)
         self.act(self.by_op, theirs, "register")
         ours = self.wait(self.kz_op, conv, "registered")
         theirs = self.by_op.ok("GET", f"/cases/{theirs['id']}")

@@ -66,6 +66,7 @@ REQUESTER: tuple[Action, ...] = (
         _("Signed by an authorised person on the signatory list and sent to the other party."),
         check=checks.sign,
         form=Form(password=True),
+        keeps=("key_id", "signature"),  # never the password
         payload=messages.request,
         tone=PRIMARY,
     ),

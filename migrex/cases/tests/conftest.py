@@ -4,12 +4,16 @@ client, a request sent from KZ to BY, the officers' national systems on the JSON
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from migrex.agreements import signer_keys, signers
 from migrex.agreements.models import Agreement, Authority
+from migrex.cases import signatures
+from migrex.cases.messages import RequestPayload, Signatory
 from migrex.cases.models import Case
 from migrex.cases.services import create_draft, transition
 from migrex.cases.workflow import Side
-from migrex.conftest import Api
+from migrex.conftest import PASSWORD, Api
 
 
 def draft_post(agreement, requested, **overrides) -> dict:
@@ -66,7 +70,10 @@ def sent_case(officers, deliver) -> tuple[Case, Case]:
         ],
     )
     transition(case=case, action="submit", actor=officers["kz_operator"])
-    transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
+    signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
+    transition(
+        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
+    )
     deliver()
     theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
     return Case.objects.get(pk=case.pk), theirs
@@ -83,6 +90,27 @@ def errors_of(response) -> list[dict]:
     for e in body["errors"]:
         assert set(e) == {"code", "message_ru", "message_en", "article", "field"}
     return body["errors"]
+
+
+def signed_by(user, payload: RequestPayload, **signatory) -> RequestPayload:
+    """`payload` signed as `sign` signs it: by `user` with their key, as their entry on the list
+    (if any, Art. 9.3); `signatory` overrides members of the signatory it names."""
+    entry = user.signatory_entries.order_by("-pk").first()
+    stored = signers.key_of(user)
+    unsigned = payload.model_copy(
+        update={
+            "signatory": Signatory(
+                name=entry.full_name if entry else str(user),
+                position=entry.position if entry else "Заместитель министра",
+                signed_at=timezone.now(),
+                key_id=stored.kid,
+            ).model_copy(update=signatory)
+        }
+    )
+    signature = signer_keys.sign(signers.unlock(stored, PASSWORD), signatures.content(unsigned))
+    return unsigned.model_copy(
+        update={"signatory": unsigned.signatory.model_copy(update={"signature": signature})}
+    )
 
 
 def incoming_id(api: Api) -> int:

@@ -12,7 +12,9 @@ from migrex.cases.errors import IllegalMove
 from migrex.cases.messages import RequestPayload, Signatory
 from migrex.cases.models import Case, CaseEvent
 from migrex.cases.services import Peer, transition
+from migrex.cases.tests.conftest import signed_by
 from migrex.cases.workflow import PEER, Kind, Side, State
+from migrex.conftest import PASSWORD
 from migrex.core.errors import Forbidden
 from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
@@ -35,6 +37,7 @@ DATA = {
     },
     "partial_answer": {"grounds": ["contrary_to_law"], "text": "Частично.", "persons": [PERSON]},
     "reply": {"text": "Сведения прилагаются.", "persons": [PERSON]},
+    "sign": {"password": PASSWORD},  # opens the signatory's key (Art. 9.3)
     "answer": {"text": "Сведения прилагаются.", "persons": [PERSON]},
 }
 ALL_ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -175,20 +178,23 @@ def test_a_request_message_opens_the_requested_sides_case(officers, both_nodes):
         kind="spontaneous",
         sender="kz-mvd",
         receiver="by-border",
-        payload=RequestPayload(
-            number="KZ-MVD-2026-000009",
-            kind="spontaneous",
-            requesting_authority="kz-mvd",
-            requested_authority="by-border",
-            summary="Канал незаконной миграции",
-            purpose="Информирование",
-            justification="Ст. 8",
-            other_information="",
-            topics=[],
-            confidential=True,
-            persons=[PERSON],
-            attachments=[],
-            signatory=Signatory(name="Иванов", position="Заместитель министра", signed_at=NOW),
+        payload=signed_by(  # by the signatory's own key (Art. 9.3)
+            officers["kz_signatory"],
+            RequestPayload(
+                number="KZ-MVD-2026-000009",
+                kind="spontaneous",
+                requesting_authority="kz-mvd",
+                requested_authority="by-border",
+                summary="Канал незаконной миграции",
+                purpose="Информирование",
+                justification="Ст. 8",
+                other_information="",
+                topics=[],
+                confidential=True,
+                persons=[PERSON],
+                attachments=[],
+                signatory=Signatory(name="Иванов", position="Заместитель министра", signed_at=NOW),
+            ),
         ),
     )
     assert both_nodes.receive(message).code == "accepted"

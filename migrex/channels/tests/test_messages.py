@@ -11,6 +11,7 @@ from migrex.cases.models import Case
 from migrex.cases.services import create_draft, transition
 from migrex.channels import messages
 from migrex.channels.models import ReceivedReport
+from migrex.conftest import PASSWORD
 from migrex.core.errors import Invalid
 from migrex.exchange.models import OutboxMessage
 
@@ -74,7 +75,10 @@ def test_a_reply_must_answer_a_request_this_authority_received(channels, officer
         persons=[PERSON],
     )
     transition(case=asked, action="submit", actor=officers["by_operator"])
-    transition(case=asked, action="sign", actor=officers["by_supervisor"], confirmed=True)
+    signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
+    transition(
+        case=asked, action="sign", actor=officers["by_supervisor"], data=signed, confirmed=True
+    )
     deliver()
     ours = Case.objects.get(conversation_id=asked.conversation_id, owner__code="kz-mvd")
     transition(case=ours, action="register", actor=officers["kz_operator"])

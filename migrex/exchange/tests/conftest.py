@@ -198,6 +198,7 @@ def pair(tmp_path_factory, node_databases):
     try:
         parallel(lambda: set_up(kz), lambda: set_up(by))
         parallel(lambda: kz.trust(by), lambda: by.trust(kz))
+        exchange_lists(kz, by)
         yield kz, by
     finally:
         kz.stop()
@@ -207,6 +208,17 @@ def pair(tmp_path_factory, node_databases):
             if log.exists():
                 sys.stderr.write(f"--- {node.party} node.log (tail) ---\n")
                 sys.stderr.write(log.read_text(errors="replace")[-4000:])
+
+
+def exchange_lists(kz: LocalNode, by: LocalNode) -> None:
+    """Each node's list of signatories sent to the other and delivered (Art. 9.4), so that the
+    requests its signatory signs are checked against it there (Art. 9.3)."""
+    parallel(*(lambda n=n: n.migrex("demo_setup", "--send-lists") for n in (kz, by)))
+    parallel(*(lambda n=n: n.start(worker=False) for n in (kz, by)))  # each delivers once, here
+    try:
+        parallel(*(lambda n=n: n.migrex("worker", "--once", "--idle", "0") for n in (kz, by)))
+    finally:
+        parallel(kz.stop, by.stop)
 
 
 @pytest.fixture
@@ -219,9 +231,12 @@ def running(pair):
 # Seals envelopes on KZ, with KZ's keys and BY's published keys, as KZ's worker would; each spec
 # says what to seal. signer: "current" (the generation valid at `created`), "fresh" (new keys BY
 # never saw), "forged" (new keys under the kid of KZ's real key), "old" (the generation being
-# rotated out, its validity ignored so that it can sign after the overlap too).
+# rotated out, its validity ignored so that it can sign after the overlap too). A request's
+# payload that fits its schema is signed by KZ's demo signatory first (Art. 9.3).
 SEAL_ALL = """
 import datetime as dt
+from pydantic import ValidationError
+from migrex.shell import demo_signatory
 from migrex.exchange import keys
 from migrex.exchange.crypto import NodeKeys, generate_node_keys
 from migrex.exchange.envelope import new_envelope, seal
@@ -232,7 +247,13 @@ def seal_all(specs):
     peer = Peer.objects.get(node_id="BY")
     gens = keys.node_keys()
     out, made = [], []
+    sign = demo_signatory.signer("kz-signatory")
     for spec in specs:
+        if spec.get("kind") in ("request", "spontaneous"):
+            try:
+                spec = dict(spec, payload=sign(spec["payload"]))
+            except ValidationError:
+                pass
         created = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=spec.get("created_offset", 0))
         if "reseal_of" in spec:  # the same message sealed again, as a retry would
             envelope = dict(made[spec["reseal_of"]], created=format_time(created))

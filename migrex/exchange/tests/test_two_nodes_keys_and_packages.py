@@ -107,9 +107,11 @@ from migrex.accounts.models import User
 from migrex.agreements.models import Agreement, Authority
 from migrex.cases.services import create_draft, transition
 from migrex.exchange.models import OutboxMessage
+from migrex.shell.demo_signatory import password
 
 operator = User.objects.get(username="kz-operator")
 signatory = User.objects.get(username="kz-signatory")
+signed = {"password": password("kz-signatory")}  # opens the signatory's own key (Art. 9.3)
 made = []
 for kind, fields in DATA["cases"]:
     case = create_draft(
@@ -117,7 +119,7 @@ for kind, fields in DATA["cases"]:
         requested_authority=Authority.objects.get(code="by-mvd"), kind=kind, **fields,
     )
     transition(case=case, action="submit", actor=operator)
-    transition(case=case, action="sign", actor=signatory, confirmed=True)
+    transition(case=case, action="sign", actor=signatory, data=signed, confirmed=True)
     message = OutboxMessage.objects.get(conversation_id=case.conversation_id)
     made.append({"conversation": str(case.conversation_id), "message": str(message.id),
                  "status": message.status})

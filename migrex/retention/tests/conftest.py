@@ -11,7 +11,7 @@ from migrex.agreements.models import Agreement, Authority
 from migrex.cases.models import Case
 from migrex.cases.services import add_attachment, create_draft, transition
 from migrex.cases.workflow import Side
-from migrex.conftest import PERSON
+from migrex.conftest import PASSWORD, PERSON
 
 PHOTO = b"\xff\xd8\xff\xe0JFIF photograph of the person " * 50
 CARD = b"%PDF-1.4 fingerprint card " * 40
@@ -55,7 +55,10 @@ def answered(officers, deliver, media):
             kind="fingerprint_card",
         )
         transition(case=case, action="submit", actor=officers["kz_operator"])
-        transition(case=case, action="sign", actor=officers["kz_signatory"], confirmed=True)
+        signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
+        transition(
+            case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
+        )
         deliver()
     theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
     with time_machine.travel(CLOSED_AT, tick=False):

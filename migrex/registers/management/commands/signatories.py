@@ -5,6 +5,7 @@ and sending a list is the node administrator's (`--user`), through the services 
 KZ$ migrex signatories list --agreement kz-by-2019 --theirs
 KZ$ migrex signatories create list.json --user kz-admin      # the API's body, "-" for stdin
 KZ$ migrex signatories send 4 --user kz-admin
+KZ$ migrex signatories key generate --user kz-signatory   # a signatory's own key (key_commands)
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from pydantic import ValidationError
 from migrex.accounts.models import User
 from migrex.agreements.models import SignatoryList
 from migrex.core.errors import Invalid, MigrexError
-from migrex.registers import signatory_lists
+from migrex.registers import key_commands, signatory_lists
 from migrex.registers.api import SignatoryListIn, SignatoryListOut
 
 ACTOR_HELP = "the node's administrator acting (username)"
 
 
 class Command(BaseCommand):
-    help = "Lists of signatories (Art. 9.3, 9.4): list, show, create, send to the other party."
+    help = (
+        "Lists of signatories (Art. 9.3, 9.4): list, show, create, send to the other party; "
+        "a signatory's own signing key."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -50,6 +54,7 @@ class Command(BaseCommand):
             p.add_argument(
                 "--json", dest="as_json", action="store_true", help="the API's JSON, not text"
             )
+        key_commands.add_parser(sub)  # `key generate|import`: a signatory's own key
 
     def handle(self, *args, action: str, **options):
         try:
@@ -58,6 +63,9 @@ class Command(BaseCommand):
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
         except MigrexError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _key(self, **options):
+        key_commands.run(self.stdout, **options)
 
     def _show(self, id: int, as_json: bool, **_):
         self._print(signatory_lists.find(_one(id), timezone.localdate()), as_json, many=False)

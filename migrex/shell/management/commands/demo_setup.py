@@ -2,7 +2,10 @@
 party's ministry of internal affairs (one per role), with their logins printed.
 
 Signatories and administrators sign in with a second factor (TOTP): they are enrolled here with
-a generated key, written beside the logins to demo-totp.txt ("username key" per line)."""
+a generated key, written beside the logins to demo-totp.txt ("username key" per line). The
+signatory is put on the party's list with a signing key of their own, sealed under their
+password (Art. 9.3); `--send-lists`, once the peers know each other, sends the lists to the other
+party as the administrator (Art. 9.4), so that the signatory may sign."""
 
 from __future__ import annotations
 
@@ -17,11 +20,13 @@ from django.utils import timezone
 from migrex.accounts import services as accounts
 from migrex.accounts.models import User
 from migrex.accounts.roles import Role
-from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList
+from migrex.agreements import signers
+from migrex.agreements.models import Agreement, Authority, Signatory, SignatoryList, SigningKey
 from migrex.agreements.profile import shipped_profile_paths
 from migrex.agreements.services import load
 from migrex.exchange.keys import create_keys
 from migrex.exchange.models import NodeKey
+from migrex.registers import authority_notices, signatory_keys
 
 # login suffix, roles, full name
 OFFICERS = (
@@ -36,8 +41,17 @@ OFFICERS = (
 class Command(BaseCommand):
     help = "Load the agreements, create keys and demo officers of this node's party."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--send-lists",
+            action="store_true",
+            help="only send this party's signatory lists to the other party (Art. 9.4)",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["send_lists"]:
+            return self._send_lists()
         for code in sorted(shipped_profile_paths()):
             load(code)
         if not NodeKey.objects.exists():
@@ -74,6 +88,12 @@ class Command(BaseCommand):
                 user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
                 if Role.SIGNATORY in roles:
                     self._list(user, authority)
+            if (
+                Role.SIGNATORY in roles
+                and not SigningKey.objects.filter(user=user).exists()
+                and user.check_password(password)
+            ):
+                signers.enrol(user, password)  # the signatory's own key (Art. 9.3)
             known[username] = password
             note = ""
             if accounts.needs_second_factor(user):
@@ -102,3 +122,13 @@ class Command(BaseCommand):
             valid_from=today,
             user=user,
         )
+
+    def _send_lists(self) -> None:
+        """Send this party's lists that the other party does not hold as they are (Art. 9.4)."""
+        admin = User.objects.get(username=f"{settings.MIGREX_PARTY.lower()}-admin")
+        for listing in signatory_keys.unsent_lists():
+            notice = authority_notices.send_signatory_list(actor=admin, listing=listing)
+            count = len(notice.payload["signatories"])
+            self.stdout.write(
+                f"  signatory list sent: {listing.agreement.code}, {count} signatories"
+            )
