@@ -7,8 +7,9 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Illegal-migration channels")
 
     def ready(self) -> None:
-        from migrex.channels import messages
+        from migrex.channels import destruction, messages
         from migrex.exchange import kinds
+        from migrex.persons import holdings
 
         kinds.register(
             messages.KIND,
@@ -16,3 +17,4 @@ class ChannelsConfig(AppConfig):
             handler=messages.receive,
             label=messages.LABEL,
         )
+        holdings.register(destruction.KIND, held=destruction.held, destroy=destruction.destroy)

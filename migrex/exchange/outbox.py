@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from migrex.agreements.models import Authority
 from migrex.core.errors import Invalid, invalid
 from migrex.exchange import kinds, routes
 from migrex.exchange.envelope import uuid7
-from migrex.exchange.models import OutboxMessage
+from migrex.exchange.models import InboxMessage, OutboxMessage
 
 
 def body_dir() -> Path:
@@ -117,3 +118,46 @@ def sent(message_id: uuid.UUID | str, *, kind: str, sender: Authority | str) -> 
     return OutboxMessage.objects.filter(
         pk=message_id, kind=kind, sender_authority=_code(sender)
     ).exists()
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """One stored copy of a message whose content was destroyed."""
+
+    message_id: str
+    kind: str
+    direction: str  # "out": this node sent it; "in": this node received it
+
+
+def forget(conversation_ids, note: str) -> list[Forgotten]:
+    """Destroy what this node kept of the messages of `conversation_ids` (Art. 11.5), inside
+    the caller's transaction: an outgoing message's payload becomes ``{"destroyed": note}`` and
+    its body file (a dataset's) is removed; a received message's signed envelope (the inner JWS,
+    whose payload is readable) keeps only its header and signature (``header..signature``, the
+    detached form of RFC 7515 appendix F). A message still pending is left: it has not been sent.
+
+    What proof remains: each message's id, kind, parties and times; the SHA-256 digest of the
+    bytes sent or received (`digest`), and the receipt the receiver signed over that digest,
+    which still verifies; the sender's signature, which verifies against the content if anyone
+    still holds it. The content itself cannot be recovered from any of these."""
+    ids = list(conversation_ids)
+    done = []
+    sent_ = OutboxMessage.objects.select_for_update().filter(conversation_id__in=ids)
+    for message in sent_.exclude(status=OutboxMessage.Status.PENDING).order_by("created_at"):
+        if message.payload == {"destroyed": note}:
+            continue
+        message.payload = {"destroyed": note}
+        message.last_error = ""
+        message.save(update_fields=["payload", "last_error"])
+        path = body_path(message.pk)
+        transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
+        done.append(Forgotten(str(message.pk), message.kind, "out"))
+    received = InboxMessage.objects.select_for_update().filter(conversation_id__in=ids)
+    for message in received.order_by("received_at"):
+        parts = message.signed.split(".")
+        if len(parts) == 3 and parts[1] == "":
+            continue  # forgotten already
+        message.signed = f"{parts[0]}..{parts[-1]}" if len(parts) == 3 else ""
+        message.save(update_fields=["signed"])
+        done.append(Forgotten(str(message.message_id), message.kind, "in"))
+    return done

@@ -19,6 +19,10 @@ KIND_RU = {
     "case_person": "Персональные данные лица (ст. 6)",
     "attachment": "Вложение",
     "dataset_records": "Записи набора сведений о лицах",
+    "case_texts": "Тексты дела и его истории",
+    "dataset_texts": "Цель набора сведений",
+    "message": "Копия сообщения",
+    "channel_report": "Полученные сведения о канале",
 }
 ITEM_RU = {
     "photo": "фотография",
@@ -36,6 +40,7 @@ class Line:
     count: int
     due_on: dt.date
     sha256: str
+    ref: str = ""  # a message id, a stored file's name, a report: never personal data
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,8 @@ def render(doc: ActDocument) -> bytes:
             what = KIND_RU.get(line.kind, line.kind)
             if line.item_kind:
                 what += f": {ITEM_RU.get(line.item_kind, line.item_kind)}"
+            if line.ref:
+                what += f"\n{line.ref}"
             cells = (
                 str(total),
                 what,

@@ -95,6 +95,10 @@ class Tombstone(models.Model):
         CASE_PERSON = "case_person", _("person of a case (Art. 6 data)")
         ATTACHMENT = "attachment", _("attachment")
         DATASET_RECORDS = "dataset_records", _("records of a dataset")
+        CASE_TEXTS = "case_texts", _("free texts of a case")
+        DATASET_TEXTS = "dataset_texts", _("purpose of a dataset")
+        MESSAGE = "message", _("stored copy of a message")
+        CHANNEL_REPORT = "channel_report", _("received channel report")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     item_kind = models.CharField(_("item"), max_length=32, blank=True)  # photo, fingerprint_card…
@@ -105,6 +109,8 @@ class Tombstone(models.Model):
         "persons.Dataset", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     item_id = models.BigIntegerField(_("item id"))
+    # What the act names it by, never personal data: a message id, a stored file's random name.
+    ref = models.CharField(_("reference"), max_length=100, blank=True)
     count = models.PositiveIntegerField(_("records"), default=1)
     sha256 = models.CharField(_("SHA-256 of what was destroyed"), max_length=64)
     rule = models.ForeignKey(

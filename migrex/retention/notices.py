@@ -29,6 +29,9 @@ class Period(Payload):
     counted_from: Literal["case-closed", "purpose-ended"] = Field(alias="from")
 
 
+ITEM_KINDS = ("case_person", "attachment", "dataset_records")  # what a notice tells
+
+
 class Item(Payload):
     kind: Literal["case_person", "attachment", "dataset_records"]
     item_kind: str = ""

@@ -27,7 +27,7 @@ from migrex.core import vault
 from migrex.core.errors import Invalid, error
 from migrex.persons.models import Dataset, PersonRecord
 from migrex.retention import act as act_pdf
-from migrex.retention import notices, rules
+from migrex.retention import notices, rules, sweep
 from migrex.retention.models import COUNTED_FROM, Act, PurposeEnd, Rule, Run, Tombstone
 
 SYSTEM = "система migrex (плановое уничтожение)"
@@ -163,7 +163,7 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
         return Result(skipped=True)
     the_run = Run.objects.create(day=today if scheduled else None, by=by)
     due = [h for h in rules.holdings() if h.is_due(today)]
-    if not due:
+    if not due and not sweep.due_items(today):
         return Result()
     # Lock what is due, then look again: a concurrent run waits here and then finds only what
     # the other left (nothing, usually), so no item is destroyed or recorded twice.
@@ -172,16 +172,21 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
         Dataset.objects.select_for_update().filter(pk__in=[h.dataset.pk for h in due if h.dataset])
     )
     due = [h for h in rules.holdings() if h.is_due(today)]
+    items = sweep.due_items(today)
     result = Result(due=due)
-    if not due:
+    if not due and not items:
         return result
     now = timezone.now()
     the_act = Act.objects.create(
         number=_act_number(now), made_at=now, made_by=by, items=0, pdf=b"", sha256=""
     )
     notify = settings.MIGREX_RETENTION_NOTIFY_PROVIDER
-    for holding in due:
-        stones = _destroy(holding, the_act, now, by)
+    common = {"destroyed_at": now, "destroyed_by": by, "act": the_act, "case": None}
+    batches = [(h, _destroy(h, the_act, now, by)) for h in due] + [
+        (None, Tombstone.objects.bulk_create(sweep.received_item(i, r, the_act.number, common)))
+        for i, r in items
+    ]
+    for holding, stones in batches:
         for stone in stones:
             record(
                 Action.RETENTION_DESTROYED,
@@ -198,9 +203,10 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
                 },
             )
         result.destroyed += len(stones)
-        if notify and stones and _from_provider(holding):
-            notices.send(holding, stones, the_act)
-            Tombstone.objects.filter(pk__in=[s.pk for s in stones]).update(notified=True)
+        told = [s for s in stones if s.kind in notices.ITEM_KINDS]
+        if notify and told and holding is not None and _from_provider(holding):
+            notices.send(holding, told, the_act)
+            Tombstone.objects.filter(pk__in=[s.pk for s in told]).update(notified=True)
             result.notices += 1
     the_act.items = result.destroyed
     the_act.pdf = act_pdf.render(_document(the_act))
@@ -261,11 +267,14 @@ def _destroy(h: rules.Holding, the_act: Act, now: dt.datetime, by: str) -> list[
                     kind=Tombstone.Kind.ATTACHMENT,
                     item_kind=attachment.kind,
                     item_id=attachment.pk,
+                    ref=attachment.file.name.rsplit("/", 1)[-1][:100],
                     sha256=attachment.sha256,
                     **common,
                 )
             )
             vault.shred(attachment)
+        stones += sweep.case_texts(h.case, the_act.number, common)
+        stones += sweep.messages([h.case.conversation_id], the_act.number, common)
     else:
         records = PersonRecord.objects.filter(dataset=h.dataset).order_by("position")
         digest, count = hashlib.sha256(), 0
@@ -282,6 +291,9 @@ def _destroy(h: rules.Holding, the_act: Act, now: dt.datetime, by: str) -> list[
                 **common,
             )
         )
+        stones += sweep.dataset_texts(h.dataset, the_act.number, common)
+        ids = {h.dataset.conversation_id, h.dataset.message_id}
+        stones += sweep.messages(ids, the_act.number, common)
     return Tombstone.objects.bulk_create(stones)
 
 
@@ -309,7 +321,10 @@ def _document(the_act: Act) -> act_pdf.ActDocument:
                         item_kind=s.item_kind,
                         where=str(s.case)
                         if s.case
-                        else f"{s.dataset.title} (набор {s.dataset.pk})",
+                        else f"{s.dataset.title} (набор {s.dataset.pk})"
+                        if s.dataset
+                        else "—",
+                        ref=s.ref,
                         count=s.count,
                         due_on=s.due_on,
                         sha256=s.sha256,

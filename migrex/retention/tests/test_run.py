@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -19,13 +20,14 @@ from migrex.core.errors import Invalid
 from migrex.core.tests.pdftext import pdf_text
 from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Dataset, PersonRecord
-from migrex.retention import rules, services
+from migrex.retention import notices, rules, services
 from migrex.retention.models import Act, PurposeEnd, Rule, Run, Tombstone
 from migrex.retention.tests.conftest import CLOSED_AT, PERSON
 
 pytestmark = pytest.mark.django_db
 BASIS_KZ = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
 BASIS_BY = "Закон Республики Беларусь «О защите персональных данных», ст. 17"
+PERSONAL = 4  # two persons and two files; then its texts and six copies of messages
 CLOSED_ON = CLOSED_AT.date()
 
 
@@ -104,7 +106,14 @@ def test_a_run_destroys_what_is_due_leaving_tombstones_and_an_act(answered):
     attachments = {a.pk: (a.kind, a.sha256) for a in ours.attachments.all()}
     result = services.run(today=CLOSED_ON + dt.timedelta(days=30))
 
-    assert result.destroyed == 4
+    kinds = Counter(Tombstone.objects.filter(case=ours).values_list("kind", flat=True))
+    # Its persons and files, its texts, and the copies of the messages of its conversation.
+    assert {k: kinds[k] for k in ("case_person", "attachment", "case_texts")} == {
+        "case_person": 2,
+        "attachment": 2,
+        "case_texts": 1,
+    }
+    assert kinds["message"] >= 2 and result.destroyed == sum(kinds.values())
     assert not CasePerson.objects.filter(case=ours).exists()
     assert not Attachment.objects.filter(case=ours).exists()
     assert CasePerson.objects.filter(case=theirs).count() == 2  # BY's copy: no rule, kept
@@ -120,13 +129,16 @@ def test_a_run_destroys_what_is_due_leaving_tombstones_and_an_act(answered):
     assert "migrex" in stone.destroyed_by
 
     act = result.act
-    assert act.items == 4 and bytes(act.pdf).startswith(b"%PDF")
+    assert act.items == result.destroyed and bytes(act.pdf).startswith(b"%PDF")
     assert hashlib.sha256(bytes(act.pdf)).hexdigest() == act.sha256
     assert {s.pk for s in act.tombstones.all()} == {s.pk for s in stones.values()}
     actions = list(
         AuditEntry.objects.filter(action__startswith="retention.").values_list("action", flat=True)
     )
-    assert actions.count("retention.destroyed") == 4 and actions.count("retention.act") == 1
+    assert (
+        actions.count("retention.destroyed") == result.destroyed
+        and actions.count("retention.act") == 1
+    )
     # No personal data in the audit entries of the destruction.
     for entry in AuditEntry.objects.filter(action="retention.destroyed"):
         assert "Оганесян" not in json.dumps(entry.detail, ensure_ascii=False)
@@ -147,7 +159,9 @@ def test_the_act_is_a_russian_pdf_naming_the_items_rule_and_basis(answered):
         "фотография",
         "дактилоскопическая карта",
         ours.number,
-        "Всего уничтожено элементов: 4",
+        f"Всего уничтожено элементов: {act.items}",
+        "Тексты дела и его истории",
+        "Копия сообщения",
         "пункт 5 статьи 11",
     ):
         assert expected in text, expected
@@ -159,15 +173,15 @@ def test_running_again_destroys_nothing_more_and_makes_no_act(answered):
     day = CLOSED_ON + dt.timedelta(days=40)
     first = services.run(today=day)
     again = services.run(today=day)
-    assert first.destroyed == 4 and again.destroyed == 0 and again.act is None
-    assert Act.objects.count() == 1 and Tombstone.objects.count() == 4
+    assert first.destroyed > 4 and again.destroyed == 0 and again.act is None
+    assert Act.objects.count() == 1 and Tombstone.objects.count() == first.destroyed
 
 
 def test_a_scheduled_run_runs_once_a_day(answered):
     ours, _ = answered
     kz_rule(ours.agreement, days=1)
     day = CLOSED_ON + dt.timedelta(days=2)
-    assert services.run(today=day, scheduled=True).destroyed == 4
+    assert services.run(today=day, scheduled=True).destroyed == PERSONAL + 7
     assert services.run(today=day, scheduled=True).skipped
     assert Run.objects.filter(day=day).count() == 1
     assert not services.run(today=day + dt.timedelta(days=1), scheduled=True).skipped
@@ -194,7 +208,7 @@ def test_purpose_ended_counts_from_the_date_an_officer_records(answered, officer
     assert AuditEntry.objects.filter(action="retention.purpose_ended").exists()
     due = next(h for h in rules.holdings() if h.case and h.case.pk == ours.pk)
     assert due.due_on == CLOSED_ON + dt.timedelta(days=15)
-    assert services.run(today=due.due_on).destroyed == 4
+    assert services.run(today=due.due_on).destroyed == PERSONAL + 7
 
 
 def test_dataset_records_are_destroyed_after_the_end_of_their_purpose(agreement, officers):
@@ -213,8 +227,8 @@ def test_dataset_records_are_destroyed_after_the_end_of_their_purpose(agreement,
         dataset=ds, ended_on=dt.date(2026, 4, 1), actor=officers["kz_signatory"]
     )
     result = services.run(today=dt.date(2026, 4, 8))
-    assert result.destroyed == 1
-    stone = Tombstone.objects.get(dataset=ds)
+    assert result.destroyed == 2  # its records and its purpose
+    stone = Tombstone.objects.get(dataset=ds, kind="dataset_records")
     assert (stone.kind, stone.count, stone.sha256) == ("dataset_records", 5, digest.hexdigest())
     assert not PersonRecord.objects.filter(dataset=ds).exists()
     assert Dataset.objects.filter(pk=ds.pk).exists()  # what it was stays; the persons do not
@@ -330,7 +344,7 @@ def test_the_command_sets_a_rule_and_runs(answered, capsys):
     call_command("retention", "run", "--dry-run")
     assert CasePerson.objects.filter(case=theirs).exists()
     call_command("retention", "run")
-    assert "4 item(s) destroyed" in capsys.readouterr().out
+    assert f"{PERSONAL + 7} item(s) destroyed" in capsys.readouterr().out
     assert not CasePerson.objects.filter(case=theirs).exists()
     assert CasePerson.objects.filter(case=ours).exists()
 
@@ -348,7 +362,7 @@ def test_the_provider_is_notified_when_the_node_is_so_configured(answered, setti
     assert body["act"] == result.act.number and body["basis"] == BASIS_KZ
     assert body["article"] == "11.5" and len(body["items"]) == 4
     assert "Оганесян" not in json.dumps(body, ensure_ascii=False)
-    assert all(s.notified for s in Tombstone.objects.all())
+    assert all(s.notified for s in Tombstone.objects.filter(kind__in=notices.ITEM_KINDS))
 
 
 def test_the_worker_runs_the_job_once_a_day(answered):
@@ -383,5 +397,5 @@ def test_no_notice_for_a_draft_that_never_left(agreement, officers, settings, me
     kz_rule(agreement, days=1)
     settings.MIGREX_RETENTION_NOTIFY_PROVIDER = True
     result = services.run(today=timezone.localdate() + dt.timedelta(days=2))
-    assert result.destroyed == 1 and result.notices == 0
+    assert result.destroyed == 2 and result.notices == 0
     assert not OutboxMessage.objects.filter(kind="destruction_notice").exists()
