@@ -52,6 +52,8 @@ MIGREX_AUDIT_CHECKPOINT_EVERY = env.integer("MIGREX_AUDIT_CHECKPOINT_EVERY", 100
 # Unauthenticated refusals and attempts on a locked account: one audit entry per source and
 # window (seconds), the count of the others in the next one (audit/repeats.py).
 MIGREX_AUDIT_REPEAT_WINDOW = env.integer("MIGREX_AUDIT_REPEAT_WINDOW", 600, minimum=1)
+# An API token works this many days after it is issued (and until its user's password changes).
+MIGREX_TOKEN_DAYS = env.integer("MIGREX_TOKEN_DAYS", 90, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

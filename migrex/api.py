@@ -19,7 +19,7 @@ from migrex.accounts import tokens
 from migrex.agreements.api import router as agreements_router
 from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.cases.api import router as cases_router
-from migrex.core.errors import Invalid, MigrexError, invalid
+from migrex.core.errors import Invalid, MigrexError, Unauthenticated, invalid
 from migrex.persons.api import router as persons_router
 from migrex.persons.api_consents import router as consents_router
 from migrex.registers.api import router as signatory_lists_router
@@ -36,7 +36,7 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>` for national systems."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = tokens.authenticate(token)
+        user = tokens.authenticate(token)  # Unauthenticated for an expired or ended token
         if user is None:
             # A token was presented and is wrong, revoked or its user inactive: answer 401 now
             # rather than fall through to the session.
@@ -180,6 +180,16 @@ def _not_found(request, exc: Http404):
     # The same answer for "does not exist" and "not yours": a case's existence is confidential
     # (Art. 11.1).
     return _errors(request, 404, [_one("not_found", "Не найдено.", "Not found.")])
+
+
+@api.exception_handler(Unauthenticated)
+def _token_ended(request, exc: Unauthenticated):
+    return _errors(
+        request,
+        401,
+        [exc.as_dict()],
+        **{"WWW-Authenticate": 'Bearer realm="migrex", error="invalid_token"'},
+    )
 
 
 @api.exception_handler(AuthenticationError)

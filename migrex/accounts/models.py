@@ -1,5 +1,7 @@
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migrex.accounts.roles import Role
@@ -27,6 +29,8 @@ class User(AbstractUser):
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    # API tokens issued before it no longer authenticate (accounts.tokens).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -35,6 +39,25 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
         return full or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password):
+        """Django's check, but a rehash of the right password on a stronger hasher is not a
+        change of password: it keeps the user's API tokens."""
+
+        def rehash(raw):
+            self.password = make_password(raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
 
     def roles(self) -> frozenset[str]:
         # Cached per request: permission checks ask many times.
@@ -61,6 +84,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))  # MIGREX_TOKEN_DAYS after issue
 
     class Meta:
         verbose_name = _("API token")

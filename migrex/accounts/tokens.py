@@ -1,5 +1,8 @@
 """API tokens for national systems: issued once, stored as a SHA-256 digest, revoked by id.
 
+A token works MIGREX_TOKEN_DAYS after it is issued, and only until its user's password changes
+(User.password_changed_at): whoever held the old password may have issued it.
+
 A token is 32 random bytes (URL-safe base64). It has the full entropy of a key, so a plain
 SHA-256 is the right digest: a slow password hash would protect nothing more and would cost
 every API call its time.
@@ -11,12 +14,14 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from migrex.accounts.events import Event, tell
 from migrex.accounts.models import ApiToken, User
+from migrex.core.errors import Unauthenticated
 
 TOKEN_BYTES = 32
 # last_used_at is written at most this often per token: a busy national system would otherwise
@@ -33,7 +38,10 @@ def issue(*, user: User, name: str = "", actor: str = "") -> tuple[ApiToken, str
     """A new token for `user`: the stored record and the token, which is never shown again.
     `actor` is who issued it, for the audit log (which never sees the token)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    record = ApiToken.objects.create(user=user, name=name, digest=digest(token))
+    expires_at = timezone.now() + dt.timedelta(days=settings.MIGREX_TOKEN_DAYS)
+    record = ApiToken.objects.create(
+        user=user, name=name, digest=digest(token), expires_at=expires_at
+    )
     tell(
         Event.TOKEN_ISSUED,
         actor=actor,
@@ -63,8 +71,31 @@ def revoke(*, token_id: int, actor: str = "") -> ApiToken:
     return record
 
 
+def ended(record: ApiToken, now: dt.datetime) -> Unauthenticated | None:
+    """Why a token that was issued no longer works, if it does not."""
+    if record.expires_at <= now:
+        at = timezone.localtime(record.expires_at)
+        return Unauthenticated(
+            "token_expired",
+            f"Срок действия токена API истёк {at:%d.%m.%Y %H:%M}: выпустите новый.",
+            f"The API token expired on {at:%Y-%m-%d %H:%M}: issue a new one.",
+        )
+    changed = record.user.password_changed_at
+    if changed is not None and record.created_at < changed:
+        return Unauthenticated(
+            "token_ended_by_password_change",
+            "Токен API выпущен до смены пароля пользователя и больше не действует: выпустите "
+            "новый.",
+            "The API token was issued before the user's password changed and no longer works: "
+            "issue a new one.",
+        )
+    return None
+
+
 def authenticate(token: str) -> User | None:
-    """The active user a live token belongs to, or None; records when the token was used."""
+    """The active user a live token belongs to, or None for an unknown or revoked token or an
+    inactive user; records when the token was used. Unauthenticated, saying why, for a token
+    that has expired or was issued before its user's password changed."""
     if not token:
         return None
     record = (
@@ -75,6 +106,9 @@ def authenticate(token: str) -> User | None:
     if record is None:
         return None
     now = timezone.now()
+    reason = ended(record, now)
+    if reason is not None:
+        raise reason
     ApiToken.objects.filter(pk=record.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
     ).update(last_used_at=now)

@@ -38,6 +38,12 @@ class MigrexError(Exception):
         }
 
 
+class Unauthenticated(MigrexError):
+    """Who is asking is not established: a credential that no longer works (HTTP 401)."""
+
+    status = 401
+
+
 class Forbidden(MigrexError):
     """The actor may not do this (HTTP 403); what it is about is visible to them."""
 

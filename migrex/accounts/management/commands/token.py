@@ -37,9 +37,11 @@ class Command(BaseCommand):
             raise CommandError(f"user {username!r} is inactive: a token would not work")
         record, token = tokens.issue(user=user, name=name, actor=ACTOR)
         # The explanation goes to stderr, so `TOKEN=$(migrex token create USER)` gets the token.
+        expires = timezone.localtime(record.expires_at)
         self.stderr.write(
             f"token {record.pk} for {username}"
             + (f" ({name})" if name else "")
+            + f", expires {expires:%Y-%m-%d %H:%M} (or when the password changes)"
             + ": shown once, store it now; only its SHA-256 is kept"
         )
         if user.authority_id is None:
@@ -60,10 +62,21 @@ class Command(BaseCommand):
         records = ApiToken.objects.select_related("user").order_by("pk")
         if username:
             records = records.filter(user__username=username)
+        now = timezone.now()
         for r in records:
             revoked, used = r.revoked_at, r.last_used_at
-            state = f"revoked {timezone.localtime(revoked):%Y-%m-%d}" if revoked else "active"
+            ended = tokens.ended(r, now)
+            if revoked:
+                state = f"revoked {timezone.localtime(revoked):%Y-%m-%d}"
+            elif ended is not None and ended.code == "token_expired":
+                state = "expired"
+            elif ended is not None:
+                state = "password changed"
+            else:
+                state = "active"
+            expires = f"{timezone.localtime(r.expires_at):%Y-%m-%d}"
             used = f"{timezone.localtime(used):%Y-%m-%d %H:%M}" if used else "never"
             self.stdout.write(
-                f"{r.pk:>5}  {r.user.username:<20} {state:<18} last used {used:<16}  {r.name}"
+                f"{r.pk:>5}  {r.user.username:<20} {state:<18} expires {expires}  "
+                f"last used {used:<16}  {r.name}"
             )
