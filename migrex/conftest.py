@@ -310,6 +310,11 @@ class Api:
         return self.client.patch(API + path, body, content_type="application/json")
 
     def act(self, case_id, action, **body):
+        """A move; a signature (`password`) carries the officer's one-time code too, unless the
+        test gives its own `otp` (Art. 9.3)."""
+        if "password" in body and "otp" not in body:
+            enrolled(self.user)
+            body["otp"] = current_code(self.user.username)
         return self.post(f"/cases/{case_id}/actions/{action}", body)
 
 
@@ -411,6 +416,13 @@ def log_in(page: Page, username: str) -> None:
         page.get_by_role("button", name="Подтвердить").click()
     expect(page).to_have_url(re.compile(r"/incoming/$"))
     expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
+
+
+def enrolled(user: User):
+    """The officer's confirmed authenticator, enrolled now if they have none."""
+    from migrex.accounts import services
+
+    return services.device_of(user) or services.enrol(user)
 
 
 def current_code(username: str) -> str:

@@ -1,5 +1,6 @@
 """Account actions that other apps call: the identity re-check before a signature, and the
-second factor (TOTP) of signatories and administrators."""
+second factor (TOTP) of signatories and administrators, at login and before a signature made
+through the API."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from migrex.accounts import lockout, totp
 from migrex.accounts.events import Event, tell
 from migrex.accounts.models import LoginFailure, TotpDevice, User
 from migrex.accounts.roles import SIGNATORY
+from migrex.core.errors import Forbidden
 
 
 def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
@@ -87,3 +89,46 @@ def verify_code(device: TotpDevice, code: str, *, at: float | None = None) -> bo
     if claimed:
         device.last_step = step
     return bool(claimed)
+
+
+def check_second_factor(user: User, code: str | None, *, address: str = "") -> None:
+    """Before a signature made through the API (Art. 9.3): the officer's current one-time code,
+    checked as at login (verify_code: once per code). A bearer token stands for no sign-in, so
+    the password alone would let whoever holds the token and the password sign.
+
+    Forbidden `second_factor_required` without a code or an authenticator, and
+    `second_factor_invalid` for a wrong or used code, which counts with the login's failures
+    (lockout.LockedOut once the limit is reached).
+    """
+    device = device_of(user)
+    if not code or device is None:
+        raise Forbidden(
+            "second_factor_required",
+            "Для подписи требуется текущий одноразовый код из приложения-аутентификатора "
+            "(член «otp»)."
+            + ("" if device else " Сначала подключите аутентификатор при входе в систему."),
+            "Signing requires the current one-time code from the authenticator app (member "
+            "`otp`)." + ("" if device else " Set up the authenticator at sign-in first."),
+            article="9.3",
+            field="otp",
+        )
+    if verify_code(device, code):
+        return
+    with transaction.atomic():
+        until = lockout.add_failure(
+            username=user.username, address=address, stage=LoginFailure.Stage.CODE
+        )
+        tell(
+            Event.IDENTITY_FAILED,
+            actor=user.username,
+            detail={"address": address, "stage": "code", "locked": until is not None},
+        )
+    if until is not None:
+        raise lockout.LockedOut.until(until)
+    raise Forbidden(
+        "second_factor_invalid",
+        "Одноразовый код неверен или уже использован.",
+        "The one-time code is wrong or was already used.",
+        article="9.3",
+        field="otp",
+    )

@@ -16,7 +16,7 @@ from pydantic import Field as PydanticField
 
 from migrex.accounts.lockout import client_address
 from migrex.accounts.roles import sees_personal_data
-from migrex.accounts.services import confirm_identity
+from migrex.accounts.services import check_second_factor, confirm_identity
 from migrex.agreements.models import Agreement, Authority
 from migrex.cases import letters, selectors, services, validation
 from migrex.cases.api_schemas import (
@@ -193,6 +193,7 @@ def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
         )
     )
     if confirmed:  # the password opens the signatory's key (Art. 9.3); no history keeps it
+        check_second_factor(user, payload.otp, address=client_address(request))  # as at sign-in
         data["password"] = payload.password.get_secret_value()
     services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
     return _detail(request, case_id)

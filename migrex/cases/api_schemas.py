@@ -85,6 +85,13 @@ class ActionIn(Schema):
     assignee: int | None = Field(
         None, ge=1, le=MAX_ID, description="User id of the officer to assign."
     )
+    otp: str | None = Field(
+        None,
+        max_length=32,
+        description="Required with `password`: the signatory's current one-time code from the "
+        "authenticator app (Art. 9.3), as at sign-in; 403 `second_factor_required` or "
+        "`second_factor_invalid` otherwise.",
+    )
     password: SecretStr | None = Field(
         None, description="Required to `sign`: the signatory's password, checked again (Art. 9.3)."
     )

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migrex.accounts import totp
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -40,6 +42,7 @@ class LocalNode:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     logins: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    code_steps: dict[str, int] = field(default_factory=dict)  # the last code's step, per officer
 
     def __post_init__(self):
         self.port = self.port or free_port()
@@ -121,6 +124,18 @@ class LocalNode:
             self.tokens[username] = self.migrex("token", "create", username).strip()
         return self.tokens[username]
 
+    def one_time_code(self, username: str) -> str:
+        """The officer's code as their authenticator shows it (the key demo_setup wrote to
+        demo-totp.txt): of this time step, or of the next one not given out yet, since a code is
+        accepted once; waits for it when that step is still ahead."""
+        lines = (self.data_dir / "demo-totp.txt").read_text().splitlines()
+        secret = dict(line.split(" ", 1) for line in lines)[username]
+        step = max(totp.step_at(time.time()), self.code_steps.get(username, 0) + 1)
+        while step > totp.step_at(time.time()) + totp.DRIFT:
+            time.sleep(0.5)
+        self.code_steps[username] = step
+        return totp.hotp(totp.key_of(secret), step)
+
     def trust(self, other: LocalNode, agreement: str = "kz-by-2019") -> None:
         self.migrex("peers", "add", str(other.data_dir / "peer.json"), "--agreement", agreement)
 
@@ -185,6 +200,9 @@ class Api:
         self.token = node.token(username)
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        if body and "password" in body and "otp" not in body:
+            # A signature: the officer's one-time code goes with the password (Art. 9.3).
+            body = {**body, "otp": self.node.one_time_code(self.username)}
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(  # noqa: S310 - our own node's http URL
             self.node.url + "/api/v1" + path,
