@@ -15,7 +15,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from migrex.accounts import tokens
+from migrex.accounts import idempotency, tokens
 from migrex.agreements.api import router as agreements_router
 from migrex.agreements.schema_errors import RuleUnknownError
 from migrex.cases.api import router as cases_router
@@ -119,9 +119,18 @@ api = NinjaAPI(
     version="1",
     description=(
         "Requests and information exchanged under bilateral migration-cooperation agreements. "
-        "Authenticate with `Authorization: Bearer <token>` (`migrex token create USERNAME`). "
-        "Errors: 401 unauthenticated, 403 not allowed, 404 not found or not visible to you "
-        "(Art. 11.1), 409 not allowed in the case's state, 422 invalid input; the body is "
+        "Authenticate with `Authorization: Bearer <token>` (`migrex token create USERNAME`); a "
+        "token works `MIGREX_TOKEN_DAYS` (90) days and ends when its user's password changes. "
+        "A signature (`sign`, `confirm`) takes the signatory's `password` and current one-time "
+        "code `otp` (Art. 9.3). Send `Idempotency-Key: <up to 255 characters>` with a POST to "
+        "make it safe to repeat: the same request again with the same key, within 24 hours, gets "
+        "the first answer back (header `Idempotent-Replayed: true`) and is not done twice; the "
+        "key with another request is 422 `idempotency_key_reused`, and while the first is still "
+        "being answered 409 `idempotency_key_in_progress`. "
+        "Errors: 401 unauthenticated (`unauthenticated`, `token_expired`, "
+        "`token_ended_by_password_change`), 403 not allowed (`second_factor_required`, "
+        "`second_factor_invalid`, …), 404 not found or not visible to you (Art. 11.1), 409 not "
+        "allowed in the case's state, 422 invalid input; the body is "
         '`{"errors": [{code, message_ru, message_en, article, field}]}`.'
     ),
     urls_namespace="api-v1",
@@ -132,6 +141,10 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
     parser=ObjectParser(),
 )
+# The first answer to a POST again for its Idempotency-Key: looked up once the user is known and
+# the input valid, kept once the answer is made.
+api.add_decorator(idempotency.claim, mode="operation")
+api.add_decorator(idempotency.remember, mode="view")
 api.add_router("/agreements", agreements_router)
 api.add_router("/cases", cases_router)
 api.add_router("/persons", persons_router)

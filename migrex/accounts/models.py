@@ -143,3 +143,27 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username} ({'confirmed' if self.confirmed else 'enrolling'})"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API POST that carried an `Idempotency-Key`, kept a day
+    (accounts.idempotency): the same request again, with the same key, gets it back instead of
+    being done twice. `status` is null while the first is still being answered."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    digest = models.CharField(max_length=64)  # SHA-256 of the body
+    status = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotentrequest_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.path} [{self.key}] → {self.status}"

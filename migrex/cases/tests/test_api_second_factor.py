@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from migrex.accounts.models import LoginFailure
 from migrex.cases.tests.conftest import errors_of, login
-from migrex.cases.tests.test_confirmation import CONFIRMED, DOUBT
 from migrex.conftest import PASSWORD, create, current_code, enrolled, send
+
+DOUBT = {"text": "Подпись на запросе не совпадает с образцом."}
+CONFIRMED = {"text": "Запрос направлен нами и подписан уполномоченным лицом."}
 
 
 def _submitted(apis) -> int:
