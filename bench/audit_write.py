@@ -56,6 +56,7 @@ def seed():
                 "data": {
                     "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
                     "birth_date": "1990-01-05",
+                    "citizenship": ["KZ"],
                 },
             }
         ],

@@ -245,7 +245,7 @@ PERSON = {
         "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
         "given_name": {"cyrillic": "Арам", "latin": "Aram"},
         "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
+        "citizenship": ["KZ"],
     },
 }
 

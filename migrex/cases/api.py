@@ -18,7 +18,7 @@ from migrex.accounts.lockout import client_address
 from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import check_second_factor, confirm_identity
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases import letters, selectors, services, validation
+from migrex.cases import actions, letters, selectors, services, validation
 from migrex.cases.api_schemas import (
     MAX_ID,
     ActionIn,
@@ -171,9 +171,11 @@ def update_case(request, case_id: CaseId, payload: CaseUpdateIn):
     "/{case_id}/actions/{action}",
     response={200: CaseOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     summary="Make a move of the workflow",
-    description="The moves you can make now are listed in the case's `actions`. `sign` needs "
-    "`password` (Art. 9.3; 429 after too many wrong passwords); `refuse` needs `grounds` and "
-    "the reasons in `text` (Art. 10.4).",
+    description="The moves you can make now are listed in the case's `actions`. `sign` and "
+    "`confirm` need `password` (Art. 9.3, 9.5; 429 after too many wrong passwords); `refuse` "
+    "needs `grounds` and the reasons in `text` (Art. 10.4); `postpone` the reason in `text` and "
+    "`until` or `condition` (Art. 10.2); `forward` the `authority` (Art. 2), after which the "
+    "case is that authority's: the answer shows it as it left, without its persons.",
 )
 def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
     user = request.auth
@@ -185,8 +187,14 @@ def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
         data["persons"] = [p.model_dump() for p in payload.persons]
     if payload.assignee is not None:
         data["assignee"] = payload.assignee
+    if payload.authority is not None:
+        data["authority"] = payload.authority
+    if payload.until is not None:
+        data["until"] = payload.until.isoformat()
+    if payload.condition:
+        data["condition"] = payload.condition
     confirmed = (
-        action == "sign"
+        actions.BY_NAME[action].form.password
         and payload.password is not None
         and confirm_identity(
             user, payload.password.get_secret_value(), address=client_address(request)
@@ -195,7 +203,10 @@ def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
     if confirmed:  # the password opens the signatory's key (Art. 9.3); no history keeps it
         check_second_factor(user, payload.otp, address=client_address(request))  # as at sign-in
         data["password"] = payload.password.get_secret_value()
-    services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
+    case = services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
+    if case.owner_id != user.authority_id:  # forwarded to another authority (Art. 2): as it left
+        prefetch_related_objects([case], "persons", "attachments", "events")
+        return case_detail(case, user, timezone.localdate(), personal_data=False)
     return _detail(request, case_id)
 
 

@@ -93,7 +93,23 @@ class ActionIn(Schema):
         "`second_factor_invalid` otherwise.",
     )
     password: SecretStr | None = Field(
-        None, description="Required to `sign`: the signatory's password, checked again (Art. 9.3)."
+        None,
+        description="Required to `sign` and to `confirm`: the signatory's password, checked "
+        "again (Art. 9.3, 9.5).",
+    )
+    authority: str | None = Field(
+        None,
+        max_length=64,
+        description="`forward`: code of the competent authority of your party to forward the "
+        "request to (Art. 2), e.g. `by-border`.",
+    )
+    until: dt.date | None = Field(
+        None, description="`postpone`: the date execution is postponed until (Art. 10.2)."
+    )
+    condition: str = Field(
+        "",
+        description="`postpone`: the condition execution waits for (Art. 10.2); `until`, "
+        "`condition` or both.",
     )
 
 
@@ -115,7 +131,7 @@ class UserRef(Schema):
 class ClockOut(Schema):
     due: dt.date | None
     days_left: int | None
-    state: Literal["none", "running", "due-soon", "overdue", "stopped"]
+    state: Literal["none", "running", "due-soon", "overdue", "postponed", "stopped"]
     label_ru: str
     label_en: str
     article: str = "10.3"
@@ -191,7 +207,14 @@ class CaseSummaryOut(Schema):
     summary: str
     confidential: bool
     received_on: dt.date | None
-    due_date: dt.date | None
+    due_date: dt.date | None = Field(
+        description="This node's own count of the 30 days (Art. 10.3); on the requesting side, "
+        "from the receipt the other node signed."
+    )
+    their_due_date: dt.date | None = Field(
+        description="The due date the other party declared on registering the request."
+    )
+    due_dates_differ: bool = Field(description="The two due dates are more than a day apart.")
     clock: ClockOut
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -276,6 +299,8 @@ def case_summary(case: Case, today: dt.date) -> dict:
         "confidential": case.confidential,
         "received_on": case.received_on,
         "due_date": case.due_date,
+        "their_due_date": case.their_due_date,
+        "due_dates_differ": case.due_dates_differ,
         "clock": _clock(case, today),
         "created_at": case.created_at,
         "updated_at": case.updated_at,
@@ -332,9 +357,9 @@ def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dic
             {
                 "action": t.action,
                 "article": t.article,
-                "target": workflow.target_of(t, state),
+                "target": workflow.target_of(t, state, case.resume_state),
                 "emits": t.emits,
-                "password_required": t.action == "sign",
+                "password_required": actions.BY_NAME[t.action].form.password,
             }
             for t in selectors.moves_for(user, case)
         ],

@@ -8,13 +8,18 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from migrex.audit import subjects
-        from migrex.cases import actions, inbox, links, received
+        from migrex.cases import actions, inbox, links, outcomes, received
         from migrex.exchange import kinds, monitor
         from migrex.persons import search, sources
 
         for action in actions.KINDS:
             kinds.register(
-                action.name, schema=action.schema, handler=inbox.receive, label=action.message
+                action.name,
+                schema=action.schema,
+                handler=inbox.receive,
+                label=action.message,
+                opens=action.name in outcomes.OPENS,
+                settled=outcomes.settled,
             )
         monitor.links_conversations(links.conversations)
         subjects.finds_cases(links.cases)

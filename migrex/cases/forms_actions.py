@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from migrex.accounts.roles import OPERATOR, SUPERVISOR
 from migrex.agreements.profile import rule_or_empty
+from migrex.agreements.selectors import directory
 from migrex.cases import actions
-from migrex.core.forms import ArticleMixin, article_label, bi
+from migrex.core.forms import ArticleMixin, article_label, bi, english
 
 
 class ActionForm(ArticleMixin, forms.Form):
@@ -47,6 +48,18 @@ class ActionForm(ArticleMixin, forms.Form):
                 ],
             )
             self.set_article("grounds", "10.4")
+        if spec.authority:
+            self.fields["authority"] = forms.ChoiceField(
+                label=_("Competent authority to forward to"),
+                choices=[("", "—")]
+                + [
+                    (a.code, a.name_en if english() else a.name_ru)
+                    for a in directory().terms(case.agreement.code).authorities.values()
+                    if a.party_id == case.requested_authority.party_id
+                    and a.pk != case.requested_authority_id
+                ],
+            )
+            self.set_article("authority", "2")
         if spec.text is not None:
             self.fields["text"] = forms.CharField(
                 label=spec.text, required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -56,6 +69,20 @@ class ActionForm(ArticleMixin, forms.Form):
             self.fields["text"] = forms.CharField(
                 label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+        if spec.postponement:
+            self.fields["until"] = forms.DateField(
+                label=_("Postponed until"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=_("Give the date, the condition, or both."),
+            )
+            self.fields["condition"] = forms.CharField(
+                label=_("Postponed until this condition is met"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.set_article("until", "10.2")
+            self.set_article("condition", "10.2")
         if spec.password:
             self.fields["password"] = forms.CharField(
                 label=_("Confirm your password to sign"),
@@ -77,6 +104,11 @@ class ActionForm(ArticleMixin, forms.Form):
             data["grounds"] = list(d["grounds"])
         if d.get("assignee") is not None:
             data["assignee"] = d["assignee"].pk
+        if d.get("authority"):
+            data["authority"] = d["authority"]
+        if self.spec.postponement:
+            data["until"] = d["until"].isoformat() if d.get("until") else None
+            data["condition"] = d.get("condition", "").strip()
         if persons:
             data["persons"] = persons
         if d.get("password"):  # opens the signatory's key (Art. 9.3); no history keeps it

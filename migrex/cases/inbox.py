@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from migrex.agreements.models import Authority
 from migrex.agreements.selectors import directory
-from migrex.cases import services, signatures, validation
+from migrex.cases import rules, services, signatures, validation
 from migrex.cases.errors import IllegalMove
 from migrex.cases.messages import AttachmentPayload, RequestPayload
 from migrex.cases.models import Attachment, Case, owned_by
@@ -36,22 +36,48 @@ def receive(message: Received) -> Case:
     if message.kind in ("request", "spontaneous"):
         return _open(message, message.payload, sender, receiver, peer)
     case = Case.objects.filter(owned_by(receiver.pk), conversation_id=message.conversation_id)
-    case = case.first()
+    case = case.first() or _forwarded_from(receiver, message.conversation_id)
     if case is None:
         raise IllegalMove(
             code="unknown_conversation",
             message_ru="Сообщение относится к неизвестной переписке.",
             message_en="The message belongs to no known conversation.",
+            article="9.1",
+            field="conversation_id",
         )
     data = message.payload.model_dump(mode="json")
     return services.transition(case=case, action=message.kind, actor=peer, data=data)
 
 
+def _forwarded_from(receiver: Authority, conversation_id: str) -> Case | None:
+    """The case `receiver` forwarded to another competent authority of this node (Art. 2), for a
+    message the requester addressed to it before it learnt of the forwarding."""
+    return Case.objects.filter(
+        conversation_id=conversation_id,
+        side=Side.REQUESTED,
+        events__action="forward",
+        events__data__from=receiver.code,
+    ).first()
+
+
 def _open(
     message: Received, body: RequestPayload, sender: Authority, receiver: Authority, peer: Peer
 ) -> Case:
-    """The requested side's copy of a request or of information without a request."""
+    """The requested side's copy of a request or of information without a request, once the
+    request keeps the agreement's rules (rules.request, as its sender ran them) in a
+    conversation of its own."""
     terms = directory().terms(message.agreement)
+    rules.check(message.kind, terms.profile, body.model_dump(mode="json"))
+    # A case of this node's own with the id (where two nodes share a test database, the
+    # sender's copy is there too, owned by the sender).
+    if Case.objects.filter(conversation_id=message.conversation_id).exclude(owner=sender).exists():
+        raise IllegalMove(
+            code="conversation_conflict",
+            message_ru="Переписка с этим идентификатором уже существует.",
+            message_en="A conversation with this id already exists: a request opens a new one.",
+            article="9.1",
+            field="conversation_id",
+        )
     tz = validation.party_timezone(receiver.party)
     received_on = timezone.localtime(timezone.now(), tz).date()  # Art. 10.3: receiving party
     kind = Kind.SPONTANEOUS if message.kind == "spontaneous" else Kind.REQUEST

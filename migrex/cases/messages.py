@@ -3,14 +3,17 @@ uses, and how a move builds the one it sends.
 
 `request` and `spontaneous` carry the whole request (Art. 9.2) with its persons (Art. 5, 6),
 attachments and signatory (Art. 9.3); `registered` the requested side's number and dates
-(Art. 10.1, 10.3); every other kind the written part of the move, with the refusal grounds of
-`refusal` and `partial_answer` (Art. 10.4) and the persons an answer provides.
+(Art. 10.1, 10.3); `postponed` its reason and term (Art. 10.2); `confirmation` the question it
+answers and its signatory (Art. 9.5, 9.3); `forwarded` the authority now holding the request
+(Art. 2); every other kind the written part of the move, with the refusal grounds of `refusal`
+and `partial_answer` (Art. 10.4) and the persons an answer provides.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import uuid
 from typing import Literal
 
 from pydantic import Field
@@ -85,6 +88,33 @@ class RefusalPayload(TextPayload):
     grounds: list[str]
 
 
+class PostponedPayload(Payload):
+    """`postponed`: the reason (`text`), and until when or on what condition execution waits, at
+    least one of the two (Art. 10.2; rules.postponed)."""
+
+    text: str = ""
+    until: dt.date | None = None
+    condition: str = ""
+
+
+class ConfirmationPayload(Payload):
+    """`confirmation`: the requester confirms its request (Art. 9.5), in reply to the question
+    (`in_reply_to`: the message id of the `confirmation_request`), signed by an authorised
+    person as the request is (Art. 9.3)."""
+
+    text: str = ""
+    in_reply_to: uuid.UUID
+    signatory: Signatory
+
+
+class ForwardedPayload(Payload):
+    """`forwarded`: the request went to another competent authority of the requested party
+    (Art. 2), which executes it from now on."""
+
+    authority: str = Field(min_length=1, max_length=64)
+    text: str = ""
+
+
 def request(case: Case, event, data: dict, *, files: bool = True) -> RequestPayload:
     """What `sign` sends: the request as signed (`data`: the signature `sign` made; without
     `files`, the attachments without their content, which the signature covers by digest)."""
@@ -127,6 +157,26 @@ def refusal(case: Case, event, data: dict) -> RefusalPayload:
         grounds=list(data.get("grounds") or []),
         persons=data.get("persons") or [],
     )
+
+
+def postponed(case: Case, event, data: dict) -> PostponedPayload:
+    return PostponedPayload(
+        text=data.get("text", ""),
+        until=data.get("until") or None,
+        condition=data.get("condition", ""),
+    )
+
+
+def confirmation(case: Case, event, data: dict) -> ConfirmationPayload:
+    return ConfirmationPayload(
+        text=data.get("text", ""),
+        in_reply_to=data["in_reply_to"],
+        signatory=Signatory(**data["signatory"]),
+    )
+
+
+def forwarded(case: Case, event, data: dict) -> ForwardedPayload:
+    return ForwardedPayload(authority=data["authority"], text=data.get("text", ""))
 
 
 def _attachment(a: Attachment, files: bool = True) -> AttachmentPayload:

@@ -66,10 +66,22 @@ class Case(models.Model):
         _("position of the signatory"), max_length=300, blank=True
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    received_on = models.DateField(_("date of receipt"), null=True, blank=True)  # Art. 10.3
+    # Art. 10.3. On the requester's copy these are its own clock, from the receipt the other
+    # node signed; the date that node declared on registering is kept beside it.
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    their_due_date = models.DateField(_("due date by the other party"), null=True, blank=True)
     # Days the deadline stood still in states the agreement's profile pauses it in (none in KZ-BY).
     paused_days = models.PositiveIntegerField(_("days paused"), default=0)
+    # While an interruption holds (workflow.INTERRUPTIONS: the requester's confirmation awaited,
+    # Art. 9.5), the state the case returns to when it ends; empty otherwise.
+    resume_state = models.CharField(
+        _("state to resume"), max_length=40, blank=True, choices=[(s, s) for s in State]
+    )
+    # The terms of the latest postponement (Art. 10.2): until when, or on what condition,
+    # execution waits. They hold while the case is postponed (selectors.postponement_holds).
+    postponed_until = models.DateField(_("postponed until"), null=True, blank=True)
+    postponement_condition = models.TextField(_("condition of the postponement"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -92,6 +104,14 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number or str(self.conversation_id)
+
+    @property
+    def due_dates_differ(self) -> bool:
+        """The other party counts the 30 days to end more than a day away from this node's own
+        count (Art. 10.3): worth an officer's look."""
+        if self.due_date is None or self.their_due_date is None:
+            return False
+        return abs((self.their_due_date - self.due_date).days) > 1
 
     @property
     def own_authority_id(self) -> int:

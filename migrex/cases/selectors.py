@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
@@ -58,21 +58,38 @@ def box(user, name: str, today: dt.date) -> QuerySet[Case]:
         return open_.filter(side=Side.REQUESTER).order_by("-created_at")
     if name == "due-soon":
         return (
-            _running(open_)
+            _running(open_, today)
             .filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
             .order_by("due_date")
         )
     if name == "overdue":
-        return _running(open_).filter(due_date__lt=today).order_by("due_date")
+        return _running(open_, today).filter(due_date__lt=today).order_by("due_date")
     if name == "closed":
         return cases.filter(status__in=workflow.CLOSED).order_by("-closed_at")
     raise Http404
 
 
-def _running(cases: QuerySet[Case]) -> QuerySet[Case]:
-    # Both copies show the clock: the requested side's and, once registered, the requester's.
+def _running(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    # Both copies show the clock: the requested side's and, once registered, the requester's;
+    # a request lawfully postponed is not pressed while the postponement holds (Art. 10.2).
     return cases.filter(
         kind=workflow.Kind.REQUEST, status__in=workflow.CLOCK_RUNNING, due_date__isnull=False
+    ).exclude(_postponement_holds(today))
+
+
+# A postponement holds (Art. 10.2) while the case is postponed until a date not yet passed, or on
+# a condition not yet lifted (the requested side resumes execution when it is). The same rule
+# twice, next to each other: as a filter for the lists and on one case for its clock.
+def _postponement_holds(today: dt.date) -> Q:
+    waits = Q(postponed_until__gte=today) | ~Q(postponement_condition="")
+    return Q(status=State.POSTPONED) & waits
+
+
+def postponement_holds(case: Case, today: dt.date) -> bool:
+    if case.status != State.POSTPONED:
+        return False
+    return bool(case.postponement_condition) or (
+        case.postponed_until is not None and case.postponed_until >= today
     )
 
 
@@ -82,7 +99,9 @@ class Clock:
 
     due: dt.date | None
     days_left: int | None
-    state: str  # "none", "running", "due-soon", "overdue", "stopped"
+    state: str  # "none", "running", "due-soon", "overdue", "postponed", "stopped"
+    until: dt.date | None = None  # a postponement that holds (Art. 10.2): until when,
+    condition: str = ""  # or on what condition
 
     @property
     def label_ru(self) -> str:
@@ -90,6 +109,10 @@ class Clock:
             return "срок не установлен"
         if self.state == "stopped":
             return f"срок {self.due:%d.%m.%Y}, исполнение завершено"
+        if self.state == "postponed":
+            until = f" до {self.until:%d.%m.%Y}" if self.until else ""
+            condition = f": {self.condition}" if self.condition else ""
+            return f"отсрочено{until}{condition} (срок {self.due:%d.%m.%Y})"
         if self.days_left < 0:
             return f"просрочен на {-self.days_left} дн. (срок {self.due:%d.%m.%Y})"
         return f"осталось {self.days_left} дн. (срок {self.due:%d.%m.%Y})"
@@ -100,6 +123,10 @@ class Clock:
             return "no deadline"
         if self.state == "stopped":
             return f"due {self.due}, closed"
+        if self.state == "postponed":
+            until = f" until {self.until}" if self.until else ""
+            condition = f": {self.condition}" if self.condition else ""
+            return f"postponed{until}{condition} (due {self.due})"
         if self.days_left < 0:
             return f"overdue by {-self.days_left} days (due {self.due})"
         return f"{self.days_left} days left (due {self.due})"
@@ -111,6 +138,10 @@ def clock(case: Case, today: dt.date) -> Clock:
     if case.status not in workflow.CLOCK_RUNNING:
         return Clock(case.due_date, None, "stopped")
     left = (case.due_date - today).days
+    if postponement_holds(case, today):
+        return Clock(
+            case.due_date, left, "postponed", case.postponed_until, case.postponement_condition
+        )
     state = "overdue" if left < 0 else "due-soon" if left <= DUE_SOON_DAYS else "running"
     return Clock(case.due_date, left, state)
 
@@ -121,6 +152,7 @@ def counts(user, today: dt.date) -> dict[str, int]:
     database streams the index without sorting or reading the table."""
     found = dict.fromkeys(BOXES, 0)
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    postponed = False
     grouped = visible_cases(user).values("status", "side", "kind", "due_date")
     for row in grouped.annotate(n=Count("pk")).order_by():
         status, n = row["status"], row["n"]
@@ -134,6 +166,15 @@ def counts(user, today: dt.date) -> dict[str, int]:
                 found["overdue"] += n
             elif due <= soon:
                 found["due-soon"] += n
+            postponed = postponed or (status == State.POSTPONED and due <= soon)
+    if postponed:
+        # Postponements that hold (Art. 10.2) were counted above: those few rows are read
+        # apart, so that the grouping stays within its covering index.
+        held = visible_cases(user).filter(
+            _postponement_holds(today), kind=workflow.Kind.REQUEST, due_date__lte=soon
+        )
+        for due in held.values_list("due_date", flat=True):
+            found["overdue" if due < today else "due-soon"] -= 1
     return found
 
 

@@ -13,7 +13,7 @@ from migrex.accounts.roles import OPERATOR
 from migrex.agreements.models import Agreement, Authority
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.cases import actions, deadlines, validation, workflow
+from migrex.cases import actions, deadlines, rules, validation, workflow
 from migrex.cases.errors import AttachmentUnreadable, IllegalMove
 from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson
 from migrex.cases.numbers import next_number
@@ -193,13 +193,18 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
             code="illegal_move",
             message_ru=f"Действие «{action}» невозможно в состоянии «{case.status}».",
             message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
+            field="kind",  # the move itself: for a message, the envelope's kind
         )
     _authorise(case, move, actor)
     declared = actions.BY_NAME[action]
+    if isinstance(actor, Peer):  # the other side's move, held to the rule its sender ran
+        rules.check(action, validation.profile_of(case.agreement), data, case)
+    sender = case.owner  # the authority that makes the move, though it forwards the case (Art. 2)
     if declared.check is not None:
         declared.check(case, actor, data, confirmed)
-    source = case.status
-    case.status = workflow.target_of(move, State(case.status))
+    source = State(case.status)
+    case.status = workflow.target_of(move, source, case.resume_state)
+    case.resume_state = workflow.resume_of(source, case.status, case.resume_state)
     deadlines.pause_clock(case, source, case.status)
     if case.status in workflow.CLOSED and case.closed_at is None:
         case.closed_at = timezone.now()
@@ -219,7 +224,7 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
     if data.get("persons"):
         _replace_persons(case, data["persons"], event)
     if move.emits:
-        _emit(case, event, declared, move.emits, data)
+        _emit(case, event, declared, move.emits, data, sender)
     return case
 
 
@@ -270,14 +275,19 @@ def _history(
     )
 
 
-def _emit(case: Case, event: CaseEvent, action: actions.Action, kind: str, data: dict) -> None:
-    """The message the move sends, queued with the move (the one way out: exchange.outbox)."""
+def _emit(
+    case: Case, event: CaseEvent, action: actions.Action, kind: str, data: dict, sender: Authority
+) -> None:
+    """The message the move sends, checked by its rule (the receiver runs it again) and queued
+    with the move (the one way out: exchange.outbox)."""
+    payload = action.payload(case, event, data)
+    rules.check(kind, validation.profile_of(case.agreement), payload.model_dump(mode="json"), case)
     message = outbox.send(
         agreement=case.agreement.code,
         kind=kind,
-        sender=case.owner,
+        sender=sender,
         receiver=case.other_authority,
-        payload=action.payload(case, event, data),
+        payload=payload,
         conversation_id=case.conversation_id,
     )
     event.message_id = message.id

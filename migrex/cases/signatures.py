@@ -110,10 +110,10 @@ def verify(case: Case, body: messages.RequestPayload, sender: Authority) -> None
 
 
 def signed_as_listed(agreement: Agreement, body, sender: Authority):
-    """The list of `sender`'s party in force on the day the request `body` was signed, in that
-    party's calendar, when its signatory is on it with the key whose detached signature over the
-    content of `body` verifies (Art. 9.3); refused as `signatory_not_listed` or
-    `signature_invalid` otherwise."""
+    """The list of `sender`'s party in force on the day `body` (a request, or the confirmation
+    of one, Art. 9.5) was signed, in that party's calendar, when its signatory is on it with the
+    key whose detached signature over the content of `body` verifies (Art. 9.3); refused as
+    `signatory_not_listed` or `signature_invalid` otherwise."""
     signatory = body.signatory
     if signatory.signed_at.tzinfo is None:
         raise _invalid_signature("the signing time has no time zone")

@@ -49,11 +49,30 @@ def due_date(profile: Profile, received_on: dt.date, paused_days: int = 0) -> dt
 
 
 def check_request(case) -> None:
-    """Art. 9.2 content, Art. 5/6 persons, and an agreement in force (Art. 17)."""
-    profile = profile_of(case.agreement)
+    """A draft as it will be signed: check_content() on its fields and persons, and an agreement
+    in force (Art. 17)."""
+    problems: list[MigrexError] = []
+    fields = {name: getattr(case, name) for name in (*TEXT_CONTENT, "topics")}
+    persons = [{"category": p.category, "data": p.data} for p in case.persons.filter(event=None)]
+    try:
+        check_content(profile_of(case.agreement), fields, persons)
+    except Invalid as exc:
+        problems.extend(exc.errors)
+    try:
+        check_in_force(case.agreement, timezone.localdate())
+    except Invalid as exc:
+        problems.extend(exc.errors)
+    if problems:
+        raise Invalid(problems)
+
+
+def check_content(profile: Profile, fields: dict, persons: list[dict]) -> None:
+    """Art. 9.2 content, topics of Art. 3 from the profile, and Art. 5/6 persons: of a draft, of
+    a request this node sends and of one it receives (rules.request)."""
     problems: list[MigrexError] = []
     for item in profile.rule("rules.request_content"):
-        if item.required and item.code in TEXT_CONTENT and not getattr(case, item.code).strip():
+        value = fields.get(item.code)
+        if item.required and item.code in TEXT_CONTENT and not str(value or "").strip():
             problems.append(
                 error(
                     f"{item.code}_required",
@@ -64,7 +83,7 @@ def check_request(case) -> None:
                 )
             )
     topics = profile.topic_codes
-    for topic in case.topics:
+    for topic in fields.get("topics") or []:
         if topic not in topics:
             problems.append(
                 error(
@@ -76,25 +95,18 @@ def check_request(case) -> None:
                 )
             )
     try:
-        clean_persons(
-            [{"category": p.category, "data": p.data} for p in case.persons.filter(event=None)],
-            profile,
-        )
-    except Invalid as exc:
-        problems.extend(exc.errors)
-    try:
-        check_in_force(case.agreement, timezone.localdate())
+        clean_persons(persons, profile)
     except Invalid as exc:
         problems.extend(exc.errors)
     if problems:
         raise Invalid(problems)
 
 
-def check_refusal(case, data: dict) -> None:
+def check_refusal(profile: Profile, data: dict) -> None:
     """Art. 10.4: a refusal names grounds from the agreement's list and gives written reasons."""
-    profile = profile_of(case.agreement)
     problems: list[MigrexError] = []
-    grounds = list(data.get("grounds") or [])
+    grounds = data.get("grounds") or []
+    grounds = grounds if isinstance(grounds, list) else [grounds]
     known = profile.refusal_ground_codes
     if not grounds:
         problems.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from collections import defaultdict
@@ -18,7 +19,7 @@ from migrex.accounts.lockout import client_address
 from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.profile import rule_or_empty
-from migrex.agreements.selectors import profile_of
+from migrex.agreements.selectors import directory, profile_of
 from migrex.cases import actions, labels, letters, received, selectors, services, workflow
 from migrex.cases.errors import IllegalMove
 from migrex.cases.forms_actions import ActionForm
@@ -68,6 +69,8 @@ def detail(request, pk: int):
     grounds = {g.code: g for g in getattr(rule_or_empty(profile, "rules.refusal"), "grounds", ())}
     categories = {c.code: c for c in rule_or_empty(profile, "rules.person_categories")}
     topics = {t.code: t for t in rule_or_empty(profile, "rules.topics")}
+    known = directory().authorities
+    by_message = {str(e.message_id): e for e in events if e.message_id}
     history = [
         {
             "event": e,
@@ -75,6 +78,14 @@ def detail(request, pk: int):
             "assignee": officers.get(e.data.get("assignee")),
             "persons": persons_by_event.get(e.pk, []),
             "attachments": attachments_by_event.get(e.pk, []),
+            # Art. 2: forwarded from one competent authority to another
+            "forwarded": [known.get(e.data[k]) or e.data[k] for k in ("from", "authority")]
+            if e.data.get("authority")
+            else None,
+            # Art. 10.2: until when execution is postponed (and on what condition: data)
+            "until": dt.date.fromisoformat(e.data["until"]) if e.data.get("until") else None,
+            # Art. 9.5: the question a confirmation answers
+            "reply_to": by_message.get(str(e.data.get("in_reply_to"))),
         }
         for e in events
     ]
@@ -144,6 +155,8 @@ def act(request, pk: int, action: str):
                 messages.success(
                     request, _("Done: %(action)s.") % {"action": labels.action_label(action)}
                 )
+                if not selectors.visible_cases(user).filter(pk=case.pk).exists():
+                    return go_to(request, reverse("cases:box", args=["incoming"]))  # forwarded
                 return go_to(request, reverse("cases:detail", args=[case.pk]))
         else:
             problems, status = local_problems(form, persons), 422
@@ -177,9 +190,11 @@ def _make_move(request, case, form: ActionForm, persons) -> tuple[bool, list[Pro
     action = form.action
     data = form.service_data([p.record() for p in persons])
     try:
-        confirmed = action == "sign" and confirm_identity(
+        confirmed = form.spec.password and confirm_identity(
             request.user, form.cleaned_data.get("password"), address=client_address(request)
         )
+        if confirmed:  # the password opens the signatory's key (Art. 9.3); no history keeps it
+            data["password"] = form.cleaned_data["password"]
         services.transition(
             case=case, action=action, actor=request.user, data=data, confirmed=confirmed
         )
@@ -187,10 +202,15 @@ def _make_move(request, case, form: ActionForm, persons) -> tuple[bool, list[Pro
         return False, place_errors(exc.errors, form, persons), exc.status
     except Forbidden as exc:
         if exc.code == "reauthentication_required":  # Art. 9.3: the signer proves who they are
+            what_ru, what_en = (
+                ("запрос не подписан", "the request is not signed")
+                if action == "sign"
+                else ("подтверждение не подписано", "the confirmation is not signed")
+            )
             exc = Forbidden(
                 code="wrong_password",
-                message_ru="Пароль неверен: запрос не подписан.",
-                message_en="Wrong password: the request is not signed.",
+                message_ru=f"Пароль неверен: {what_ru}.",
+                message_en=f"Wrong password: {what_en}.",
                 article="9.3",
                 field="password",
             )

@@ -32,6 +32,7 @@ class State(StrEnum):
     RECEIVED = "received"
     REGISTERED = "registered"
     AWAITING_INFORMATION = "awaiting_information"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     POSTPONED = "postponed"
     CONDITIONS_PROPOSED = "conditions_proposed"
     AWAITING_CONFIDENTIALITY_DECISION = "awaiting_confidentiality_decision"
@@ -53,17 +54,29 @@ CLOSED = frozenset(
         State.DELIVERED,
     }
 )
-# States in which the requested side's 30-day clock runs (Art. 10.3).
+# States in which the requested side's 30-day clock runs (Art. 10.3: "30 calendar days from the
+# date of its receipt", with no pause in the text). Waiting for the requester's confirmation
+# (Art. 9.5) is treated as waiting for its additional information (Art. 10.1): the clock runs,
+# unless the agreement's profile lists the state among the deadline's pauses (deadlines.py).
 CLOCK_RUNNING = frozenset(
     {
         State.RECEIVED,
         State.REGISTERED,
         State.AWAITING_INFORMATION,
+        State.AWAITING_CONFIRMATION,
         State.POSTPONED,
         State.CONDITIONS_PROPOSED,
         State.AWAITING_CONFIDENTIALITY_DECISION,
     }
 )
+# States that interrupt the work on a case and are left back to the state the case was in before,
+# kept on the case as `resume_state` while the interruption holds. The requester's confirmation
+# of its request (Art. 9.5) may be asked for on receipt or during execution, and the requester's
+# copy then stands in SENT or REGISTERED: asking from one state only would refuse a lawful
+# question, and a waiting state per state left would double every row of the wait (withdrawal,
+# notices). So one waiting state, the state left kept on each copy, and the rows that end the
+# wait marked `resumes`.
+INTERRUPTIONS = frozenset({State.AWAITING_CONFIRMATION})
 # Actors: officer roles, or the other party's node.
 PEER = "peer"
 
@@ -81,6 +94,7 @@ class Transition:
     article: str
     emits: str | None = None  # message kind sent to the other side, applied there as `emits`
     kinds: frozenset[Kind] = frozenset({Kind.REQUEST})
+    resumes: bool = False  # leads back to the state before the interruption (INTERRUPTIONS)
 
 
 class Table:
@@ -109,6 +123,19 @@ class Table:
         ]
 
 
-def target_of(transition: Transition, state: State) -> State:
-    """Self-loops (a notice, an assignment, a confirmation) keep the state."""
+def target_of(transition: Transition, state: State, resume: str | None = None) -> State:
+    """Self-loops (a notice, an assignment) keep the state; a move that `resumes` returns to
+    `resume`, the state the case was in before the interruption it ends."""
+    if transition.resumes:
+        if not resume:
+            raise RuntimeError(f"{transition.action} resumes a case that kept no state to resume")
+        return State(resume)
     return transition.target or state
+
+
+def resume_of(source: State, target: State, kept: str) -> str:
+    """What the case keeps as the state to return to after a move from `source` to `target`:
+    the state before the interruption while one holds, nothing otherwise."""
+    if target not in INTERRUPTIONS:
+        return ""
+    return kept if source == target else source

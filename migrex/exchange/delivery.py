@@ -291,6 +291,7 @@ def _delivered(message, sent_digest, receipt: Receipt, *, via: str = "http") -> 
             "via": via,
         },
     )
+    kinds.settle(_outcome(message, receipt.received_at, delivered=True))
     return Status.DELIVERED
 
 
@@ -314,7 +315,28 @@ def _refused(message, sent_digest, refusal: Refusal, *, via: str = "http") -> st
             "via": via,
         },
     )
+    kinds.settle(
+        _outcome(
+            message,
+            refusal.received_at,
+            delivered=False,
+            code=refusal.code,
+            article=refusal.article,
+            field=refusal.field,
+            detail=refusal.detail,
+        )
+    )
     return Status.REFUSED
+
+
+def _outcome(message: OutboxMessage, at, **reply) -> kinds.Outcome:
+    return kinds.Outcome(
+        message_id=str(message.id),
+        conversation_id=str(message.conversation_id),
+        kind=message.kind,
+        at=at,
+        **reply,
+    )
 
 
 @transaction.atomic

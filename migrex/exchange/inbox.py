@@ -28,7 +28,7 @@ from migrex.core.errors import Invalid, MigrexError
 from migrex.exchange import keys, kinds, peers, routes, streams
 from migrex.exchange.crypto import EnvelopeError, b64d
 from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
-from migrex.exchange.models import InboxMessage
+from migrex.exchange.models import InboxMessage, OutboxMessage
 from migrex.exchange.receipts import sign_receipt, sign_refusal
 
 log = logging.getLogger("migrex.inbox")
@@ -97,7 +97,7 @@ def _apply(envelope: dict, body) -> None:
     try:
         payload = kinds.validate(kind.name, envelope["payload"])
     except kinds.PayloadInvalid as exc:
-        raise _Refused("payload_invalid", str(exc)[:1000]) from None
+        raise _Refused("payload_invalid", str(exc)[:1000], field=exc.field) from None
     lines = None
     if kind.streamed:
         if not payload.body.key:
@@ -158,8 +158,9 @@ def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
     try:
         # The receiving party's calendar day, as the case services count (Art. 17).
         _check_route(envelope, timezone.localdate(now))
-        # A savepoint of its own; the files its handler stored go with it.
+        # A savepoint of its own, in a batch too; the files its handler stored go with it.
         with vault.discarded_on_failure(), transaction.atomic():
+            _check_conversation(envelope)
             receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
             InboxMessage.objects.create(
                 message_id=mid,
@@ -174,18 +175,23 @@ def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
             )
             _apply(envelope, body)
             _audit_received(opened, dig)
-    except IntegrityError:
-        # The same message id arrived twice at once; the first one won.
+    except IntegrityError as exc:
         known = InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
-        if known is None:
-            raise
-        return _duplicate(known, signer, dig, now)
-    except Invalid as exc:  # a rule of the agreement the payload breaks: each named
-        detail = "; ".join(f"{e.code} {_where(e)}" for e in exc.errors)
-        return _refuse(signer, dig, now, "payload_invalid", detail, mid)
+        if known is not None:  # the same message id arrived twice at once; the first one won
+            return _duplicate(known, signer, dig, now)
+        # A constraint the rules did not foresee: a bug here, logged as one, and a refusal
+        # rather than a 500 that would make the sender retry the same bytes for hours.
+        log.exception("message %s from %s: not stored", mid, envelope["sender_node"])
+        return _refuse(signer, dig, now, "payload_invalid", f"not stored: {exc}"[:500], mid)
+    except Invalid as exc:  # rules of the agreement the payload breaks: the first names it
+        first = exc.errors[0]
+        detail = "; ".join(_where(e) for e in exc.errors)[:2000]
+        return _refuse(signer, dig, now, first.code, detail, mid, first.article, _member(first))
     except MigrexError as exc:  # the route (routes.py) or the workflow (illegal_move …)
-        return _refuse(signer, dig, now, exc.code, _where(exc), mid)
-    except (_Refused, EnvelopeError) as exc:
+        return _refuse(signer, dig, now, exc.code, _where(exc), mid, exc.article, _member(exc))
+    except _Refused as exc:
+        return _refuse(signer, dig, now, exc.code, exc.detail, mid, exc.article, exc.field)
+    except EnvelopeError as exc:
         return _refuse(signer, dig, now, exc.code, exc.detail, mid)
     except (AttributeError, KeyError, TypeError, ValueError, DataError) as exc:
         # What the schema and the rules let through and a handler still chokes on (a value too
@@ -197,11 +203,26 @@ def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
     return Reply(200, receipt, "accepted")
 
 
+def _member(error: MigrexError) -> str | None:
+    """The member of the message a rule names: `payload.persons[0].data.citizenship`."""
+    field = error.field
+    if not field or field.startswith("payload") or field in ENVELOPE_MEMBERS:
+        return field
+    return f"payload.{field}"
+
+
+# The envelope's own members a refusal may name (docs/protocol.md §3).
+ENVELOPE_MEMBERS = frozenset(
+    {"agreement", "kind", "conversation_id", "sender_authority", "receiver_authority"}
+)
+
+
 def _where(error: MigrexError) -> str:
-    """`at persons[0].data.religion: Field 'religion' is not … (Art. 6)`"""
-    where = f"at {error.field}: " if error.field else ""
+    """`at payload.persons[0].data.religion: Поле … / Field 'religion' is not … (Art. 6)`: in
+    the working language first (Art. 14), for the officer who reads it on the sender's case."""
+    where = f"at {_member(error)}: " if error.field else ""
     article = f" (Art. {error.article})" if error.article else ""
-    return f"{where}{error.message_en}{article}"
+    return f"{where}{error.message_ru} / {error.message_en}{article}"
 
 
 def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:
@@ -219,9 +240,30 @@ def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, detail: str):
+    def __init__(
+        self, code: str, detail: str, article: str | None = None, field: str | None = None
+    ):
         super().__init__(detail)
-        self.code, self.detail = code, detail
+        self.code, self.detail, self.article, self.field = code, detail, article, field
+
+
+def _check_conversation(envelope: dict) -> None:
+    """A message that opens a conversation brings a new conversation id (§2): one this node has
+    already seen or used, for any message, belongs to another conversation."""
+    kind = kinds.get(envelope["kind"])
+    if kind is None or not kind.opens:
+        return
+    cid, mid = envelope["conversation_id"], envelope["message_id"]
+    if (
+        InboxMessage.objects.filter(conversation_id=cid).exists()
+        or OutboxMessage.objects.filter(conversation_id=cid).exclude(id=mid).exists()
+    ):  # (the message itself is in the outbox only where two nodes share a test database)
+        raise _Refused(
+            "conversation_conflict",
+            f"conversation {cid} already exists: a {kind.name} opens a new one",
+            "9.1",
+            "conversation_id",
+        )
 
 
 def _check_route(envelope: dict, today) -> None:
@@ -232,7 +274,9 @@ def _check_route(envelope: dict, today) -> None:
     trust = peers.trusted().get(envelope["sender_node"])
     if trust is None or envelope["agreement"] not in trust.agreements:
         raise _Refused(
-            "unknown_sender", f"{envelope['sender_node']} is not a peer for {envelope['agreement']}"
+            "unknown_sender",
+            f"{envelope['sender_node']} is not a peer for {envelope['agreement']}",
+            field="sender_node",
         )
     route = routes.check(
         envelope["agreement"],
@@ -246,11 +290,15 @@ def _check_route(envelope: dict, today) -> None:
         raise _Refused(
             "unknown_authority",
             f"{route.sender.code} is not a competent authority of {trust.peer.party_id} (Art. 2)",
+            "2",
+            "sender_authority",
         )
     if route.receiver.party_id != settings.MIGREX_PARTY:
         raise _Refused(
             "unknown_authority",
             f"{route.receiver.code} is not a competent authority of this node (Art. 2)",
+            "2",
+            "receiver_authority",
         )
 
 
@@ -270,15 +318,22 @@ def _audit_received(opened: Opened, dig: str) -> None:
     )
 
 
-def _refuse(signer, dig, now, code, detail, mid, source="") -> Reply:
+def _refuse(signer, dig, now, code, detail, mid, article=None, field=None, source="") -> Reply:
     """The signed refusal, audited: once each for a message whose sender is known (`mid`), once
     per source and window for what anyone can POST (audit/repeats.py)."""
-    audited = {"code": code, "detail": detail, "digest": dig}
+    where = {"article": article, "field": field} if article or field else {}
+    audited = {"code": code, "detail": detail, "digest": dig, **where}
     if mid is None and source:
         record_repeated(Action.MESSAGE_REFUSED, source=source, detail=audited)
     else:
         record(Action.MESSAGE_REFUSED, subject=mid or "", detail=audited)
     body = sign_refusal(
-        signer=signer, digest=dig, received_at=now, code=code, detail=detail, message_id=mid
+        signer=signer,
+        digest=dig,
+        received_at=now,
+        code=code,
+        detail=detail,
+        message_id=mid,
+        **where,
     )
     return Reply(413 if code == "too_large" else 422, body, code)

@@ -10,6 +10,7 @@ writes the JSON Schema of every kind into docs/schemas/.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -56,12 +57,30 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What became of a message this node sent: the receiver's signed receipt or refusal, as the
+    app that sent it hears of it (inside the transaction that records it)."""
+
+    message_id: str
+    conversation_id: str
+    kind: str
+    delivered: bool
+    at: dt.datetime  # when the receiver received it, by its signed reply
+    code: str = ""  # a refusal's code, article, member and detail
+    article: str | None = None
+    field: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     schema: type[BaseModel]
     handler: Callable[[Received], object]
     label: Promise | str  # what the kind is, for the supervisors' page
     streamed: bool = False  # a body follows the envelope in frames (docs/protocol.md §8.2)
+    opens: bool = False  # starts a conversation: its conversation id must be new (§2)
+    settled: Callable[[Outcome], None] | None = None  # told of the receipt or refusal
 
 
 _kinds: dict[str, Kind] = {}
@@ -74,8 +93,10 @@ def register(
     handler: Callable[[Received], object],
     label: Promise | str,
     streamed: bool = False,
+    opens: bool = False,
+    settled: Callable[[Outcome], None] | None = None,
 ) -> Kind:
-    kind = Kind(name, schema, handler, label, streamed)
+    kind = Kind(name, schema, handler, label, streamed, opens, settled)
     known = _kinds.get(name)
     if known is not None and known != kind:
         raise RuntimeError(f"message kind {name!r} is registered twice")
@@ -89,6 +110,13 @@ def get(name: str) -> Kind | None:
 
 def known() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: k.name)
+
+
+def settle(outcome: Outcome) -> None:
+    """Tell the app that sent a message what became of it."""
+    kind = _kinds.get(outcome.kind)
+    if kind is not None and kind.settled is not None:
+        kind.settled(outcome)
 
 
 def label(name: str) -> str:

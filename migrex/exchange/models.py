@@ -110,6 +110,7 @@ class InboxMessage(models.Model):
         verbose_name = _("received message")
         verbose_name_plural = _("inbox")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["conversation_id"])]
 
     def __str__(self) -> str:
         return f"{self.kind} ← {self.sender_node}"

@@ -214,6 +214,9 @@ _FIELDS = {
     RECEIPT_TYP: frozenset({"message_id", "digest", "received_at", "status"}),
     REFUSAL_TYP: frozenset({"message_id", "digest", "received_at", "code", "detail"}),
 }
+# A refusal for a broken rule of the agreement also names the article and the member (§6);
+# one without them (an envelope that did not open, or a peer of protocol 1.0) is still valid.
+_WHERE = frozenset({"article", "field"})
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class Refusal:
     detail: str
     kid: str
     token: str
+    article: str | None = None  # the article of the agreement the message breaks
+    field: str | None = None  # the member of the message that breaks it: `payload.summary`
 
 
 def _sign(body: dict[str, Any], signer: NodeKeys, typ: str) -> bytes:
@@ -269,9 +274,12 @@ def sign_refusal(
     code: str,
     detail: str = "",
     message_id: str | None = None,
+    article: str | None = None,
+    field: str | None = None,
 ) -> bytes:
     """A signed refusal. ``message_id`` should only be given once the envelope's signature has
-    verified (:class:`EnvelopeError` carries it exactly then)."""
+    verified (:class:`EnvelopeError` carries it exactly then); ``article`` and ``field`` name the
+    rule of the agreement a message breaks and where."""
     body = {
         "message_id": message_id,
         "digest": digest,
@@ -279,6 +287,8 @@ def sign_refusal(
         "code": code,
         "detail": detail,
     }
+    if article or field:
+        body.update(article=article, field=field)
     return _sign(body, signer, REFUSAL_TYP)
 
 
@@ -301,7 +311,8 @@ def _body(payload: bytes, typ: str) -> dict[str, Any]:
         body = json.loads(payload)
     except ValueError as exc:
         raise EnvelopeError("malformed", f"the reply is not JSON: {exc}") from exc
-    if not isinstance(body, dict) or set(body) != _FIELDS[typ]:
+    optional = _WHERE if typ == REFUSAL_TYP else frozenset()
+    if not isinstance(body, dict) or set(body) - optional != _FIELDS[typ]:
         raise EnvelopeError("malformed", f"a {typ} has exactly {sorted(_FIELDS[typ])}")
     if canonicalize(body) != payload:
         raise EnvelopeError("malformed", "the reply is not in RFC 8785 canonical form")
@@ -348,8 +359,12 @@ def verify_receipt(
         if body["status"] not in STATUSES:
             raise EnvelopeError("malformed", f"unknown receipt status {body['status']!r}")
         return Receipt(message_id, digest, received_at, body["status"], header["kid"], token)
-    if not isinstance(body["code"], str) or not isinstance(body["detail"], str):
-        raise EnvelopeError("malformed", "code and detail must be strings")
+    where = (body.get("article"), body.get("field"))
+    if not all(isinstance(body[k], str) for k in ("code", "detail")) or not all(
+        w is None or isinstance(w, str) for w in where
+    ):
+        raise EnvelopeError("malformed", "code, detail, article and field must be strings")
     return Refusal(
-        body["message_id"], digest, received_at, body["code"], body["detail"], header["kid"], token
-    )
+        body["message_id"], digest, received_at, body["code"], body["detail"], header["kid"], token,
+        *where,
+    )  # fmt: skip

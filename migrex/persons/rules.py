@@ -1,6 +1,8 @@
 """The agreement's rules on a person record, run on every person a node sends and receives: the
 category is one of Art. 5, the fields are only those of the Art. 6 whitelist, each of the right
-form (schema.PersonData). Every error names the person, the field and the article."""
+form (schema.PersonData), and the person is a citizen of a party (Art. 5: «о гражданах государств
+Сторон») unless the citizenship itself is the question. Every error names the person, the field
+and the article."""
 
 from __future__ import annotations
 
@@ -12,6 +14,10 @@ from migrex.agreements.profile import Profile
 from migrex.core.errors import Invalid, MigrexError, error
 from migrex.persons.schema import PersonData
 
+# Art. 5.3: the category whose question is the citizenship itself ("сведения о принадлежности к
+# гражданству"); only a record of this category may name no citizenship of a party.
+CITIZENSHIP_QUESTION = "citizenship"
+
 
 def clean_persons(
     persons: list[dict], profile: Profile, where: Callable[[int], str] = "persons[{}]".format
@@ -22,6 +28,7 @@ def clean_persons(
     cleaned = []
     categories = profile.category_codes
     allowed = profile.field_codes
+    parties = frozenset(profile.party_codes)
     for i, person in enumerate(persons):
         where_i = where(i)
         category = person.get("category")
@@ -65,6 +72,20 @@ def clean_persons(
                         f"{where_i}.data{'.' + path if path else ''}",
                     )
                 )
+            continue
+        if category != CITIZENSHIP_QUESTION and not parties & set(record.citizenship):
+            listed = ", ".join(sorted(parties))
+            problems.append(
+                error(
+                    "citizenship_not_party",
+                    f"Лицо должно быть гражданином государства Стороны ({listed}); иначе "
+                    "укажите категорию «сведения о принадлежности к гражданству».",
+                    f"The person must be a citizen of a party ({listed}), "
+                    "unless the category is the citizenship question (Art. 5.3).",
+                    "5",
+                    f"{where_i}.data.citizenship",
+                )
+            )
             continue
         cleaned.append(
             {"category": category, "data": record.model_dump(mode="json", exclude_defaults=True)}

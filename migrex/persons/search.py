@@ -203,3 +203,9 @@ def search(authority_id: int, query: Query, *, limit: int = 20) -> Found:
         key=lambda c: (-c.score, c.entry.pk),
     )
     return Found(ranked[:limit], truncated)
+
+
+def move_case_persons(case_id: int, authority_id: int) -> None:
+    """The persons of a case another authority of this node now holds (a forwarded request,
+    Art. 2) are found by that authority's searches, and no longer by the one that held it."""
+    SearchEntry.objects.filter(case_person__case_id=case_id).update(authority_id=authority_id)

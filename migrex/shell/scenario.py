@@ -17,8 +17,8 @@ PERSON = {
         "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
         "given_name": {"cyrillic": "Арам", "latin": "Aram"},
         "birth_date": "1990-01-05",
-        "citizenship": ["AM"],
-        "identity_document": [{"series": "AM", "number": "0123456", "issue_date": "2019-06-01"}],
+        "citizenship": ["KZ"],
+        "identity_document": [{"series": "N", "number": "12345678", "issue_date": "2019-06-01"}],
     },
 }
 

@@ -44,7 +44,10 @@ def reads(officers):
         persons=[
             {
                 "category": "temporary_stay",
-                "data": {"surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"}},
+                "data": {
+                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+                    "citizenship": ["KZ"],
+                },
             }
         ],
     )

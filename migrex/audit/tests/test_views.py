@@ -36,7 +36,10 @@ def draft(officers):
         persons=[
             {
                 "category": "temporary_stay",
-                "data": {"surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"}},
+                "data": {
+                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+                    "citizenship": ["KZ"],
+                },
             }
         ],
     )

@@ -9,6 +9,7 @@ declaration carries the payload schema the receiver validates it against (messag
 
 from __future__ import annotations
 
+from migrex.cases import rules
 from migrex.cases.actions.base import DANGER, PRIMARY, Action, Form
 from migrex.cases.actions.requested import REQUESTED
 from migrex.cases.actions.requester import REQUESTER
@@ -40,6 +41,8 @@ def _consistent() -> None:
                 raise RuntimeError(f"{a.name} sends {t.emits} without a builder or a receiver")
             if t.emits and BY_NAME[t.emits].schema is None:
                 raise RuntimeError(f"{t.emits} has no payload schema")
+            if t.emits and t.emits not in rules.RULES:
+                raise RuntimeError(f"{t.emits} has no rule (cases/rules.py)")
         if a.schema is not None and a.message is None:
             raise RuntimeError(f"the message {a.name} has no name for the supervisors' page")
 

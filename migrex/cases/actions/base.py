@@ -16,25 +16,30 @@ from migrex.cases.workflow import PEER, Kind, Side, State, Transition
 
 R, Q, S = Side.REQUESTER, Side.REQUESTED, State
 REQUEST, BOTH, SPONTANEOUS = (Kind.REQUEST,), (Kind.REQUEST, Kind.SPONTANEOUS), (Kind.SPONTANEOUS,)
-# After registration, while the request is executed: where notices, doubts and withdrawals come.
+# After registration, while the request is executed, or while its confirmation is awaited
+# (Art. 9.5): where notices, assignments and withdrawals come.
 EXECUTING = (
     S.REGISTERED,
     S.AWAITING_INFORMATION,
     S.POSTPONED,
     S.CONDITIONS_PROPOSED,
     S.AWAITING_CONFIDENTIALITY_DECISION,
+    S.AWAITING_CONFIRMATION,
 )
 OPERATORS = {OPERATOR, SUPERVISOR}
 DECIDERS = {SIGNATORY, SUPERVISOR}
 PRIMARY, DANGER = "primary", "danger"
 
 
-def moves(side, sources, target, actors, article, emits=None, kinds=REQUEST) -> tuple:
+def moves(side, sources, target, actors, article, emits=None, kinds=REQUEST, resumes=False):
     """The rows of one move from each of `sources` (one state, or a tuple of them); the Action
-    they are given to names them."""
+    they are given to names them. A move that `resumes` leads back to the state the case was in
+    before the interruption it ends (workflow.INTERRUPTIONS); its `target` is None."""
     sources = sources if isinstance(sources, tuple) else (sources,)
     return tuple(
-        Transition(side, s, "", target, frozenset(actors), article, emits, frozenset(kinds))
+        Transition(
+            side, s, "", target, frozenset(actors), article, emits, frozenset(kinds), resumes
+        )
         for s in sources
     )
 
@@ -49,6 +54,8 @@ class Form:
     persons: bool = False  # persons the answer provides (Art. 5, 6)
     assignee: bool | None = None  # the executing officer: None no field, else required or not
     password: bool = False  # the password re-entered to sign (Art. 9.3)
+    authority: bool = False  # another competent authority of this party (Art. 2)
+    postponement: bool = False  # until when, or on what condition, execution waits (Art. 10.2)
 
 
 Check = Callable[..., None]
@@ -105,6 +112,7 @@ MESSAGES = {
     "withdrawal": _("withdrawal of the request"),
     "confirmation_request": _("request to confirm"),
     "confirmation": _("confirmation"),
+    "forwarded": _("notice of forwarding to another authority"),
 }
 
 

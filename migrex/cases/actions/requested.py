@@ -1,11 +1,11 @@
-"""The requested side's moves (Art. 10, 11.1), and the doubts either side may raise about a
-message (Art. 9.5)."""
+"""The requested side's moves (Art. 10, 11.1), its forwarding of a request to another of its
+competent authorities (Art. 2), and its doubts about a request the requester confirms (Art. 9.5)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from migrex.accounts.roles import SUPERVISOR
+from migrex.accounts.roles import SIGNATORY, SUPERVISOR
 from migrex.cases import checks, messages
 from migrex.cases.actions.base import (
     DANGER,
@@ -62,6 +62,19 @@ REQUESTED: tuple[Action, ...] = (
         tone=PRIMARY,
     ),
     Action(
+        "forward",
+        moves(Q, (S.RECEIVED, S.REGISTERED), None, {SUPERVISOR}, "2", "forwarded"),
+        _("Forward to another authority"),
+        _(
+            "The request belongs to another competent authority of your party: it goes there "
+            "with its period unchanged, and the requesting party is told."
+        ),
+        check=checks.forward,
+        form=Form(comment=True, authority=True),
+        keeps=("from", "authority"),
+        payload=messages.forwarded,
+    ),
+    Action(
         "assign",
         moves(Q, EXECUTING, None, {SUPERVISOR}, "10.1"),
         _("Assign"),
@@ -107,10 +120,10 @@ REQUESTED: tuple[Action, ...] = (
         moves(Q, S.REGISTERED, S.POSTPONED, {SUPERVISOR}, "10.2", "postponed"),
         _("Postpone execution"),
         _("Execution would hamper criminal prosecution or other proceedings."),
-        payload=messages.text,
-        **with_text(
-            "10.2", _("Reason for postponing"), "основание отсрочки", "the reason for postponing"
-        ),
+        check=checks.postpone,
+        form=Form(text=_("Reason for postponing"), postponement=True),
+        keeps=("until", "condition"),
+        payload=messages.postponed,
     ),
     Action(
         "resume",
@@ -204,37 +217,56 @@ REQUESTED: tuple[Action, ...] = (
         _("Request withdrawn"),
         _("The requesting party withdrew the request."),
     ),
-    # --- either side may doubt a message and ask for confirmation (Art. 9.5) ---------------------
+    # --- the requested side doubts the request and asks the requester to confirm it (Art. 9.5) --
+    # Both copies wait in AWAITING_CONFIRMATION, where the table has no answer, partial answer or
+    # refusal, and no confirmation outside it: one nobody asked for is refused as illegal_move.
+    # Art. 9.5 is about the request only: the requester has no such question about the requested
+    # side's messages (it withdraws the request, Art. 8, or the parties settle it, Art. 15).
     Action(
         "ask_confirmation",
-        moves(R, (S.SENT, *EXECUTING), None, OPERATORS, "9.5", "confirmation_request")
-        + moves(Q, (S.RECEIVED, *EXECUTING), None, OPERATORS, "9.5", "confirmation_request"),
+        moves(
+            Q,
+            (S.RECEIVED, S.REGISTERED),
+            S.AWAITING_CONFIRMATION,
+            OPERATORS,
+            "9.5",
+            "confirmation_request",
+        ),
         _("Ask for confirmation"),
-        _("The authenticity or content of a message is in doubt."),
+        _(
+            "The authenticity or content of the request is in doubt: nothing is answered "
+            "until the requesting party confirms it."
+        ),
         payload=messages.text,
         **with_text("9.5", _("What is in doubt"), "в чём сомнение", "what is doubted"),
     ),
     notice(
         "confirmation_request",
-        moves(R, (S.SENT, *EXECUTING), None, {PEER}, "9.5")
-        + moves(Q, (S.RECEIVED, *EXECUTING), None, {PEER}, "9.5"),
+        moves(R, (S.SENT, S.REGISTERED), S.AWAITING_CONFIRMATION, {PEER}, "9.5"),
         _("Confirmation requested"),
-        _("The other party doubts a message and asks to confirm."),
+        _(
+            "The requested party doubts the authenticity or content of the request and asks "
+            "to confirm it."
+        ),
     ),
     Action(
         "confirm",
-        moves(R, (S.SENT, *EXECUTING), None, DECIDERS, "9.5", "confirmation")
-        + moves(Q, (S.RECEIVED, *EXECUTING), None, DECIDERS, "9.5", "confirmation"),
-        _("Confirm authenticity"),
-        _("Confirm the authenticity and content of the message."),
-        payload=messages.text,
-        **with_text("9.5", _("Confirmation"), "подтверждение", "the confirmation"),
+        moves(R, S.AWAITING_CONFIRMATION, None, {SIGNATORY}, "9.5", "confirmation", resumes=True),
+        _("Confirm the request"),
+        _("Signed by an authorised person as the request was; execution continues where it stood."),
+        check=checks.confirm,
+        form=Form(text=_("What is confirmed"), password=True),
+        keeps=("in_reply_to", "signatory"),
+        payload=messages.confirmation,
+        tone=PRIMARY,
     ),
     notice(
         "confirmation",
-        moves(R, (S.SENT, *EXECUTING), None, {PEER}, "9.5")
-        + moves(Q, (S.RECEIVED, *EXECUTING), None, {PEER}, "9.5"),
+        moves(Q, S.AWAITING_CONFIRMATION, None, {PEER}, "9.5", resumes=True),
         _("Confirmation received"),
-        _("The other party confirmed its message."),
+        _("The requesting party confirmed its request; execution continues where it stood."),
+        schema=messages.ConfirmationPayload,
+        check=checks.confirmation,
+        keeps=("in_reply_to", "signatory"),
     ),
 )

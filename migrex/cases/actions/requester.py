@@ -35,6 +35,12 @@ REQUESTER: tuple[Action, ...] = (
         _("The operator started the draft."),
     ),
     Action(
+        "refused_by_peer",
+        (),
+        _("Refused by the other party's node"),
+        _("The message did not reach the other party: its node refused it as breaking a rule."),
+    ),
+    Action(
         "submit",
         moves(R, S.DRAFT, S.AWAITING_SIGNATURE, {OPERATOR}, "9.3", kinds=BOTH),
         _("Submit for signature"),
@@ -87,6 +93,15 @@ REQUESTER: tuple[Action, ...] = (
         keeps=("number", "received_on", "due_date"),
     ),
     notice(
+        "forwarded",
+        moves(R, (S.SENT, S.REGISTERED), None, {PEER}, "2"),
+        _("Forwarded to another authority"),
+        _("The requested party forwarded the request to another of its competent authorities."),
+        schema=messages.ForwardedPayload,
+        check=checks.forwarded,
+        keeps=("from", "authority"),
+    ),
+    notice(
         "information_requested",
         moves(R, S.REGISTERED, S.AWAITING_INFORMATION, {PEER}, "10.1"),
         _("Additional information requested"),
@@ -103,6 +118,9 @@ REQUESTER: tuple[Action, ...] = (
         moves(R, S.REGISTERED, S.POSTPONED, {PEER}, "10.2"),
         _("Execution postponed"),
         _("The requested party postponed execution."),
+        schema=messages.PostponedPayload,
+        check=checks.postponed,
+        keeps=("until", "condition"),
     ),
     notice(
         "resumed",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from migrex.cases import labels
@@ -47,6 +49,12 @@ def clock_short(clock) -> str:
         return "—"
     if clock.state == "stopped":
         return _("closed")
+    if clock.state == "postponed":  # Art. 10.2: until when, or on what condition
+        if clock.until:
+            return _("postponed until %(date)s") % {
+                "date": date_format(clock.until, "SHORT_DATE_FORMAT")
+            }
+        return _("postponed: %(condition)s") % {"condition": Truncator(clock.condition).chars(60)}
     if clock.days_left < 0:
         return _("overdue by %(n)s d.") % {"n": -clock.days_left}
     return _("%(n)s d. left") % {"n": clock.days_left}

@@ -35,7 +35,7 @@ def draft_post(agreement, requested, **overrides) -> dict:
         "persons-a1-sex": "M",
         "persons-a1-birth_date": "1990-01-05",
         "persons-a1-birth_place": "г. Ереван",
-        "persons-a1-citizenship": "AM",
+        "persons-a1-citizenship": "AM, KZ",
         "persons-a1-document_series": "AR",
         "persons-a1-document_number": "1234567",
         "persons-a1-document_issue_date": "2020-02-03",
@@ -65,6 +65,7 @@ def sent_case(officers, deliver) -> tuple[Case, Case]:
                 "data": {
                     "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
                     "birth_date": "1990-01-05",
+                    "citizenship": ["KZ"],
                 },
             }
         ],

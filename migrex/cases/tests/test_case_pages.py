@@ -202,14 +202,14 @@ def test_case_page_queries_do_not_grow_with_history_and_persons(
     client, officers, agreement, deliver, django_assert_max_num_queries
 ):
     _, theirs = sent_case(officers, deliver)
+    transition(case=theirs, action="register", actor=officers["by_operator"])
     for i in range(5):
         transition(
             case=theirs,
-            action="ask_confirmation",
+            action="notify_obstacle",
             actor=officers["by_operator"],
-            data={"text": f"Сомнение {i}"},
+            data={"text": f"Препятствие {i}"},
         )
-    transition(case=theirs, action="register", actor=officers["by_operator"])
     transition(
         case=theirs,
         action="assign",
@@ -222,4 +222,4 @@ def test_case_page_queries_do_not_grow_with_history_and_persons(
     # consents asked for the data received from the other party.
     with django_assert_max_num_queries(21):
         body = client.get(f"/cases/{theirs.pk}/").content.decode()
-    assert body.count('class="tl-item') == 8 and "Сомнение 4" in body
+    assert body.count('class="tl-item') == 8 and "Препятствие 4" in body

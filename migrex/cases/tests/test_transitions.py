@@ -9,7 +9,7 @@ from migrex.agreements.models import Authority
 from migrex.cases import actions, workflow
 from migrex.cases.actions import TRANSITIONS
 from migrex.cases.errors import IllegalMove
-from migrex.cases.messages import RequestPayload, Signatory
+from migrex.cases.messages import ConfirmationPayload, RequestPayload, Signatory
 from migrex.cases.models import Case, CaseEvent
 from migrex.cases.services import Peer, transition
 from migrex.cases.tests.conftest import signed_by
@@ -20,8 +20,12 @@ from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
 
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+QUESTION = uuid.uuid4()  # the message that asked for confirmation (Art. 9.5)
 
-PERSON = {"category": "expelled", "data": {"surname": {"cyrillic": "Петров"}}}
+PERSON = {
+    "category": "expelled",
+    "data": {"surname": {"cyrillic": "Петров"}, "citizenship": ["BY"]},
+}
 DATA = {
     "registered": {
         "number": "BY-MVD-2026-000001",
@@ -38,6 +42,11 @@ DATA = {
     "partial_answer": {"grounds": ["contrary_to_law"], "text": "Частично.", "persons": [PERSON]},
     "reply": {"text": "Сведения прилагаются.", "persons": [PERSON]},
     "sign": {"password": PASSWORD},  # opens the signatory's key (Art. 9.3)
+    "postpone": {"text": "Помешает следствию.", "condition": "До окончания следствия."},
+    "postponed": {"text": "Помешает следствию.", "until": "2026-04-20"},
+    "forward": {"authority": "by-border"},
+    "confirm": {"text": "Запрос подлинный.", "password": PASSWORD},
+    "forwarded": {"authority": "by-border", "text": "Направлен по компетенции."},
     "answer": {"text": "Сведения прилагаются.", "persons": [PERSON]},
 }
 ALL_ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -81,6 +90,13 @@ def actor_for(move, case: Case, officers):
 def data_for(move, officers) -> dict:
     if move.action in ("assign", "register"):
         return {"assignee": officers["by_operator"].pk}
+    if move.action == "confirmation":  # signed by a KZ signatory as a request is (Art. 9.5)
+        unsigned = ConfirmationPayload(
+            text="Запрос подлинный.",
+            in_reply_to=QUESTION,
+            signatory=Signatory(name="", position="", signed_at=NOW),
+        )
+        return signed_by(officers["kz_signatory"], unsigned).model_dump(mode="json")
     return dict(DATA.get(move.action, {"text": "Текст сообщения."}))
 
 
@@ -96,6 +112,11 @@ def test_every_move_of_the_table(move, kind, officers, agreement):
     if move.side == Side.REQUESTER:  # drafts are submitted by their author, signed by another
         case.author = officers["kz_operator"]
         case.save()
+    if move.source in workflow.INTERRUPTIONS:  # asked for confirmation while registered
+        asked = "ask_confirmation" if move.side == Side.REQUESTED else "confirmation_request"
+        case.events.create(action=asked, to_state=move.source, article="9.5", message_id=QUESTION)
+        case.resume_state = State.REGISTERED
+        case.save()
     before = OutboxMessage.objects.count()
     transition(
         case=case,
@@ -105,7 +126,7 @@ def test_every_move_of_the_table(move, kind, officers, agreement):
         confirmed=True,
     )
     case.refresh_from_db()
-    assert case.status == workflow.target_of(move, move.source)
+    assert case.status == workflow.target_of(move, move.source, State.REGISTERED)
     event = CaseEvent.objects.filter(case=case).latest("id")
     assert (event.action, event.from_state, event.article) == (
         move.action,

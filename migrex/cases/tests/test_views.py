@@ -93,7 +93,7 @@ def test_operator_drafts_a_request_with_a_person(client, officers, agreement):
         "sex": "M",
         "birth_date": "1990-01-05",
         "birth_place": "г. Ереван",
-        "citizenship": ["AM"],
+        "citizenship": ["AM", "KZ"],
         "identity_document": [
             {
                 "series": "AR",
@@ -130,12 +130,13 @@ def test_draft_with_an_attachment_and_edit(client, officers, agreement):
     data = {k: v for k, v in draft_post(agreement, None).items() if not k.startswith("persons-")}
     data.update(summary="Уточнённое изложение", **{"persons-b2-category": "expelled"})
     data["persons-b2-document_number"] = "N0001"
+    data["persons-b2-citizenship"] = "BY"
     response = client.post(f"/cases/{case.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()
     case.refresh_from_db()
     assert case.summary == "Уточнённое изложение"
     assert [(p.category, p.data) for p in case.persons.all()] == [
-        ("expelled", {"identity_document": [{"number": "N0001"}]})
+        ("expelled", {"citizenship": ["BY"], "identity_document": [{"number": "N0001"}]})
     ]
 
 

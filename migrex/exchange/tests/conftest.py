@@ -14,6 +14,7 @@ import sys
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ from migrex.exchange.receipts import (
     load_public,
     verify_receipt,
 )
-from migrex.shell.nodes import Api, LocalNode
+from migrex.shell.nodes import ROOT, Api, LocalNode
 from migrex.shell.scenario import PERSON
 
 NOW = dt.datetime(2025, 3, 3, 9, 15, tzinfo=dt.UTC)
@@ -262,6 +263,9 @@ def seal_all(specs):
                 agreement="kz-by-2019", kind=spec["kind"], sender_node="KZ",
                 sender_authority="kz-mvd", receiver_node="BY", receiver_authority="by-mvd",
                 payload=spec["payload"], created=created,
+                conversation_id=spec.get("conversation_id") or (
+                    made[spec["reseal_conversation_of"]]["conversation_id"]
+                    if "reseal_conversation_of" in spec else None),
             )
         made.append(envelope)
         when = dt.datetime.fromisoformat(envelope["created"])
@@ -315,3 +319,18 @@ def tamper(sealed: bytes) -> bytes:
     flipped = b"B" if parts[3][middle : middle + 1] == b"A" else b"A"
     parts[3] = parts[3][:middle] + flipped + parts[3][middle + 1 :]
     return b".".join(parts)
+
+
+def terminated_profile(tmp: Path) -> Path:
+    """kz-by-2019 as a new profile version recording a termination notice received on
+    15 January 2024: terminated since 16 July 2024 (Art. 17), so not in force today."""
+    shipped = ROOT / "migrex" / "agreements" / "profiles" / "kz-by-2019.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    notice = (
+        "  - kind: termination-notice\n    party: KZ\n    date: 2024-01-15\n"
+        '    article: "17"\n\nrules:\n'
+    )
+    assert text.count("\nrules:\n") == 1
+    path = tmp / "kz-by-2019-terminated.yaml"
+    path.write_text(text.replace("\nrules:\n", "\n" + notice), encoding="utf-8")
+    return path

@@ -11,7 +11,6 @@ server and delivery worker, exchanging over HTTP on this machine (the pair: conf
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -27,8 +26,9 @@ from migrex.exchange.tests.conftest import (
     request_payload,
     script,
     tamper,
+    terminated_profile,
 )
-from migrex.shell.nodes import ROOT, Api, LocalNode
+from migrex.shell.nodes import Api, LocalNode
 from migrex.shell.scenario import PERSON, Scenario
 
 pytestmark = pytest.mark.nodes
@@ -83,7 +83,7 @@ CASES: dict[str, tuple[dict, int, str]] = {
             ),
         },
         422,
-        "payload_invalid",
+        "field_not_allowed",
     ),
     "unusable_payload": (
         {"kind": "request", "payload": request_payload(persons="Оганесян А.")},
@@ -93,21 +93,6 @@ CASES: dict[str, tuple[dict, int, str]] = {
     "replayed": ({"kind": "request", "payload": request_payload()}, 200, "accepted"),
 }
 RESEALED = len(CASES)  # the replayed message sealed a second time, as a worker's retry
-
-
-def terminated_profile(tmp: Path) -> Path:
-    """kz-by-2019 as a new profile version recording a termination notice received on
-    15 January 2024: terminated since 16 July 2024 (Art. 17), so not in force today."""
-    shipped = ROOT / "migrex" / "agreements" / "profiles" / "kz-by-2019.yaml"
-    text = shipped.read_text(encoding="utf-8")
-    notice = (
-        "  - kind: termination-notice\n    party: KZ\n    date: 2024-01-15\n"
-        '    article: "17"\n\nrules:\n'
-    )
-    assert text.count("\nrules:\n") == 1
-    path = tmp / "kz-by-2019-terminated.yaml"
-    path.write_text(text.replace("\nrules:\n", "\n" + notice), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ PEOPLE = [
         "given_name": {"cyrillic": "Арам"},
         "sex": "M",
         "birth_date": "1990-01-05",
+        "citizenship": ["KZ"],
         "identity_document": [{"series": "AN", "number": "0412345"}],
     },
     {
@@ -33,18 +34,21 @@ PEOPLE = [
         "patronymic": {"cyrillic": "Серікұлы"},
         "sex": "M",
         "birth_date": "1985-03-12",
+        "citizenship": ["KZ"],
     },
     {
         "surname": {"cyrillic": "Ковалёва"},
         "given_name": {"cyrillic": "Вольга"},
         "sex": "F",
         "birth_date": "1979-11-30",
+        "citizenship": ["BY"],
     },
     {
         "surname": {"cyrillic": "Оганесян"},
         "given_name": {"cyrillic": "Карен"},
         "sex": "M",
         "birth_date": "1962-07-19",
+        "citizenship": ["AM", "KZ"],
     },
 ]
 

@@ -92,26 +92,32 @@ def test_a_received_notice_is_kept_once_with_its_text(from_by):
 
 
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("payload", "field", "code"),
     [
-        (legislation_payload(adopted_on="1 февраля"), "payload.adopted_on"),
-        (legislation_payload(title=""), "at title: Give the title of the act. (Art. 4)"),
-        (legislation_payload(in_force_on="2026-01-01"), "at in_force_on:"),
+        (legislation_payload(adopted_on="1 февраля"), "payload.adopted_on", "payload_invalid"),
+        (legislation_payload(title=""), "at payload.title:", "title_required"),
+        (
+            legislation_payload(in_force_on="2026-01-01"),
+            "at payload.in_force_on:",
+            "in_force_before_adoption",
+        ),
         (
             legislation_payload(
                 text={**legislation_payload()["text"], "content": "bm90IHRoZSBkaWdlc3Q="}
             ),
-            "at text:",
+            "at payload.text:",
+            "file_invalid",
         ),
         (
             legislation_payload(text={**legislation_payload()["text"], "content": "%%%"}),
-            "at text: File (text)",
+            "at payload.text:",
+            "file_invalid",
         ),
     ],
 )
-def test_a_malformed_notice_is_refused_naming_the_field(from_by, payload, field):
+def test_a_malformed_notice_is_refused_naming_the_field(from_by, payload, field, code):
     refused = from_by("legislation_notice", payload)
-    assert refused.code == "payload_invalid" and field in refused.detail
+    assert refused.code == code and field in refused.detail
     assert not LegislationNotice.objects.exists()
 
 
