@@ -60,9 +60,10 @@ def _first_notice(agreement: Agreement, party: str, direction: str) -> dt.date |
     return first.date() if first else None
 
 
-def dashboard(today: dt.date) -> list[Row]:
-    """One row per agreement of this node's party in force today (Art. 17)."""
-    ours = settings.MIGREX_PARTY
+def dashboard(today: dt.date, party: str | None = None) -> list[Row]:
+    """One row per agreement of `party` (the viewer's; by default this node's) in force today
+    (Art. 17): its own list, and the other party's as "theirs"."""
+    ours = party or settings.MIGREX_PARTY
     rows = []
     for agreement in Agreement.objects.filter(parties=ours).select_related("current_version"):
         profile = profile_of(agreement)

@@ -49,7 +49,8 @@ def index(request):
         request,
         "registers/signatories.html",
         {
-            "rows": duties.dashboard(today),
+            # "Ours" and "theirs" as the viewer's own authority's party sees them.
+            "rows": duties.dashboard(today, user.authority.party_id if user.authority else None),
             "lists": signatory_lists.visible(user).filter(
                 pk__in=signatory_lists.current_ids(today)
             ),
