@@ -156,7 +156,7 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
             "given_name_latin": "Aram",
             "sex": "мужской",
             "birth_date": "1990-01-05",
-            "citizenship": "AM",
+            "citizenship": "AM, KZ",
             "document_series": "AR",
             "document_number": "1234567",
         },
