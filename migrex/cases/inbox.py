@@ -78,6 +78,7 @@ def _open(
             article="9.1",
             field="conversation_id",
         )
+    signed = signatures.verified(terms.agreement, body, sender)  # Art. 9.3
     tz = validation.party_timezone(receiver.party)
     received_on = timezone.localtime(timezone.now(), tz).date()  # Art. 10.3: receiving party
     kind = Kind.SPONTANEOUS if message.kind == "spontaneous" else Kind.REQUEST
@@ -99,11 +100,11 @@ def _open(
         confidential=body.confidential,
         signatory_name=body.signatory.name,
         signatory_position=body.signatory.position,
+        signed_at=body.signatory.signed_at,
         received_on=received_on,
         due_date=validation.due_date(terms.profile, received_on) if kind == Kind.REQUEST else None,
     )
-    services.opened(case, peer, persons=[p.model_dump() for p in body.persons])
-    signatures.verify(case, body, sender)  # the signatory's own signature (Art. 9.3)
+    services.opened(case, peer, persons=[p.model_dump() for p in body.persons], signed=signed)
     for item in body.attachments:
         _store(case, item)
     return case

@@ -153,6 +153,8 @@ class CaseEvent(models.Model):
         verbose_name = _("case history entry")
         verbose_name_plural = _("case history")
         ordering = ["case", "at", "id"]
+        # outcomes.settled finds the move a receipt or refusal answers by its message id.
+        indexes = [models.Index(fields=["message_id"])]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"

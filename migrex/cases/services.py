@@ -294,8 +294,9 @@ def _emit(
     event.save(update_fields=["message_id"])
 
 
-def opened(case: Case, peer: Peer, *, persons: list[dict]) -> None:
-    """The history and the persons of a case a received request opened (cases/inbox.py)."""
+def opened(case: Case, peer: Peer, *, persons: list[dict], signed: dict) -> None:
+    """The history and the persons of a case a received request opened (cases/inbox.py);
+    `signed`: what the history keeps of the signatory's verified signature (Art. 9.3)."""
     action = "request" if case.kind == Kind.REQUEST else "spontaneous"
     _history(
         case,
@@ -306,6 +307,7 @@ def opened(case: Case, peer: Peer, *, persons: list[dict]) -> None:
         actor=peer,
         direction="in",
         message_id=peer.message_id,
+        data=signed,
     )
     if persons:
         _add_persons(case, persons)

@@ -89,24 +89,20 @@ def refusal(case: Case, user) -> MigrexError | None:
 # --- receiving ------------------------------------------------------------------------------------
 
 
-def verify(case: Case, body: messages.RequestPayload, sender: Authority) -> None:
-    """Check the signature of the request that opened `case` (inbox._open) against the list
-    `sender`'s party sent that was in force on the signing date, in that party's calendar
-    (Art. 9.3); refused as `signatory_not_listed` or `signature_invalid`. Kept on the case."""
-    listing = signed_as_listed(case.agreement, body, sender)
+def verified(agreement: Agreement, body: messages.RequestPayload, sender: Authority) -> dict:
+    """Check the signature of a received request (inbox._open) against the list `sender`'s
+    party sent that was in force on the signing date, in that party's calendar (Art. 9.3);
+    refused as `signatory_not_listed` or `signature_invalid`. Returns what the opening event of
+    the case keeps of it (record_of reads it back)."""
+    listing = signed_as_listed(agreement, body, sender)
     signatory = body.signatory
-    event = case.events.get(action=case.kind)  # the opening of the case (services.opened)
-    event.data = {
-        **event.data,
+    return {
         "key_id": signatory.key_id,
         "signature": signatory.signature,
         "list": listing.pk,
         "list_sent_on": listing.exchanged_on.isoformat(),
         "list_effective_from": listing.effective_from.isoformat(),
     }
-    event.save(update_fields=["data"])
-    case.signed_at = signatory.signed_at
-    case.save(update_fields=["signed_at"])
 
 
 def signed_as_listed(agreement: Agreement, body, sender: Authority):
