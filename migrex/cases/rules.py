@@ -53,9 +53,10 @@ def refusal(profile: Profile, payload: dict, case: Case | None = None) -> None:
 
 
 def partial_answer(profile: Profile, payload: dict, case: Case | None = None) -> None:
+    """Art. 10.3 and 10.4 at once: the part executed and the part refused."""
     problems = _problems(answer, profile, payload) + _problems(refusal, profile, payload)
     if problems:
-        raise Invalid(_unique(problems))
+        raise Invalid(problems)
 
 
 def registered(profile: Profile, payload: dict, case: Case | None = None) -> None:
@@ -180,15 +181,6 @@ def _problems(rule: Rule, profile: Profile, payload: dict) -> list[MigrexError]:
     except Invalid as exc:
         return list(exc.errors)
     return []
-
-
-def _unique(problems: list[MigrexError]) -> list[MigrexError]:
-    seen, out = set(), []
-    for p in problems:
-        if (p.code, p.field) not in seen:
-            seen.add((p.code, p.field))
-            out.append(p)
-    return out
 
 
 RULES: dict[str, Rule] = {
