@@ -440,3 +440,14 @@ def current_code(username: str) -> str:
 def log_out(page: Page) -> None:
     page.get_by_role("button", name="Выйти").click()
     expect(page.get_by_role("heading", name="Вход")).to_be_visible()
+
+
+_NODE = (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID)
+
+
+@pytest.fixture(autouse=True)
+def _this_node_unchanged():
+    """Every test starts as the node the settings made: an override left behind by an earlier
+    test (two overrides restored in the wrong order) would make the next one the other party."""
+    now = (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID)
+    assert now == _NODE, f"an earlier test left this node as {now}, not {_NODE}"

@@ -88,9 +88,10 @@ def dashboard(today: dt.date, party: str | None = None) -> list[Row]:
     return rows
 
 
-def our_current_list(agreement: Agreement) -> SignatoryList | None:
+def our_current_list(agreement: Agreement, party: str | None = None) -> SignatoryList | None:
+    """The newest list of `party` (this node's by default) under `agreement`."""
     return (
-        SignatoryList.objects.filter(agreement=agreement, party_id=settings.MIGREX_PARTY)
+        SignatoryList.objects.filter(agreement=agreement, party_id=party or settings.MIGREX_PARTY)
         .order_by("-effective_from", "-pk")
         .first()
     )

@@ -110,7 +110,8 @@ def _replace(request, form) -> bool:
 
 
 def _send(request, form) -> bool:
-    listing = duties.our_current_list(form.cleaned_data["agreement"])
+    party = request.user.authority.party_id
+    listing = duties.our_current_list(form.cleaned_data["agreement"], party)
     if listing is None:
         form.add_error("agreement", _("This party has no list of signatories to send yet."))
         return False
