@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import os
 import unicodedata
@@ -115,7 +116,7 @@ def public_jwk(key: PrivateKey, chain: Iterable[x509.Certificate] = ()) -> dict[
 
 def thumbprint(jwk: Mapping[str, Any]) -> str:
     """RFC 7638 SHA-256 thumbprint, base64url: the key's ``kid`` and its fingerprint."""
-    return _load(jwk).thumbprint()
+    return _imported(*_public_members(jwk))[1]
 
 
 def check_public_jwk(value: object) -> dict[str, Any]:
@@ -133,7 +134,7 @@ def check_public_jwk(value: object) -> dict[str, Any]:
         raise SignerKeyError("key_invalid", f"the members {', '.join(members)} are required")
     jwk: dict[str, Any] = {m: value[m] for m in members}
     try:
-        kid = _load(jwk).thumbprint()
+        kid = thumbprint(jwk)
     except (JoseError, ValueError, TypeError) as exc:
         raise SignerKeyError("key_invalid", f"not a usable public key: {exc}") from exc
     if value.get("kid") not in (None, kid):
@@ -162,10 +163,22 @@ def _check_chain(chain: object, jwk: Mapping[str, Any]) -> list[str]:
 
 
 def _load(jwk: Mapping[str, Any]) -> Any:
+    return _imported(*_public_members(jwk))[0]
+
+
+def _public_members(jwk: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
     kty = jwk.get("kty")
     if kty not in _MEMBERS:
         raise SignerKeyError("key_unsupported", f"key type {kty!r}")
-    return _KEY_TYPES[str(kty)].import_key({m: jwk[m] for m in _MEMBERS[str(kty)]})
+    return str(kty), tuple((m, jwk[m]) for m in _MEMBERS[str(kty)])
+
+
+@functools.lru_cache(maxsize=1024)
+def _imported(kty: str, members: tuple[tuple[str, Any], ...]) -> tuple[Any, str]:
+    """The key and its thumbprint, imported once per public key (a node verifies every request
+    with one of a few listed keys). Public keys only: nothing secret stays in memory."""
+    key = _KEY_TYPES[kty].import_key(dict(members))
+    return key, key.thumbprint()
 
 
 # --- the private key at rest ----------------------------------------------------------------------

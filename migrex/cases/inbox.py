@@ -68,16 +68,7 @@ def _open(
     conversation of its own."""
     terms = directory().terms(message.agreement)
     rules.check(message.kind, terms.profile, body.model_dump(mode="json"))
-    # A case of this node's own with the id (where two nodes share a test database, the
-    # sender's copy is there too, owned by the sender).
-    if Case.objects.filter(conversation_id=message.conversation_id).exclude(owner=sender).exists():
-        raise IllegalMove(
-            code="conversation_conflict",
-            message_ru="Переписка с этим идентификатором уже существует.",
-            message_en="A conversation with this id already exists: a request opens a new one.",
-            article="9.1",
-            field="conversation_id",
-        )
+    # A conversation id this node has seen or used is refused before (exchange/inbox.py).
     signed = signatures.verified(terms.agreement, body, sender)  # Art. 9.3
     tz = validation.party_timezone(receiver.party)
     received_on = timezone.localtime(timezone.now(), tz).date()  # Art. 10.3: receiving party
