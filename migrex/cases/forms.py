@@ -15,7 +15,7 @@ from migrex.agreements import dates
 from migrex.agreements.models import Agreement, Authority
 from migrex.agreements.profile import Profile, rule_or_empty
 from migrex.agreements.selectors import profile_of
-from migrex.cases.validation import MAX_ATTACHMENT
+from migrex.cases.validation import MAX_ATTACHMENT, MAX_TEXT
 from migrex.core.forms import (
     ArticleMixin,
     OptionDisabledSelect,
@@ -37,16 +37,28 @@ class DraftForm(ArticleMixin, forms.Form):
         label=_("Requested authority"), queryset=Authority.objects.none(), empty_label="—"
     )
     summary = forms.CharField(
-        label=_("Summary of the request"), required=False, widget=text_area(3)
+        max_length=MAX_TEXT["summary"],
+        label=_("Summary of the request"),
+        required=False,
+        widget=text_area(3),
     )
     purpose = forms.CharField(
-        label=_("Purpose of the request"), required=False, widget=text_area(2)
+        max_length=MAX_TEXT["purpose"],
+        label=_("Purpose of the request"),
+        required=False,
+        widget=text_area(2),
     )
     justification = forms.CharField(
-        label=_("Justification of the request"), required=False, widget=text_area(3)
+        max_length=MAX_TEXT["justification"],
+        label=_("Justification of the request"),
+        required=False,
+        widget=text_area(3),
     )
     other_information = forms.CharField(
-        label=_("Other information useful for the execution"), required=False, widget=text_area(3)
+        max_length=MAX_TEXT["other_information"],
+        label=_("Other information useful for the execution"),
+        required=False,
+        widget=text_area(3),
     )
     topics = forms.MultipleChoiceField(
         label=_("Subjects"), required=False, widget=forms.CheckboxSelectMultiple

@@ -13,6 +13,7 @@ from migrex.accounts.roles import OPERATOR, SUPERVISOR
 from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import directory
 from migrex.cases import actions
+from migrex.cases.validation import MAX_CONDITION, MAX_MOVE_TEXT
 from migrex.core.forms import ArticleMixin, article_label, bi, english
 
 
@@ -62,12 +63,18 @@ class ActionForm(ArticleMixin, forms.Form):
             self.set_article("authority", "2")
         if spec.text is not None:
             self.fields["text"] = forms.CharField(
-                label=spec.text, required=False, widget=forms.Textarea(attrs={"rows": 5})
+                max_length=MAX_MOVE_TEXT,
+                label=spec.text,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
             )
             self.set_article("text", article, needed_to_sign=True)
         elif spec.comment:
             self.fields["text"] = forms.CharField(
-                label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                max_length=MAX_MOVE_TEXT,
+                label=_("Comment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
         if spec.postponement:
             self.fields["until"] = forms.DateField(
@@ -77,6 +84,7 @@ class ActionForm(ArticleMixin, forms.Form):
                 help_text=_("Give the date, the condition, or both."),
             )
             self.fields["condition"] = forms.CharField(
+                max_length=MAX_CONDITION,
                 label=_("Postponed until this condition is met"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

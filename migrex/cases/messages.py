@@ -20,6 +20,13 @@ from pydantic import Field
 
 from migrex.cases.errors import AttachmentUnreadable
 from migrex.cases.models import Attachment, Case
+from migrex.cases.validation import (
+    MAX_ATTACHMENTS,
+    MAX_CONDITION,
+    MAX_MOVE_TEXT,
+    MAX_PERSONS,
+    MAX_TEXT,
+)
 from migrex.core import vault
 from migrex.exchange.kinds import Payload
 from migrex.persons.schema import Person
@@ -55,14 +62,14 @@ class RequestPayload(Payload):
     kind: Literal["request", "spontaneous"]
     requesting_authority: str
     requested_authority: str
-    summary: str
-    purpose: str
-    justification: str
-    other_information: str
-    topics: list[str]
+    summary: str = Field(max_length=MAX_TEXT["summary"])
+    purpose: str = Field(max_length=MAX_TEXT["purpose"])
+    justification: str = Field(max_length=MAX_TEXT["justification"])
+    other_information: str = Field(max_length=MAX_TEXT["other_information"])
+    topics: list[str] = Field(max_length=50)
     confidential: bool
-    persons: list[Person]
-    attachments: list[AttachmentPayload]
+    persons: list[Person] = Field(max_length=MAX_PERSONS)
+    attachments: list[AttachmentPayload] = Field(max_length=MAX_ATTACHMENTS)
     signatory: Signatory
 
 
@@ -77,24 +84,24 @@ class RegisteredPayload(Payload):
 class TextPayload(Payload):
     """Every other kind: the written part of the move, and any persons it provides."""
 
-    text: str = ""
-    persons: list[Person] = Field(default_factory=list)
+    text: str = Field("", max_length=MAX_MOVE_TEXT)
+    persons: list[Person] = Field(default_factory=list, max_length=MAX_PERSONS)
 
 
 class RefusalPayload(TextPayload):
     """`refusal` and `partial_answer`: the grounds of the agreement's list (Art. 10.4); the
     reasons are `text`."""
 
-    grounds: list[str]
+    grounds: list[str] = Field(max_length=50)
 
 
 class PostponedPayload(Payload):
     """`postponed`: the reason (`text`), and until when or on what condition execution waits, at
     least one of the two (Art. 10.2; rules.postponed)."""
 
-    text: str = ""
+    text: str = Field("", max_length=MAX_MOVE_TEXT)
     until: dt.date | None = None
-    condition: str = ""
+    condition: str = Field("", max_length=MAX_CONDITION)
 
 
 class ConfirmationPayload(Payload):
@@ -102,7 +109,7 @@ class ConfirmationPayload(Payload):
     (`in_reply_to`: the message id of the `confirmation_request`), signed by an authorised
     person as the request is (Art. 9.3)."""
 
-    text: str = ""
+    text: str = Field("", max_length=MAX_MOVE_TEXT)
     in_reply_to: uuid.UUID
     signatory: Signatory
 
@@ -112,7 +119,7 @@ class ForwardedPayload(Payload):
     (Art. 2), which executes it from now on."""
 
     authority: str = Field(min_length=1, max_length=64)
-    text: str = ""
+    text: str = Field("", max_length=MAX_MOVE_TEXT)
 
 
 def request(case: Case, event, data: dict, *, files: bool = True) -> RequestPayload:

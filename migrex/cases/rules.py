@@ -212,5 +212,10 @@ RULES: dict[str, Rule] = {
 
 def check(kind: str, profile: Profile, payload: dict, case: Case | None = None) -> None:
     """Run the rule of message `kind` on `payload`; a kind without a rule is a programming error
-    (every kind the workflow sends has one: a test holds the table and RULES together)."""
+    (every kind the workflow sends has one: a test holds the table and RULES together). The
+    lengths of the written parts are checked first, for every kind alike."""
+    limits = {"text": validation.MAX_MOVE_TEXT, "condition": validation.MAX_CONDITION}
+    for member, limit in limits.items():
+        if len(str(payload.get(member) or "")) > limit:
+            raise Invalid([validation.too_long(member, limit, "10")])
     RULES[kind](profile, payload, case)

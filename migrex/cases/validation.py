@@ -20,6 +20,16 @@ from migrex.persons.rules import clean_persons
 MAX_ATTACHMENT = 25 * 1024 * 1024
 # Art. 9.2 items the officer writes; the authorities are always set on a case.
 TEXT_CONTENT = ("summary", "purpose", "justification", "other_information")
+# The longest each written text may be, in characters: in the wire's schemas (messages.py), the
+# API's input, the forms, and check_content, so sender and receiver hold the same limits. Every
+# text at its limit and the most persons with the longest names, a request letter renders in
+# about 1.3 s (bench/letter_render.py; the target is under 2 s); 8,000 characters are three
+# pages of it. Many more persons go as a dataset (Art. 7), not in one letter.
+MAX_TEXT = {"summary": 8000, "purpose": 2000, "justification": 8000, "other_information": 8000}
+MAX_MOVE_TEXT = 8000  # the written part of a move: a question, an answer, reasons (Art. 10)
+MAX_CONDITION = 2000  # the condition a postponement waits for (Art. 10.2)
+MAX_PERSONS = 50  # persons in one request or one answer (Art. 5, 6)
+MAX_ATTACHMENTS = 50  # files attached to one request (its letter lists them)
 
 
 def party_timezone(party: Party) -> ZoneInfo:
@@ -70,6 +80,19 @@ def check_content(profile: Profile, fields: dict, persons: list[dict]) -> None:
     """Art. 9.2 content, topics of Art. 3 from the profile, and Art. 5/6 persons: of a draft, of
     a request this node sends and of one it receives (rules.request)."""
     problems: list[MigrexError] = []
+    for code, limit in MAX_TEXT.items():
+        if len(str(fields.get(code) or "")) > limit:
+            problems.append(too_long(code, limit, "9.2"))
+    if len(persons) > MAX_PERSONS:
+        problems.append(
+            error(
+                "too_many_persons",
+                f"В одном запросе не более {MAX_PERSONS} лиц; разделите его на несколько.",
+                f"At most {MAX_PERSONS} persons in one request; split it.",
+                "6",
+                "persons",
+            )
+        )
     for item in profile.rule("rules.request_content"):
         value = fields.get(item.code)
         if item.required and item.code in TEXT_CONTENT and not str(value or "").strip():
@@ -100,6 +123,16 @@ def check_content(profile: Profile, fields: dict, persons: list[dict]) -> None:
         problems.extend(exc.errors)
     if problems:
         raise Invalid(problems)
+
+
+def too_long(field: str, limit: int, article: str) -> MigrexError:
+    return error(
+        "text_too_long",
+        f"Текст длиннее {limit:,} знаков; сократите его или приложите документ.".replace(",", " "),
+        f"The text is longer than {limit:,} characters; shorten it or attach a document.",
+        article,
+        field,
+    )
 
 
 def check_refusal(profile: Profile, data: dict) -> None:
@@ -200,6 +233,16 @@ def check_attachment(case, *, kind: str, name: str, content: bytes) -> None:
     if not content:
         problems.append(
             error("empty_file", f"Файл «{name}» пуст.", f"File '{name}' is empty.", None, "file")
+        )
+    if case.attachments.filter(event=None).count() >= MAX_ATTACHMENTS:
+        problems.append(
+            error(
+                "too_many_attachments",
+                f"К запросу можно приложить не более {MAX_ATTACHMENTS} файлов.",
+                f"At most {MAX_ATTACHMENTS} files can be attached to a request.",
+                "9.2",
+                "file",
+            )
         )
     if len(content) > MAX_ATTACHMENT:
         problems.append(

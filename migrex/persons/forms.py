@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from migrex.agreements.profile import Profile, rule_or_empty
 from migrex.core.forms import ArticleMixin, article_label, bi, new_key, row_keys, text_area
+from migrex.persons.schema import NAME_MAX
 
 
 def _lines(value: str) -> list[str]:
@@ -38,12 +39,22 @@ class PersonForm(ArticleMixin, forms.Form):
     )
 
     category = forms.ChoiceField(label=_("Category of person"))
-    surname_cyrillic = forms.CharField(label=_("Surname (Cyrillic)"), required=False)
-    surname_latin = forms.CharField(label=_("Surname (Latin)"), required=False)
-    given_name_cyrillic = forms.CharField(label=_("Given name (Cyrillic)"), required=False)
-    given_name_latin = forms.CharField(label=_("Given name (Latin)"), required=False)
-    patronymic_cyrillic = forms.CharField(label=_("Patronymic (Cyrillic)"), required=False)
-    patronymic_latin = forms.CharField(label=_("Patronymic (Latin)"), required=False)
+    surname_cyrillic = forms.CharField(
+        label=_("Surname (Cyrillic)"), required=False, max_length=NAME_MAX
+    )
+    surname_latin = forms.CharField(label=_("Surname (Latin)"), required=False, max_length=NAME_MAX)
+    given_name_cyrillic = forms.CharField(
+        label=_("Given name (Cyrillic)"), required=False, max_length=NAME_MAX
+    )
+    given_name_latin = forms.CharField(
+        label=_("Given name (Latin)"), required=False, max_length=NAME_MAX
+    )
+    patronymic_cyrillic = forms.CharField(
+        label=_("Patronymic (Cyrillic)"), required=False, max_length=NAME_MAX
+    )
+    patronymic_latin = forms.CharField(
+        label=_("Patronymic (Latin)"), required=False, max_length=NAME_MAX
+    )
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,

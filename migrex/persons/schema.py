@@ -33,7 +33,10 @@ def _plain_name(value: str | None) -> str | None:
     return value
 
 
-Name = Annotated[str | None, Field(default=None, max_length=200), AfterValidator(_plain_name)]
+# A name's longest spelling: generous for any real name, and short enough that a letter with
+# the most persons a request holds renders in time (cases/validation.py, bench/letter_render.py).
+NAME_MAX = 100
+Name = Annotated[str | None, Field(default=None, max_length=NAME_MAX), AfterValidator(_plain_name)]
 
 
 class Spelling(_Strict):
