@@ -35,13 +35,21 @@ RECORD = frozenset(
 _CODE = re.compile(r"[a-z0-9][a-z0-9_.:+\-]*")
 
 
+NOTE = "Сведения уничтожены, акт № "
+
+
 def note(act_number: str) -> str:
-    return f"Сведения уничтожены, акт № {act_number}"
+    return f"{NOTE}{act_number}"
+
+
+def is_note(value) -> bool:
+    """Whether `value` is the note of some act: erased already, by this run or an earlier one."""
+    return isinstance(value, str) and value.startswith(NOTE)
 
 
 def _scrub(value, text: str):
     if isinstance(value, str):
-        return value if _CODE.fullmatch(value) else text
+        return value if _CODE.fullmatch(value) or is_note(value) else text
     if isinstance(value, list):
         return [_scrub(v, text) for v in value]
     if isinstance(value, dict):
@@ -52,26 +60,26 @@ def _scrub(value, text: str):
 def _scrub_member(key: str, value, text: str):
     if key in RECORD:
         return value
-    if key in FREE and value not in (None, "", [], {}):
+    if key in FREE and value not in (None, "", [], {}) and not is_note(value):
         return text
     return _scrub(value, text)
 
 
 def erase_texts(case: Case, act_number: str) -> int:
     """Replace the free texts of `case` and of its history by the act's note; returns how many
-    texts were replaced (none if the case held none, or was erased already)."""
+    texts were replaced (none if the case held none, or was erased already, by any act)."""
     text = note(act_number)
     count = 0
     changed = []
     for name in TEXT_FIELDS:
-        if getattr(case, name) not in ("", text):
+        if getattr(case, name) != "" and not is_note(getattr(case, name)):
             setattr(case, name, text)
             changed.append(name)
     if changed:
         case.save(update_fields=changed)
         count += len(changed)
     for event in case.events.select_for_update().order_by("pk"):
-        new_text = text if event.text not in ("", text) else event.text
+        new_text = event.text if event.text == "" or is_note(event.text) else text
         new_data = _scrub(event.data, text) if isinstance(event.data, dict) else {}
         if new_text != event.text or new_data != event.data:
             count += (new_text != event.text) + (new_data != event.data)

@@ -175,7 +175,7 @@ def transition(
                 "case": case.pk,
                 "action": action,
                 "attachment": exc.attachment.pk,
-                "name": exc.attachment.name,
+                "kind": exc.attachment.kind,  # its name may name the person (Art. 11.5)
                 "sha256": exc.attachment.sha256,
                 "reason": exc.reason,
             },

@@ -184,8 +184,7 @@ def receive(message: Received) -> ReceivedReport:
         Action.CHANNELS_REPORT_RECEIVED,
         actor=message.sender_authority,
         subject=message.message_id,
-        detail={
-            "channel": report.channel.name,
+        detail={  # never the channel's name: destruction erases it from the report (Art. 11.5)
             "individuals": len(report.individuals),
             "entities": len(report.entities),
         },

@@ -129,7 +129,7 @@ class Forgotten:
     direction: str  # "out": this node sent it; "in": this node received it
 
 
-def forget(conversation_ids, note: str) -> list[Forgotten]:
+def forget(conversation_ids, note: str, *, before: dt.datetime | None = None) -> list[Forgotten]:
     """Destroy what this node kept of the messages of `conversation_ids` (Art. 11.5), inside
     the caller's transaction: an outgoing message's payload becomes ``{"destroyed": note}`` and
     its body file (a dataset's) is removed; a received message's signed envelope (the inner JWS,
@@ -139,20 +139,27 @@ def forget(conversation_ids, note: str) -> list[Forgotten]:
     What proof remains: each message's id, kind, parties and times; the SHA-256 digest of the
     bytes sent or received (`digest`), and the receipt the receiver signed over that digest,
     which still verifies; the sender's signature, which verifies against the content if anyone
-    still holds it. The content itself cannot be recovered from any of these."""
+    still holds it. The content itself cannot be recovered from any of these.
+
+    `before` limits it to the messages queued or received by then: what a destruction made at
+    that time should have forgotten, not what the conversation carried afterwards (a notice of
+    that destruction, say)."""
     ids = list(conversation_ids)
     done = []
     sent_ = OutboxMessage.objects.select_for_update().filter(conversation_id__in=ids)
+    received = InboxMessage.objects.select_for_update().filter(conversation_id__in=ids)
+    if before is not None:
+        sent_ = sent_.filter(created_at__lte=before)
+        received = received.filter(received_at__lte=before)
     for message in sent_.exclude(status=OutboxMessage.Status.PENDING).order_by("created_at"):
-        if message.payload == {"destroyed": note}:
-            continue
+        if isinstance(message.payload, dict) and set(message.payload) == {"destroyed"}:
+            continue  # forgotten already, by this destruction or an earlier one
         message.payload = {"destroyed": note}
         message.last_error = ""
         message.save(update_fields=["payload", "last_error"])
         path = body_path(message.pk)
         transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
         done.append(Forgotten(str(message.pk), message.kind, "out"))
-    received = InboxMessage.objects.select_for_update().filter(conversation_id__in=ids)
     for message in received.order_by("received_at"):
         parts = message.signed.split(".")
         if len(parts) == 3 and parts[1] == "":

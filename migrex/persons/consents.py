@@ -129,7 +129,9 @@ def ask(user, source: Source, *, use: str, purpose: str, recipient: str = "") ->
         Action.CONSENT_REQUESTED,
         actor=user.username,
         subject=source.subject,
-        detail={"consent": str(consent.ref), "use": use, "purpose": purpose, "to": recipient},
+        # The purpose stays in the consent, where destruction can erase it (Art. 11.5): the
+        # chained log cannot be rewritten, so it quotes no free text about a person.
+        detail={"consent": str(consent.ref), "use": use, "to": recipient},
     )
     return consent
 
@@ -325,6 +327,6 @@ def decide(
         Action.CONSENT_GRANTED if grant else Action.CONSENT_REFUSED,
         actor=user.username,
         subject=f"consent:{consent.ref}",
-        detail={"expires_on": str(expires_on) if grant else None, "reason": consent.reason},
+        detail={"expires_on": str(expires_on) if grant else None, "reasons": bool(consent.reason)},
     )
     return consent

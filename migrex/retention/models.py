@@ -99,6 +99,8 @@ class Tombstone(models.Model):
         DATASET_TEXTS = "dataset_texts", _("purpose of a dataset")
         MESSAGE = "message", _("stored copy of a message")
         CHANNEL_REPORT = "channel_report", _("received channel report")
+        CONSENT_TEXTS = "consent_texts", _("texts of a consent request")
+        PURPOSE_NOTE = "purpose_note", _("note on the end of the purpose")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     item_kind = models.CharField(_("item"), max_length=32, blank=True)  # photo, fingerprint_card…

@@ -5,6 +5,7 @@ attachments of a closed case, the records of a dataset. Each destroyed item leav
 (what, where, when, under which rule, the SHA-256 of what was destroyed); the run leaves one
 destruction act (a PDF) and, where the node is so configured, a notice to each provider. Either
 all of it happens or none: a failure rolls the run back whole. Run again, it finds nothing left.
+A run also completes what an earlier version of it left of what it destroyed (catchup.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from migrex.core import vault
 from migrex.core.errors import Invalid, error
 from migrex.persons.models import Dataset, PersonRecord
 from migrex.retention import act as act_pdf
-from migrex.retention import notices, rules, sweep
+from migrex.retention import catchup, notices, rules, sweep
 from migrex.retention.models import COUNTED_FROM, Act, PurposeEnd, Rule, Run, Tombstone
 
 SYSTEM = "система migrex (плановое уничтожение)"
@@ -163,18 +164,20 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
         return Result(skipped=True)
     the_run = Run.objects.create(day=today if scheduled else None, by=by)
     due = [h for h in rules.holdings() if h.is_due(today)]
-    if not due and not sweep.due_items(today):
+    late = catchup.unfinished()
+    if not due and not late and not sweep.due_items(today):
         return Result()
     # Lock what is due, then look again: a concurrent run waits here and then finds only what
     # the other left (nothing, usually), so no item is destroyed or recorded twice.
-    list(Case.objects.select_for_update().filter(pk__in=[h.case.pk for h in due if h.case]))
-    list(
-        Dataset.objects.select_for_update().filter(pk__in=[h.dataset.pk for h in due if h.dataset])
-    )
+    cases = [h.case.pk for h in due if h.case] + [u.case.pk for u in late if u.case]
+    list(Case.objects.select_for_update().filter(pk__in=cases))
+    datasets = [h.dataset.pk for h in due if h.dataset] + [u.dataset.pk for u in late if u.dataset]
+    list(Dataset.objects.select_for_update().filter(pk__in=datasets))
     due = [h for h in rules.holdings() if h.is_due(today)]
     items = sweep.due_items(today)
+    late = catchup.unfinished()
     result = Result(due=due)
-    if not due and not items:
+    if not due and not items and not late:
         return result
     now = timezone.now()
     the_act = Act.objects.create(
@@ -185,6 +188,11 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
     batches = [(h, _destroy(h, the_act, now, by)) for h in due] + [
         (None, Tombstone.objects.bulk_create(sweep.received_item(i, r, the_act.number, common)))
         for i, r in items
+    ]
+    # What an earlier run left of what it destroyed (its texts, its copies of messages).
+    batches += [
+        (None, Tombstone.objects.bulk_create(catchup.finish(u, the_act.number, common)))
+        for u in late
     ]
     for holding, stones in batches:
         for stone in stones:
@@ -208,6 +216,9 @@ def _run(actor, today: dt.date, scheduled: bool) -> Result:
             notices.send(holding, told, the_act)
             Tombstone.objects.filter(pk__in=[s.pk for s in told]).update(notified=True)
             result.notices += 1
+    if not result.destroyed:  # what looked unfinished was not (a case without texts)
+        the_act.delete()
+        return result
     the_act.items = result.destroyed
     the_act.pdf = act_pdf.render(_document(the_act))
     the_act.sha256 = hashlib.sha256(the_act.pdf).hexdigest()

@@ -1,7 +1,8 @@
 """The rest of what holds a person once its persons, attachments and records are gone
 (Art. 11.5): the free texts of a case or a dataset, the stored copies of the messages of their
 conversation (through the exchange's `outbox.forget`), and received items kept by other apps
-(`persons.holdings`, a channel report). Each leaves tombstones, as services.py's do."""
+(`persons.holdings`, a channel report), with the consents asked about them. Each leaves
+tombstones, as services.py's do."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from migrex.exchange import outbox
 from migrex.exchange.models import InboxMessage, OutboxMessage
 from migrex.persons import holdings
 from migrex.retention import rules
-from migrex.retention.models import Tombstone
+from migrex.retention.models import PurposeEnd, Tombstone
 
 
 def _item_id(message_id: str, direction: str) -> int:
@@ -42,9 +43,11 @@ def _digests(conversation_ids) -> dict[str, str]:
     return found
 
 
-def messages(conversation_ids, act_number: str, common: dict) -> list[Tombstone]:
-    """Forget the stored copies of the conversations' messages; a tombstone for each, with the
-    digest of what was sent or received (the one the receipts sign)."""
+def messages(conversation_ids, act_number: str, common: dict, before=None) -> list[Tombstone]:
+    """Forget the stored copies of the conversations' messages (those of `before` or earlier,
+    if given); a tombstone for each, with the digest of what was sent or received (the one the
+    receipts sign)."""
+    conversation_ids = holdings.conversations(conversation_ids)
     digests = _digests(conversation_ids)
     note = case_destruction.note(act_number)
     return [
@@ -56,7 +59,7 @@ def messages(conversation_ids, act_number: str, common: dict) -> list[Tombstone]
             sha256=digests.get(f.message_id) or "0" * 64,
             **common,
         )
-        for f in outbox.forget(conversation_ids, note)
+        for f in outbox.forget(conversation_ids, note, before=before)
     ]
 
 
@@ -65,14 +68,43 @@ def _sha(values) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def consent_texts(source, act_number: str, common: dict) -> list[Tombstone]:
+    """The texts of the consents asked about the data of `source` (a conversation, a dataset's
+    message id): a tombstone for each consent."""
+    note = case_destruction.note(act_number)
+    return [
+        Tombstone(
+            kind=Tombstone.Kind.CONSENT_TEXTS,
+            item_id=consent.pk,
+            ref=str(consent.ref),
+            sha256=digest,
+            **common,
+        )
+        for consent, digest in holdings.erase_consents([source], note)
+    ]
+
+
+def purpose_note(act_number: str, common: dict, **subject) -> list[Tombstone]:
+    """The note an officer wrote on recording the end of the purpose of the case or dataset."""
+    end = PurposeEnd.objects.select_for_update().filter(**subject).first()
+    if end is None or not end.note or case_destruction.is_note(end.note):
+        return []
+    digest = _sha(end.note)
+    end.note = case_destruction.note(act_number)
+    end.save(update_fields=["note"])
+    return [Tombstone(kind=Tombstone.Kind.PURPOSE_NOTE, item_id=end.pk, sha256=digest, **common)]
+
+
 def case_texts(case, act_number: str, common: dict) -> list[Tombstone]:
     before = [
         [getattr(case, n) for n in case_destruction.TEXT_FIELDS],
         list(case.events.order_by("pk").values_list("text", "data")),
     ]
+    stones = consent_texts(case.conversation_id, act_number, common)
+    stones += purpose_note(act_number, common, case=case)
     count = case_destruction.erase_texts(case, act_number)
     if not count:
-        return []
+        return stones
     return [
         Tombstone(
             kind=Tombstone.Kind.CASE_TEXTS,
@@ -80,19 +112,23 @@ def case_texts(case, act_number: str, common: dict) -> list[Tombstone]:
             count=count,
             sha256=_sha(before),
             **common,
-        )
+        ),
+        *stones,
     ]
 
 
 def dataset_texts(dataset, act_number: str, common: dict) -> list[Tombstone]:
     note = case_destruction.note(act_number)
-    if dataset.purpose == note:
-        return []
+    stones = consent_texts(dataset.message_id, act_number, common)
+    stones += purpose_note(act_number, common, dataset=dataset)
+    if case_destruction.is_note(dataset.purpose):
+        return stones
     digest = _sha(dataset.purpose)
     dataset.purpose = note
     dataset.save(update_fields=["purpose"])
     return [
-        Tombstone(kind=Tombstone.Kind.DATASET_TEXTS, item_id=dataset.pk, sha256=digest, **common)
+        Tombstone(kind=Tombstone.Kind.DATASET_TEXTS, item_id=dataset.pk, sha256=digest, **common),
+        *stones,
     ]
 
 

@@ -101,6 +101,8 @@ def test_the_receiver_keeps_the_report_as_it_came(channels, officers, both_nodes
     assert (stored.sender_authority, stored.receiver_authority) == ("kz-mvd", "by-mvd")
     entry = AuditEntry.objects.get(action="channels.report_received")
     assert entry.subject == str(message.id) and entry.detail["individuals"] == 1
+    name = message.payload["channel"]["name"]
+    assert name not in str(entry.detail)  # never quoted in the chained log (Art. 11.5)
 
 
 def test_a_report_that_does_not_fit_the_schema_is_refused_naming_every_member(

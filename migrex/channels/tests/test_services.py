@@ -36,6 +36,8 @@ def test_a_channel_belongs_to_the_officers_authority_and_is_audited(officers):
         AuditEntry.objects.filter(subject=f"channel:{channel.pk}").values_list("action", flat=True)
     )
     assert actions == ["channels.created", "channels.changed"]
+    details = str(list(AuditEntry.objects.values_list("detail", flat=True)))
+    assert "Канал 2" not in details and "Минск" not in details  # Art. 11.5: never quoted
 
 
 def test_a_channel_needs_a_name_a_route_of_places_and_a_period_that_ends_after_it_starts(officers):

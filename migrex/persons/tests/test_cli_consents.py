@@ -99,7 +99,9 @@ def test_the_providers_supervisor_refuses_with_reasons(officers, asked):
         run("refuse", str(asked.pk), "--user", "kz-signatory", "--reason", " ")
     text = run("refuse", str(asked.pk), "--user", "kz-signatory", "--reason", "Цель иная")
     assert "причины / reasons: Цель иная" in text
-    assert AuditEntry.objects.get(action="consent.refused").detail["reason"] == "Цель иная"
+    entry = AuditEntry.objects.get(action="consent.refused")
+    assert entry.detail["reasons"] is True  # given, kept in the consent, not quoted (Art. 11.5)
+    assert "Цель иная" not in str(entry.detail)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
-"""A request with a photograph and a fingerprint card, sent KZ → BY and answered with persons."""
+"""A request with a photograph and a fingerprint card, sent KZ → BY and answered with persons;
+KZ's retention rule and a received dataset."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
@@ -12,10 +14,14 @@ from migrex.cases.models import Case
 from migrex.cases.services import add_attachment, create_draft, transition
 from migrex.cases.workflow import Side
 from migrex.conftest import PASSWORD, PERSON
+from migrex.persons.models import Dataset, PersonRecord
+from migrex.retention import services
+from migrex.retention.models import Rule
 
 PHOTO = b"\xff\xd8\xff\xe0JFIF photograph of the person " * 50
 CARD = b"%PDF-1.4 fingerprint card " * 40
 CLOSED_AT = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+BASIS_KZ = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
 
 
 @pytest.fixture
@@ -71,3 +77,38 @@ def answered(officers, deliver, media):
         )
         deliver()
     return Case.objects.get(pk=case.pk), Case.objects.get(pk=theirs.pk)
+
+
+def kz_rule(agreement, days=30, counted_from="case-closed") -> Rule:
+    return services.set_rule(
+        agreement=agreement,
+        party="KZ",
+        days=days,
+        counted_from=counted_from,
+        basis=BASIS_KZ,
+        actor="admin",
+    )
+
+
+def dataset(agreement, n=3) -> Dataset:
+    ds = Dataset.objects.create(
+        message_id=uuid.uuid4(),
+        conversation_id=uuid.uuid4(),
+        agreement=agreement,
+        provider=Authority.objects.get(code="by-mvd"),
+        recipient=Authority.objects.get(code="kz-mvd"),
+        title="Получившие разрешение на проживание",
+        purpose="Ст. 3",
+        category="residence_permit",
+        records=n,
+        size=1,
+        sha256="0" * 64,
+        received_at=CLOSED_AT,
+    )
+    PersonRecord.objects.bulk_create(
+        PersonRecord(
+            dataset=ds, position=i + 1, data=dict(PERSON["data"], birth_date=f"199{i}-01-01")
+        )
+        for i in range(n)
+    )
+    return ds

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import uuid
 from collections import Counter
 
 import pytest
@@ -22,48 +21,12 @@ from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Dataset, PersonRecord
 from migrex.retention import notices, rules, services
 from migrex.retention.models import Act, PurposeEnd, Rule, Run, Tombstone
-from migrex.retention.tests.conftest import CLOSED_AT, PERSON
+from migrex.retention.tests.conftest import BASIS_KZ, CLOSED_AT, PERSON, dataset, kz_rule
 
 pytestmark = pytest.mark.django_db
-BASIS_KZ = "Закон Республики Казахстан «О персональных данных и их защите», ст. 12"
 BASIS_BY = "Закон Республики Беларусь «О защите персональных данных», ст. 17"
 PERSONAL = 4  # two persons and two files; then its texts and six copies of messages
 CLOSED_ON = CLOSED_AT.date()
-
-
-def kz_rule(agreement, days=30, counted_from="case-closed") -> Rule:
-    return services.set_rule(
-        agreement=agreement,
-        party="KZ",
-        days=days,
-        counted_from=counted_from,
-        basis=BASIS_KZ,
-        actor="admin",
-    )
-
-
-def dataset(agreement, n=3) -> Dataset:
-    ds = Dataset.objects.create(
-        message_id=uuid.uuid4(),
-        conversation_id=uuid.uuid4(),
-        agreement=agreement,
-        provider=Authority.objects.get(code="by-mvd"),
-        recipient=Authority.objects.get(code="kz-mvd"),
-        title="Получившие разрешение на проживание",
-        purpose="Ст. 3",
-        category="residence_permit",
-        records=n,
-        size=1,
-        sha256="0" * 64,
-        received_at=CLOSED_AT,
-    )
-    PersonRecord.objects.bulk_create(
-        PersonRecord(
-            dataset=ds, position=i + 1, data=dict(PERSON["data"], birth_date=f"199{i}-01-01")
-        )
-        for i in range(n)
-    )
-    return ds
 
 
 def test_without_a_rule_nothing_is_destroyed_and_the_data_is_listed(answered):
