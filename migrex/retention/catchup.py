@@ -65,8 +65,8 @@ def _noted(field: str) -> Q:
 
 def unfinished() -> list[Unfinished]:
     cases = (
-        Case.objects.annotate(destroyed=_first("case"))
-        .filter(destroyed__isnull=False)
+        Case.objects.filter(pk__in=Tombstone.objects.values("case"))
+        .annotate(destroyed=_first("case"))
         .filter(
             ~Exists(_stones("case").filter(kind=Tombstone.Kind.CASE_TEXTS))
             | _unforgotten("conversation_id")
@@ -74,8 +74,8 @@ def unfinished() -> list[Unfinished]:
         )
     )
     datasets = (
-        Dataset.objects.annotate(destroyed=_first("dataset"))
-        .filter(destroyed__isnull=False)
+        Dataset.objects.filter(pk__in=Tombstone.objects.values("dataset"))
+        .annotate(destroyed=_first("dataset"))
         .filter(
             ~Exists(_stones("dataset").filter(kind=Tombstone.Kind.DATASET_TEXTS))
             | _unforgotten("conversation_id")
