@@ -26,7 +26,16 @@ from migrex.core.web import officer_view
 
 PAGE_SIZE = 50
 
-VIA = {"ui": _("web interface"), "api": _("API")}
+VIA = {
+    "ui": _("web interface"),
+    "api": _("API"),
+    # downloads (cases/downloads.py, persons/views.py export): the door, then the channel
+    "ui-pdf": _("web interface, PDF document"),
+    "api-pdf": _("API, PDF document"),
+    "ui-attachment": _("web interface, attached file"),
+    "api-attachment": _("API, attached file"),
+    "ui-export": _("web interface, CSV export"),
+}
 
 
 def is_auditor(user) -> bool:

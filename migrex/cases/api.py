@@ -14,11 +14,12 @@ from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field as PydanticField
 
+from migrex.accounts import access as table
+from migrex.accounts.access import Channel, Data
 from migrex.accounts.lockout import client_address
-from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import check_second_factor, confirm_identity
 from migrex.agreements.models import Agreement, Authority
-from migrex.cases import actions, letters, selectors, services, validation
+from migrex.cases import actions, downloads, letters, selectors, services, validation
 from migrex.cases.api_schemas import (
     MAX_ID,
     ActionIn,
@@ -36,7 +37,7 @@ from migrex.cases.api_schemas import (
 from migrex.cases.models import Case
 from migrex.core import vault
 from migrex.core.api import errors
-from migrex.core.errors import Forbidden, Invalid, error
+from migrex.core.errors import Invalid, error
 from migrex.persons import access
 
 router = Router(tags=["cases"])
@@ -51,21 +52,24 @@ PDF = {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
+# A download for passing to a third party names it (Art. 11.3), as the CSV export does.
+RECIPIENT = (
+    "The third party (outside your authority) the download is for: data received from the other "
+    "party needs its consent in force to pass it on (Art. 11.3), else 403 `consent_required`. "
+    "Recorded with the read."
+)
+
+
+def _recipient_param():
+    return Query("", max_length=downloads.MAX_RECIPIENT, description=RECIPIENT)
+
+
 FILE = {
     200: {
         "description": "The file as uploaded",
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def _withheld() -> Forbidden:
-    return Forbidden(
-        code="personal_data_withheld",
-        message_ru="Персональные данные доступны только сотрудникам, исполняющим запросы.",
-        message_en="Personal data is shown only to officers who work on requests.",
-        article="11.4",
-    )
 
 
 def _load(user, case_id: int) -> Case:
@@ -78,10 +82,13 @@ def _load(user, case_id: int) -> Case:
 def _detail(request, case_id: int) -> dict:
     user = request.auth
     case = _load(user, case_id)
-    personal = sees_personal_data(user)
+    if not table.allows(user, Data.METADATA, Channel.API):  # deny by default: no role
+        raise Http404
+    personal = table.allows(user, Data.PERSONS, Channel.API)
     if personal:
         access.record_reads(user, case.persons.all(), case=case, via="api")
-    return case_detail(case, user, timezone.localdate(), personal_data=personal)
+    texts = table.allows(user, Data.TEXT, Channel.API)
+    return case_detail(case, user, timezone.localdate(), personal_data=personal, texts=texts)
 
 
 # --- cases ------------------------------------------------------------------------------------
@@ -90,6 +97,7 @@ def _detail(request, case_id: int) -> dict:
 @router.get("", response={200: CasePage, **errors(400, 401, 422)}, summary="List cases")
 def list_cases(request, filters: Query[CaseFilter]):
     today = timezone.localdate()
+    texts = table.allows(request.auth, Data.TEXT, Channel.API)
     if filters.box is None:
         cases = selectors.visible_cases(request.auth).order_by("-created_at", "-pk")
     else:
@@ -97,7 +105,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     cases = cases.select_related("agreement", "requesting_authority", "requested_authority")
     start, end = filters.offset, filters.offset + filters.limit
     return {
-        "items": [case_summary(c, today) for c in cases[start:end]],
+        "items": [case_summary(c, today, texts=texts) for c in cases[start:end]],
         "count": cases.count(),
         "limit": filters.limit,
         "offset": filters.offset,
@@ -206,7 +214,7 @@ def act(request, case_id: CaseId, action: ActionName, payload: ActionIn):
     case = services.transition(case=case, action=action, actor=user, data=data, confirmed=confirmed)
     if case.owner_id != user.authority_id:  # forwarded to another authority (Art. 2): as it left
         prefetch_related_objects([case], "persons", "attachments", "events")
-        return case_detail(case, user, timezone.localdate(), personal_data=False)
+        return case_detail(case, user, timezone.localdate(), personal_data=False, texts=False)
     return _detail(request, case_id)
 
 
@@ -245,17 +253,28 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @router.get(
     "/{case_id}/attachments/{attachment_id}",
-    response=errors(401, 403, 404, 422),
+    response=errors(400, 401, 403, 404, 422),
     openapi_extra={"responses": FILE},
     summary="Download an attachment",
 )
-def download_attachment(request, case_id: CaseId, attachment_id: CaseId):
+def download_attachment(
+    request, case_id: CaseId, attachment_id: CaseId, recipient: str = _recipient_param()
+):
     case = selectors.case_for(request.auth, case_id)
-    attachment = case.attachments.filter(pk=attachment_id).first()
+    attachment = case.attachments.select_related("event").filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    if not sees_personal_data(request.auth):
-        raise _withheld()
+    downloads.release(
+        request.auth,
+        case,
+        data=(Data(attachment.kind),),
+        channel=Channel.ATTACHMENT,
+        door="api",
+        document=attachment.kind,
+        subject=f"attachment:{attachment.pk}",
+        came_in=downloads.attachment_received(case, attachment),
+        recipient=recipient,
+    )
     try:
         content = vault.read(attachment)  # stored encrypted (Art. 11.4)
     except vault.Unreadable as exc:
@@ -278,26 +297,47 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 @router.get(
     "/{case_id}/letter.pdf",
-    response=errors(401, 403, 404, 422),
+    response=errors(400, 401, 403, 404, 422),
     openapi_extra={"responses": PDF},
     summary="The request letter (Art. 9)",
 )
-def request_letter(request, case_id: CaseId):
+def request_letter(request, case_id: CaseId, recipient: str = _recipient_param()):
     case = selectors.case_for(request.auth, case_id)
-    if not sees_personal_data(request.auth):  # the letter lists the persons
-        raise _withheld()
+    downloads.release(
+        request.auth,
+        case,
+        data=(Data.TEXT, Data.PERSONS),  # the letter's texts and the persons it lists
+        channel=Channel.PDF,
+        door="api",
+        document="request_letter",
+        subject=f"case:{case.pk}",
+        persons=case.persons.filter(event=None),
+        came_in=downloads.letter_received(case),
+        recipient=recipient,
+    )
     return _pdf(letters.request_letter(case), case.number or case.their_number or "request")
 
 
 @router.get(
     "/{case_id}/refusal.pdf",
-    response=errors(401, 404, 422),
+    response=errors(400, 401, 403, 404, 422),
     openapi_extra={"responses": PDF},
     summary="The refusal notice (Art. 10.4); 404 if the request was not refused",
 )
-def refusal_notice(request, case_id: CaseId):
+def refusal_notice(request, case_id: CaseId, recipient: str = _recipient_param()):
     case = selectors.case_for(request.auth, case_id)
     event = letters.refusal_event(case)
     if event is None:
         raise Http404
+    downloads.release(
+        request.auth,
+        case,
+        data=(Data.TEXT,),  # the reasons
+        channel=Channel.PDF,
+        door="api",
+        document="refusal_notice",
+        subject=f"case:{case.pk}",
+        came_in=downloads.refusal_received(event),
+        recipient=recipient,
+    )
     return _pdf(letters.refusal_notice(case, event), f"{case.number or 'request'}-refusal")

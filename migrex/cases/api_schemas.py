@@ -115,6 +115,9 @@ class ActionIn(Schema):
 
 # --- output -----------------------------------------------------------------------------------
 
+TEXT_WITHHELD = "A free text: null when `texts_withheld` (names are written in it, Art. 11.4)."
+FREE_DATA = frozenset({"condition"})  # history data written as free text (Art. 10.2)
+
 
 class AuthorityRef(Schema):
     code: str
@@ -167,8 +170,8 @@ class EventOut(Schema):
     direction: Literal["", "in", "out"] = Field(description="A message sent (out) or got (in).")
     message_id: uuid.UUID | None
     at: dt.datetime
-    text: str
-    data: dict[str, Any]
+    text: str | None = Field(description=TEXT_WITHHELD)
+    data: dict[str, Any] = Field(description="Without texts, a postponement's `condition` is null.")
 
 
 class ActionOut(Schema):
@@ -204,7 +207,7 @@ class CaseSummaryOut(Schema):
     agreement: str
     requesting_authority: AuthorityRef
     requested_authority: AuthorityRef
-    summary: str
+    summary: str | None = Field(description=TEXT_WITHHELD)
     confidential: bool
     received_on: dt.date | None
     due_date: dt.date | None = Field(
@@ -222,9 +225,14 @@ class CaseSummaryOut(Schema):
 
 
 class CaseOut(CaseSummaryOut):
-    purpose: str
-    justification: str
-    other_information: str
+    purpose: str | None = Field(description=TEXT_WITHHELD)
+    justification: str | None = Field(description=TEXT_WITHHELD)
+    other_information: str | None = Field(description=TEXT_WITHHELD)
+    texts_withheld: bool = Field(
+        description="True for users without a working role (auditors, administrators): the "
+        "free texts (summary, purpose, justification, other information, the history's texts "
+        "and conditions) are null; numbers, dates, states, authorities and articles remain."
+    )
     topics: list[str]
     author: UserRef | None
     assignee: UserRef | None
@@ -283,7 +291,7 @@ def attachment_out(a: Attachment) -> dict:
     }
 
 
-def case_summary(case: Case, today: dt.date) -> dict:
+def case_summary(case: Case, today: dt.date, *, texts: bool = True) -> dict:
     return {
         "id": case.pk,
         "number": case.number,
@@ -295,7 +303,7 @@ def case_summary(case: Case, today: dt.date) -> dict:
         "agreement": case.agreement.code,
         "requesting_authority": _authority(case.requesting_authority),
         "requested_authority": _authority(case.requested_authority),
-        "summary": case.summary,
+        "summary": case.summary if texts else None,
         "confidential": case.confidential,
         "received_on": case.received_on,
         "due_date": case.due_date,
@@ -308,15 +316,19 @@ def case_summary(case: Case, today: dt.date) -> dict:
     }
 
 
-def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dict:
-    """The case as `user` sees it; without `personal_data`, persons are withheld."""
+def case_detail(
+    case: Case, user, today: dt.date, *, personal_data: bool, texts: bool = True
+) -> dict:
+    """The case as `user` sees it; without `personal_data`, persons are withheld; without
+    `texts`, the free texts are null (accounts/access.py)."""
     state = workflow.State(case.status)
     signed = signatures.record_of(case)
     return {
-        **case_summary(case, today),
-        "purpose": case.purpose,
-        "justification": case.justification,
-        "other_information": case.other_information,
+        **case_summary(case, today, texts=texts),
+        "purpose": case.purpose if texts else None,
+        "justification": case.justification if texts else None,
+        "other_information": case.other_information if texts else None,
+        "texts_withheld": not texts,
         "topics": list(case.topics),
         "author": _user(case.author),
         "assignee": _user(case.assignee),
@@ -348,8 +360,8 @@ def case_detail(case: Case, user, today: dt.date, *, personal_data: bool) -> dic
                 "direction": e.direction,
                 "message_id": e.message_id,
                 "at": e.at,
-                "text": e.text,
-                "data": e.data,
+                "text": e.text if texts else None,
+                "data": e.data if texts else {**e.data, **dict.fromkeys(e.data.keys() & FREE_DATA)},
             }
             for e in case.events.all()
         ],

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from migrex.accounts import access
+from migrex.accounts.access import Channel, Data
 from migrex.cases import selectors
 from migrex.core.web import officer_view
 
@@ -54,5 +56,6 @@ def box(request, name: str):
             "page": page,
             "rows": rows,
             "today": today,
+            "texts": access.allows(request.user, Data.TEXT, Channel.PAGE),
         },
     )

@@ -10,17 +10,28 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from migrex.accounts import access as table
+from migrex.accounts.access import Channel, Data
 from migrex.accounts.lockout import client_address
 from migrex.accounts.roles import sees_personal_data
 from migrex.accounts.services import confirm_identity
 from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import directory, profile_of
-from migrex.cases import actions, labels, letters, received, selectors, services, workflow
+from migrex.cases import (
+    actions,
+    downloads,
+    labels,
+    letters,
+    received,
+    selectors,
+    services,
+    workflow,
+)
 from migrex.cases.errors import IllegalMove
 from migrex.cases.forms_actions import ActionForm
 from migrex.cases.models import Case
@@ -48,10 +59,13 @@ def _refusal_of(events) -> object | None:
 def detail(request, pk: int):
     user = request.user
     case = selectors.case_for(user, pk)
+    if not table.allows(user, Data.METADATA, Channel.PAGE):  # deny by default: no role
+        raise Http404
     today = timezone.localdate()
     profile = profile_of(case.agreement)
     events = list(case.events.select_related("actor").order_by("at", "id"))
-    personal = sees_personal_data(user)
+    personal = table.allows(user, Data.PERSONS, Channel.PAGE)
+    texts = table.allows(user, Data.TEXT, Channel.PAGE)  # auditors: metadata only
     persons_by_event: dict[int | None, list] = defaultdict(list)
     attachments_by_event: dict[int | None, list] = defaultdict(list)
     shown = []
@@ -102,15 +116,17 @@ def detail(request, pk: int):
             "profile": profile,
             "clock": selectors.clock(case, today),
             "personal": personal,
+            "texts": texts,
             "persons": persons_by_event.get(None, []),
             "attachments": attachments_by_event.get(None, []),
+            "all_attachments": [a for group in attachments_by_event.values() for a in group],
             "history": history,
             "moves": moves,
             "tones": tone,
             "refusal": _refusal_of(events),
             "categories": categories,
             "topics": [topics.get(code) or code for code in case.topics],
-            "content": _content(case, profile),
+            "content": _content(case, profile, texts=texts),
             "received": received_panel(received.of_case(case))
             if personal and any(received.came_in(case, p) for p in shown)
             else None,
@@ -118,14 +134,16 @@ def detail(request, pk: int):
     )
 
 
-def _content(case, profile) -> list[tuple[str, str, str]]:
-    """The Art. 9.2 items of the request with the agreement's own labels."""
+def _content(case, profile, *, texts: bool) -> list[tuple[str, str | None, str]]:
+    """The Art. 9.2 items of the request with the agreement's own labels; without `texts`, the
+    items are None (the page says they are hidden)."""
     names = {i.code: i for i in rule_or_empty(profile, "rules.request_content")}
     rows = []
     for code in ("summary", "purpose", "justification", "other_information"):
         item = names.get(code)
         label = bi(item.name) if item else code
-        rows.append((label, getattr(case, code), item.article if item else "9.2"))
+        value = getattr(case, code) if texts else None
+        rows.append((label, value, item.article if item else "9.2"))
     return rows
 
 
@@ -238,11 +256,40 @@ def _personal_data_hidden(request):
     return HttpResponseForbidden(_("Personal data is hidden for the auditor role."))
 
 
+def _refused(request, case, **gate) -> HttpResponse | None:
+    """None when the download may go ahead (downloads.release, which records the read); else
+    the answer: 403 for a role that may not have it; back to the case with the reason when a
+    third party named in `recipient` lacks the provider's consent (Art. 11.3)."""
+    recipient = request.GET.get("recipient", "")
+    try:
+        downloads.release(request.user, case, door="ui", recipient=recipient, **gate)
+    except Forbidden as exc:
+        if exc.code == "personal_data_withheld":
+            return _personal_data_hidden(request)
+        messages.error(request, exc.message_ru)
+    except Invalid as exc:
+        for e in exc.errors:
+            messages.error(request, e.message_ru)
+    else:
+        return None
+    return redirect("cases:detail", case.pk)
+
+
 @officer_view
 def request_letter(request, pk: int):
     case = selectors.case_for(request.user, pk)
-    if not sees_personal_data(request.user):  # the letter names the persons
-        return _personal_data_hidden(request)
+    refused = _refused(
+        request,
+        case,
+        data=(Data.TEXT, Data.PERSONS),  # the letter's texts and the persons it lists
+        channel=Channel.PDF,
+        document="request_letter",
+        subject=f"case:{case.pk}",
+        persons=case.persons.filter(event=None),
+        came_in=downloads.letter_received(case),
+    )
+    if refused:
+        return refused
     return _pdf(letters.request_letter(case), f"{case.number or case.pk}-request.pdf")
 
 
@@ -252,17 +299,37 @@ def refusal_notice(request, pk: int):
     event = letters.refusal_event(case)
     if event is None:
         raise Http404
+    refused = _refused(
+        request,
+        case,
+        data=(Data.TEXT,),  # the reasons
+        channel=Channel.PDF,
+        document="refusal_notice",
+        subject=f"case:{case.pk}",
+        came_in=downloads.refusal_received(event),
+    )
+    if refused:
+        return refused
     return _pdf(letters.refusal_notice(case, event), f"{case.number or case.pk}-refusal.pdf")
 
 
 @officer_view
 def attachment(request, pk: int, attachment_id: int):
     case = selectors.case_for(request.user, pk)
-    if not sees_personal_data(request.user):
-        return _personal_data_hidden(request)
-    item = case.attachments.filter(pk=attachment_id).first()
+    item = case.attachments.select_related("event").filter(pk=attachment_id).first()
     if item is None:
         raise Http404
+    refused = _refused(
+        request,
+        case,
+        data=(Data(item.kind),),
+        channel=Channel.ATTACHMENT,
+        document=item.kind,
+        subject=f"attachment:{item.pk}",
+        came_in=downloads.attachment_received(case, item),
+    )
+    if refused:
+        return refused
     try:
         content = vault.read(item)  # decrypted only here, for those who may see the case
     except vault.Unreadable as exc:

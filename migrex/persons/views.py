@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from migrex.accounts import access as table
+from migrex.accounts.access import Channel, Data
 from migrex.audit.actions import Action
 from migrex.audit.services import record
 from migrex.core import csvcells
@@ -96,8 +98,11 @@ def ask_consent(request, kind: str, pk: int):
 @officer_view
 @require_POST
 def export(request, kind: str, pk: int):
-    """The received records as CSV, for a use the provider consented to (Art. 11.2–11.4)."""
+    """The received records as CSV, for a use the provider consented to (Art. 11.2–11.4); a
+    read of personal data too (`personal_data.read` for the source, via `ui-export`)."""
     user = request.user
+    if not table.allows(user, Data.PERSONS, Channel.EXPORT):
+        raise PermissionDenied
     source = sources.visible(user, kind, pk)
     use = request.POST.get("use", "")
     recipient = request.POST.get("recipient", "")
@@ -121,6 +126,19 @@ def export(request, kind: str, pk: int):
     for position, data in source.records():
         writer.writerow([position, *(spell(data.get(c)) for c in COLUMNS)])
         count += 1
+    access.record_reads(
+        user,
+        [source.subject],
+        via="ui-export",
+        extra={
+            "case": source.pk if kind == "case" else None,
+            "dataset": source.pk if kind == "dataset" else None,
+            "use": use,
+            "recipient": consent.recipient,
+            "consent": str(consent.ref),
+            "records": count,
+        },
+    )
     record(
         Action.PERSONAL_DATA_EXPORTED,
         actor=user.username,

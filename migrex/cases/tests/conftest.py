@@ -3,17 +3,22 @@ client, a request sent from KZ to BY, the officers' national systems on the JSON
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.utils import timezone
 
+from migrex.accounts.access import Data
 from migrex.agreements import signer_keys, signers
 from migrex.agreements.models import Agreement, Authority
 from migrex.cases import signatures
 from migrex.cases.messages import RequestPayload, Signatory
 from migrex.cases.models import Case
-from migrex.cases.services import create_draft, transition
+from migrex.cases.services import add_attachment, create_draft, transition
 from migrex.cases.workflow import Side
 from migrex.conftest import PASSWORD, Api
+from migrex.persons.models import Consent
 
 
 def draft_post(agreement, requested, **overrides) -> dict:
@@ -118,3 +123,73 @@ def incoming_id(api: Api) -> int:
     page = api.get("/cases", box="incoming").json()
     assert page["count"] == 1
     return page["items"][0]["id"]
+
+
+# --- a received request with a file of each kind, and the provider's consents (Art. 11.3) ---
+
+SUMMARY = "Сведения о пребывании Оганесяна Арама, ул. Абая 10"
+PURPOSE = "Проверка законности пребывания Оганесяна"
+JUSTIFICATION = "Материалы проверки № 17/2026 в отношении Оганесяна"
+FILES = {
+    Data.DOCUMENT: ("справка.pdf", b"%PDF-1.4 certificate", "application/pdf"),
+    Data.PHOTO: ("фото.jpg", b"\xff\xd8\xff photo", "image/jpeg"),
+    Data.FINGERPRINT_CARD: ("дактокарта.pdf", b"%PDF-1.4 prints", "application/pdf"),
+}
+
+
+def received_case(officers, deliver) -> Case:
+    """A request KZ drafted with a person and one file of each kind (MEDIA_ROOT set by the
+    caller), signed and delivered: the Belarusian MVD's copy."""
+    operator = officers["kz_operator"]
+    case = create_draft(
+        actor=operator,
+        agreement=Agreement.objects.get(code="kz-by-2019"),
+        requested_authority=Authority.objects.get(code="by-mvd"),
+        summary=SUMMARY,
+        purpose=PURPOSE,
+        justification=JUSTIFICATION,
+        persons=[
+            {
+                "category": "temporary_stay",
+                "data": {
+                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+                    "birth_date": "1990-01-05",
+                    "citizenship": ["KZ"],
+                },
+            }
+        ],
+    )
+    for kind, (name, content, content_type) in FILES.items():
+        add_attachment(
+            case=case,
+            actor=operator,
+            name=name,
+            content=content,
+            content_type=content_type,
+            kind=str(kind),
+        )
+    transition(case=case, action="submit", actor=operator)
+    signed = {"password": PASSWORD}
+    transition(
+        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
+    )
+    deliver()
+    return Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
+
+
+def grant(case: Case, *, use: str, recipient: str = "", days: int = 30) -> Consent:
+    """The provider's consent to `use` of what `case` received, as its decision leaves it."""
+    return Consent.objects.create(
+        ref=uuid.uuid4(),
+        side=Consent.Side.ASKED,
+        agreement=case.agreement,
+        requester=case.owner,
+        provider=case.other_authority,
+        source_kind="case",
+        source=case.conversation_id,
+        use=use,
+        purpose="Передача в органы прокуратуры",
+        recipient=recipient,
+        status=Consent.Status.GRANTED,
+        expires_on=timezone.localdate() + dt.timedelta(days=days),
+    )
