@@ -386,13 +386,10 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def roles(transactional_db):
-    """The role groups the officers need, as data migration accounts.0003 writes them.
-
-    A transactional test ends with a flush that empties them, and serialized_rollback cannot put
-    them back here: once Playwright's sync API runs (the session fixture `chromium`),
-    django.db.connections hands out another connection object than the one that holds the
-    serialized test database, so the groups are recreated before each test.
-    """
+    """The role groups the officers need, as data migration accounts.0003 writes them. A
+    transactional test's flush empties them, and serialized_rollback cannot put them back here:
+    once Playwright's sync API runs (the session fixture `chromium`), django.db.connections hands
+    out another connection than the one holding the serialized test database."""
     from django.apps import apps
 
     importlib.import_module("migrex.accounts.migrations.0003_roles").create_roles(apps, None)
@@ -447,7 +444,5 @@ _NODE = (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID)
 
 @pytest.fixture(autouse=True)
 def _this_node_unchanged():
-    """Every test starts as the node the settings made: an override left behind by an earlier
-    test (two overrides restored in the wrong order) would make the next one the other party."""
-    now = (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID)
-    assert now == _NODE, f"an earlier test left this node as {now}, not {_NODE}"
+    """Every test starts as the node the settings made, not as an earlier test's override."""
+    assert (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID) == _NODE

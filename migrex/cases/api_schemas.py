@@ -14,6 +14,7 @@ from migrex.agreements.models import Authority
 from migrex.cases import actions, selectors, signatures, workflow
 from migrex.cases.models import Attachment, Case
 from migrex.cases.selectors import BOXES
+from migrex.cases.validation import MAX_CONDITION, MAX_MOVE_TEXT, MAX_PERSONS, MAX_TEXT
 from migrex.cases.workflow import PEER, Kind, Side, State
 
 Box = Literal[BOXES]  # type: ignore[valid-type]
@@ -53,35 +54,38 @@ class CaseCreateIn(Schema):
         description="Code of the other party's competent authority (Art. 2), e.g. `by-mvd`."
     )
     kind: Kind = Field(Kind.REQUEST, description="`request` (Art. 9) or `spontaneous` (Art. 8).")
-    summary: str = ""
-    purpose: str = ""
-    justification: str = ""
-    other_information: str = ""
+    summary: str = Field("", max_length=MAX_TEXT["summary"])
+    purpose: str = Field("", max_length=MAX_TEXT["purpose"])
+    justification: str = Field("", max_length=MAX_TEXT["justification"])
+    other_information: str = Field("", max_length=MAX_TEXT["other_information"])
     topics: list[str] = Field(default_factory=list, description="Art. 3/4 topic codes.")
     confidential: bool = Field(True, description="Art. 11.1.")
-    persons: list[PersonIn] = Field(default_factory=list)
+    persons: list[PersonIn] = Field(default_factory=list, max_length=MAX_PERSONS)
 
 
 class CaseUpdateIn(Schema):
     """Only the fields given change; `persons`, when given, replaces the list."""
 
-    summary: str | None = None
-    purpose: str | None = None
-    justification: str | None = None
-    other_information: str | None = None
+    summary: str | None = Field(None, max_length=MAX_TEXT["summary"])
+    purpose: str | None = Field(None, max_length=MAX_TEXT["purpose"])
+    justification: str | None = Field(None, max_length=MAX_TEXT["justification"])
+    other_information: str | None = Field(None, max_length=MAX_TEXT["other_information"])
     topics: list[str] | None = None
     confidential: bool | None = None
-    persons: list[PersonIn] | None = None
+    persons: list[PersonIn] | None = Field(None, max_length=MAX_PERSONS)
 
 
 class ActionIn(Schema):
     text: str = Field(
         "",
+        max_length=MAX_MOVE_TEXT,
         description="The written part of the move: the reasons of a refusal (Art. 10.4), the "
         "result of an answer (Art. 10.3), what information is needed (Art. 10.1), …",
     )
     grounds: list[str] | None = Field(None, description="Refusal ground codes (Art. 10.4).")
-    persons: list[PersonIn] | None = Field(None, description="Persons an answer provides.")
+    persons: list[PersonIn] | None = Field(
+        None, max_length=MAX_PERSONS, description="Persons an answer provides."
+    )
     assignee: int | None = Field(
         None, ge=1, le=MAX_ID, description="User id of the officer to assign."
     )
@@ -108,6 +112,7 @@ class ActionIn(Schema):
     )
     condition: str = Field(
         "",
+        max_length=MAX_CONDITION,
         description="`postpone`: the condition execution waits for (Art. 10.2); `until`, "
         "`condition` or both.",
     )

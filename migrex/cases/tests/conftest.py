@@ -17,7 +17,8 @@ from migrex.cases.messages import RequestPayload, Signatory
 from migrex.cases.models import Case
 from migrex.cases.services import add_attachment, create_draft, transition
 from migrex.cases.workflow import Side
-from migrex.conftest import PASSWORD, Api
+from migrex.conftest import PASSWORD, Api, draft
+from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Consent
 
 
@@ -193,3 +194,25 @@ def grant(case: Case, *, use: str, recipient: str = "", days: int = 30) -> Conse
         status=Consent.Status.GRANTED,
         expires_on=timezone.localdate() + dt.timedelta(days=days),
     )
+
+
+def signed_and_queued(officers) -> OutboxMessage:
+    """A request KZ's signatory signed, its message queued and not yet delivered."""
+    case = draft(officers)
+    transition(case=case, action="submit", actor=officers["kz_operator"])
+    signed = {"password": PASSWORD}
+    transition(
+        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
+    )
+    return OutboxMessage.objects.get(conversation_id=case.conversation_id, kind="request")
+
+
+def refused(both_nodes, payload: dict) -> str:
+    """What BY's inbox answers to `payload` sent as a request as it is, in a conversation of its
+    own: the refusal's code and detail (the rule, its member and article), nothing kept."""
+    conversation = uuid.uuid4()
+    reply = both_nodes.send_as_is("request", payload, conversation=conversation)
+    assert reply.status == 422, reply.code
+    refusal = both_nodes.refusal(reply)
+    assert not Case.objects.filter(conversation_id=conversation).exists()
+    return f"{refusal['code']}: {refusal['detail']}"

@@ -11,8 +11,7 @@ from migrex.agreements.selectors import profile_of
 from migrex.cases import rules
 from migrex.cases.models import Case
 from migrex.cases.services import add_attachment
-from migrex.cases.tests.conftest import draft_post, errors_of, login
-from migrex.cases.tests.test_signatures import refused, signed_and_queued
+from migrex.cases.tests.conftest import draft_post, errors_of, login, refused, signed_and_queued
 from migrex.cases.validation import MAX_ATTACHMENTS, MAX_MOVE_TEXT, MAX_PERSONS, MAX_TEXT
 from migrex.conftest import DRAFT, PERSON, draft
 from migrex.core.errors import Invalid

@@ -6,7 +6,6 @@ date. Both nodes in one database, messages through the receiver's real inbox (`b
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.test import Client
@@ -17,7 +16,7 @@ from migrex.cases import signatures
 from migrex.cases.messages import RequestPayload
 from migrex.cases.models import Case, CaseEvent
 from migrex.cases.services import transition
-from migrex.cases.tests.conftest import signed_by
+from migrex.cases.tests.conftest import refused, signed_and_queued, signed_by
 from migrex.conftest import PASSWORD, Api, draft, put_on_list, send
 from migrex.core.errors import Forbidden
 from migrex.core.tests.pdftext import pdf_text
@@ -25,28 +24,6 @@ from migrex.exchange.models import OutboxMessage
 from migrex.registers import authority_notices
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_and_queued(officers) -> OutboxMessage:
-    """A request KZ's signatory signed, its message queued and not yet delivered."""
-    case = draft(officers)
-    transition(case=case, action="submit", actor=officers["kz_operator"])
-    signed = {"password": PASSWORD}
-    transition(
-        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
-    )
-    return OutboxMessage.objects.get(conversation_id=case.conversation_id, kind="request")
-
-
-def refused(both_nodes, payload: dict) -> str:
-    """What BY's inbox answers to `payload` sent as a request as it is, in a conversation of its
-    own: the refusal's code and detail (the rule, its member and article), nothing kept."""
-    conversation = uuid.uuid4()
-    reply = both_nodes.send_as_is("request", payload, conversation=conversation)
-    assert reply.status == 422, reply.code
-    refusal = both_nodes.refusal(reply)
-    assert not Case.objects.filter(conversation_id=conversation).exists()
-    return f"{refusal['code']}: {refusal['detail']}"
 
 
 def test_a_request_is_signed_with_the_signatorys_key_and_verified_on_receipt_art_9_3(
