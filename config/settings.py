@@ -38,6 +38,11 @@ MIGREX_DELIVERY = {
     "backoff": env.decimal("MIGREX_DELIVERY_BACKOFF", 2.0),
     "backoff_cap": env.decimal("MIGREX_DELIVERY_BACKOFF_CAP", 900.0),
     "lease": env.decimal("MIGREX_DELIVERY_LEASE", 60.0, minimum=1.0),
+    # An idle worker looks at the outbox at least this often (seconds; on PostgreSQL it is
+    # also woken by each new message), and waits at most this long for a database that is
+    # locked, restarting or unreachable before trying again.
+    "idle_max": env.decimal("MIGREX_WORKER_IDLE_MAX", 2.0, minimum=0.01),
+    "database_backoff_cap": env.decimal("MIGREX_WORKER_DATABASE_BACKOFF_CAP", 30.0, minimum=0.1),
 }
 # Encrypts the node's private keys at rest; falls back to SECRET_KEY.
 MIGREX_KEY_PASSPHRASE = env.text("MIGREX_KEY_PASSPHRASE") or SECRET_KEY
@@ -122,7 +127,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a write waits for another's lock before "database is locked" (the worker
+        # then tries again later: exchange/delivery.run).
+        "timeout": env.decimal("MIGREX_SQLITE_TIMEOUT", 20.0, minimum=0.1),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

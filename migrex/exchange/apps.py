@@ -9,7 +9,7 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from migrex.audit import signing
         from migrex.core import reference
-        from migrex.exchange import checkpoints, kinds, signals
+        from migrex.exchange import checkpoints, kinds, signals, wakeup
         from migrex.exchange.models import NodeKey, Peer
 
         signing.install(checkpoints.NodeNotary())
@@ -20,5 +20,6 @@ class ExchangeConfig(AppConfig):
             label=_("audit checkpoint"),
         )
         signals.connect()
+        wakeup.connect()
         reference.watch(NodeKey)
         reference.watch(Peer, "agreements")

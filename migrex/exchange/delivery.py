@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.exchange import keys, kinds, outbox, peers, streams
+from migrex.exchange import keys, kinds, outbox, peers, streams, wakeup
 from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES
@@ -365,17 +365,52 @@ def run(
     each_round: Callable[[], None] | None = None,
 ) -> int:
     """Deliver until stopped (or, with `once`, until nothing is due); `each_round` runs before
-    every round (the daily retention job). Returns the messages handled."""
-    client, handled = Http(), 0
-    while not stop():
-        if each_round is not None:
-            each_round()
-        batch = claim(worker)
-        if batch:
-            send(batch, client)
-        handled += len(batch)
-        if not batch:
-            if once:
+    every round (the daily retention job). Returns the messages handled.
+
+    Never stops on its own: a database that is locked, restarting or unreachable is logged and
+    tried again after 0.5, 1, 2 … seconds (up to `database_backoff_cap`). While nothing is due
+    it waits `idle` seconds, doubling up to `idle_max`, or until a message is queued (wakeup.py)."""
+    client, handled, pause, outage = Http(), 0, idle, 0
+    waiter = wakeup.Waiter()
+    cap = settings.MIGREX_DELIVERY["database_backoff_cap"]
+    try:
+        while not stop():
+            try:
+                if each_round is not None:
+                    each_round()
+                batch = claim(worker)
+                if batch:
+                    send(batch, client)
+            except (OperationalError, InterfaceError) as exc:
+                outage += 1
+                delay = min(cap, 0.5 * 2 ** (outage - 1))
+                log.warning("database unavailable (%s); trying again in %.1f s", exc, delay)
+                connections.close_all()  # a fresh connection next time
+                _sleep(delay, stop)
+                continue
+            except Exception:  # a fault of one round must not stop delivery: logged, retried
+                log.exception("delivery round failed; trying again in %.1f s", cap)
+                _sleep(cap, stop)
+                continue
+            if outage:
+                log.warning("database available again after %d attempt(s)", outage)
+                outage = 0
+            handled += len(batch)
+            if batch:
+                pause = idle
+            elif once:
                 break
-            time.sleep(idle)
+            elif waiter.wait(pause):
+                pause = idle
+            else:
+                pause = min(settings.MIGREX_DELIVERY["idle_max"], max(pause, 0.05) * 2)
+    finally:
+        waiter.close()
     return handled
+
+
+def _sleep(seconds: float, stop) -> None:
+    """Sleep, but not past a request to stop."""
+    until = time.monotonic() + seconds
+    while not stop() and time.monotonic() < until:
+        time.sleep(min(0.2, until - time.monotonic()))

@@ -5,14 +5,20 @@ workers sharing one outbox deliver each message once."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import time
 
-import psycopg
 import pytest
 
+from migrex.exchange.tests.queued import (
+    FAST_RETRIES,
+    OUTBOX,
+    QUEUE,
+    RECEIVED,
+    deliver_lists,
+    pending,
+)
 from migrex.shell.nodes import ROOT, databases, pair
 
 pytestmark = pytest.mark.nodes
@@ -20,53 +26,6 @@ pytestmark = pytest.mark.nodes
 MESSAGES = 1000
 KILLS = 24  # rounds of a SIGKILL at a random moment; then the nodes run undisturbed
 DRAIN = 900  # seconds to wait for the outbox to empty afterwards: a hang, not a measure
-FAST_RETRIES = {
-    "MIGREX_DELIVERY_BACKOFF": "0.05",
-    "MIGREX_DELIVERY_BACKOFF_CAP": "0.5",
-    "MIGREX_DELIVERY_ATTEMPTS": "100000",
-    "MIGREX_DELIVERY_LEASE": "1",
-}
-
-QUEUE = """
-from django.db import transaction
-from migrex.exchange import outbox
-from migrex.shell.demo_signatory import signer
-sign = signer("kz-signatory")  # the signatory's own key (Art. 9.3)
-conversations = []
-with transaction.atomic():  # information without a request, queued as sign() queues it
-    for i in range(DATA):
-        message = outbox.send(
-            agreement="kz-by-2019", kind="spontaneous", sender="kz-mvd", receiver="by-mvd",
-            payload=sign(dict(
-                number=f"KZ-MVD-2026-{i + 1:06d}", kind="spontaneous",
-                requesting_authority="kz-mvd", requested_authority="by-mvd",
-                summary=f"Сведения № {i}", purpose="Информирование", justification="Ст. 8",
-                other_information="", topics=[], confidential=True, persons=[], attachments=[],
-            )),
-        )
-        conversations.append(str(message.conversation_id))
-print(json.dumps(conversations))
-"""
-
-# The messages queued here; before them, pair() queued KZ's list of signatories (Art. 9.4).
-OUTBOX = """
-from django.db.models import Count
-from migrex.exchange.models import OutboxMessage
-queued = OutboxMessage.objects.filter(kind="spontaneous")
-counts = dict(queued.values_list("status").annotate(n=Count("pk")))
-failed = queued.exclude(status="delivered").values_list("last_error", flat=True)
-errors = sorted({e[:200] for e in failed})
-print(json.dumps({"counts": counts, "errors": errors[:5]}))
-"""
-
-RECEIVED = """
-from django.db.models import Count
-from migrex.cases.models import Case
-from migrex.exchange.models import InboxMessage
-cases = list(Case.objects.filter(side="requested").values_list("conversation_id", flat=True))
-inbox = InboxMessage.objects.filter(kind="spontaneous").count()
-print(json.dumps({"cases": [str(c) for c in cases], "inbox": inbox}))
-"""
 
 
 @pytest.fixture
@@ -76,30 +35,13 @@ def fresh_databases():
         yield urls
 
 
-def _pending(node) -> int:
-    """Read straight from the node's database: quicker than a Python process per look."""
-    query = "SELECT count(*) FROM exchange_outboxmessage WHERE status = 'pending'"
-    if node.database_url:
-        with psycopg.connect(node.database_url) as db:
-            return db.execute(query).fetchone()[0]
-    with sqlite3.connect(node.data_dir / "migrex.sqlite3", timeout=30) as db:
-        return db.execute(query).fetchone()[0]
-
-
-def _deliver_lists(kz) -> None:
-    """KZ's list of signatories, queued by pair(), delivered before anything its signatory
-    signs (Art. 9.4): a list still in flight would make those messages signatory_not_listed."""
-    kz.migrex("worker", "--once", "--idle", "0")
-    assert _pending(kz) == 0
-
-
 def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path, fresh_databases):
     kz, by = pair(tmp_path, database_urls=tuple(fresh_databases))
     for node in (kz, by):
         node.extra_env.update(FAST_RETRIES)
     by.start(worker=False)
     try:
-        _deliver_lists(kz)
+        deliver_lists(kz)
     finally:
         by.stop()
     sent = kz.python(QUEUE, MESSAGES)
@@ -120,7 +62,7 @@ def test_sigkill_of_receiver_and_sender_loses_and_duplicates_nothing(tmp_path, f
                 kills["worker"] += 1
                 kz.start(server=False)
         deadline = time.monotonic() + DRAIN  # then no more crashes: everything must arrive
-        while _pending(kz) and time.monotonic() < deadline:
+        while pending(kz) and time.monotonic() < deadline:
             time.sleep(0.5)
         outbox = kz.python(OUTBOX)
         received = by.python(RECEIVED)
@@ -140,7 +82,7 @@ def test_two_workers_share_the_outbox_and_deliver_each_message_once(tmp_path, fr
     kz, by = pair(tmp_path, database_urls=tuple(fresh_databases))
     by.start(worker=False)
     try:
-        _deliver_lists(kz)
+        deliver_lists(kz)
     finally:
         by.stop()
     sent = kz.python(QUEUE, 300)
