@@ -12,6 +12,7 @@ counter of an address that is guessing others).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -38,7 +39,9 @@ def client_address(request) -> str:
 
 
 def _key(username: str) -> str:
-    return (username or "").strip().casefold()[:150]
+    """The username as sign-in reads it (NFKC, as Django's normalize_username: «ｋｚ-ｖｉｃｔｉｍ»
+    in full-width letters is kz-victim), case-folded: one count for every way to type it."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
 
 
 def _until(field: str, value: str, limit: int, now: dt.datetime) -> dt.datetime | None:

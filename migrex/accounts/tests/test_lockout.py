@@ -74,6 +74,18 @@ def test_the_username_is_counted_whatever_its_case_and_whatever_the_address(offi
     assert _login(Client(REMOTE_ADDR="10.9.9.9"), "kz-operator", PASSWORD).status_code == 429
 
 
+def test_the_username_in_full_width_letters_is_the_same_count_and_stays_locked(officers, clock):
+    full_width = "ｋｚ-ｏｐｅｒａｔｏｒ"  # NFKC: kz-operator, as sign-in reads it
+    for _ in range(5):
+        _login(Client(), "kz-operator", "wrong")
+    assert _login(Client(), full_width, PASSWORD).status_code == 429
+    assert LoginFailure.objects.filter(username="kz-operator").count() == 5  # not cleared
+    clock.shift(dt.timedelta(minutes=16))
+    for _ in range(5):
+        _login(Client(), full_width, "wrong")
+    assert _login(Client(), "kz-operator", PASSWORD).status_code == 429
+
+
 def test_twenty_failures_from_one_address_lock_every_username_from_it(officers, clock):
     attacker = Client(REMOTE_ADDR="192.0.2.7")
     for n in range(20):
