@@ -44,13 +44,16 @@ def _key(username: str) -> str:
     return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
 
 
-def _until(field: str, value: str, limit: int, now: dt.datetime) -> dt.datetime | None:
+def _until(
+    field: str, value: str, limit: int, now: dt.datetime, besides: int | None
+) -> dt.datetime | None:
     if not value:
         return None
     window = dt.timedelta(seconds=_limits()["window"])
     cooloff = dt.timedelta(seconds=_limits()["cooloff"])
     recent = list(
         LoginFailure.objects.filter(**{field: value}, at__gte=now - window - cooloff)
+        .exclude(pk=besides)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )
@@ -60,19 +63,44 @@ def _until(field: str, value: str, limit: int, now: dt.datetime) -> dt.datetime 
     return until if until > now else None
 
 
-def locked_until(*, username: str, address: str) -> dt.datetime | None:
-    """When attempts for this username or from this address may resume; None if not locked."""
+def locked_until(*, username: str, address: str, besides: int | None = None) -> dt.datetime | None:
+    """When attempts for this username or from this address may resume; None if not locked.
+    `besides`: an attempt's own row, not counted (Attempt)."""
     now = timezone.now()
     limits = _limits()
     found = [
         t
         for t in (
-            _until("username", _key(username), limits["username"], now),
-            _until("address", address, limits["address"], now),
+            _until("username", _key(username), limits["username"], now, besides),
+            _until("address", address, limits["address"], now, besides),
         )
         if t
     ]
     return max(found) if found else None
+
+
+class Attempt:
+    """One attempt to prove identity, counted before its password is checked: parallel attempts
+    then check no more passwords than the limit allows (each sees the others' rows), where
+    checking first and counting after let 4 clients check 8 against a limit of 5. Refused while
+    locked (`locked_until`), and then not counted; `succeeded` takes it back, `failed` keeps it as
+    the failure it was counted as and says until when attempts are locked, if they are now."""
+
+    def __init__(self, *, username: str, address: str, stage: str):
+        self.username, self.address = username, address
+        self.row = LoginFailure.objects.create(
+            username=_key(username), address=address, stage=stage, at=timezone.now()
+        )
+        #: Set when attempts are locked: this one is refused, and not counted.
+        self.locked_until = locked_until(username=username, address=address, besides=self.row.pk)
+        if self.locked_until is not None:
+            self.row.delete()
+
+    def succeeded(self) -> None:
+        LoginFailure.objects.filter(pk=self.row.pk).delete()
+
+    def failed(self) -> dt.datetime | None:
+        return locked_until(username=self.username, address=self.address)
 
 
 def add_failure(*, username: str, address: str, stage: str) -> dt.datetime | None:

@@ -73,14 +73,16 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         address = lockout.client_address(request)
-        until = lockout.locked_until(username=username, address=address)
-        if until is not None:
+        self.attempt = lockout.Attempt(
+            username=username, address=address, stage=LoginFailure.Stage.PASSWORD
+        )
+        if self.attempt.locked_until is not None:
             form = self.get_form()
             return _locked_response(
                 request,
                 self.template_name,
                 self.get_context_data(form=form),
-                until,
+                self.attempt.locked_until,
                 username,
                 "password",
             )
@@ -89,11 +91,11 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")
         address = lockout.client_address(self.request)
-        if username or self.request.POST.get("password"):
+        if not (username or self.request.POST.get("password")):
+            self.attempt.succeeded()  # an empty form is no attempt
+        else:
             with transaction.atomic():
-                until = lockout.add_failure(
-                    username=username, address=address, stage=LoginFailure.Stage.PASSWORD
-                )
+                until = self.attempt.failed()
                 tell(
                     Event.LOGIN_FAILED,
                     actor=username[:150],
@@ -106,6 +108,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
+        self.attempt.succeeded()
         user = form.get_user()
         if not services.needs_second_factor(user):
             _complete(self.request, user, user.backend, "password")

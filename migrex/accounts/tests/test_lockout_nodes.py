@@ -1,10 +1,13 @@
 """The lockout is counted in the database, so it holds across the node's web processes: failures
-made on one process lock the username on another (two `migrex serve` on one database)."""
+made on one process lock the username on another (two `migrex serve` on one database); and each
+attempt is counted before its password is checked, so clients trying at once get no more
+passwords checked than the limit."""
 
 from __future__ import annotations
 
 import http.cookiejar
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,3 +57,36 @@ def test_failures_on_one_web_process_lock_the_username_on_another(tmp_path, node
     finally:
         first.stop()
         second.stop()
+
+
+COUNT_FAILED = """
+from migrex.audit.models import AuditEntry
+entries = AuditEntry.objects.filter(actor="kz-operator")
+print(json.dumps({a: entries.filter(action=a).count() for a in ("login.failed", "login.locked")}))
+"""
+
+
+def test_clients_trying_at_once_get_no_more_passwords_checked_than_the_limit(
+    tmp_path, node_databases
+):
+    node = LocalNode("KZ", tmp_path / "kz", database_url=node_databases[0])
+    node.prepare()
+    start, codes = threading.Barrier(8), []
+
+    def attempt(n: int) -> None:
+        start.wait()
+        codes.append(_login(node.url, "kz-operator", f"wrong password {n}")[0])
+
+    try:
+        node.start(worker=False)
+        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        audited = node.python(COUNT_FAILED)
+    finally:
+        node.stop()
+    assert len(codes) == 8 and set(codes) <= {200, 429}, codes
+    assert audited["login.failed"] == 5, (audited, codes)  # five passwords checked, no more
+    assert codes.count(429) >= 3
