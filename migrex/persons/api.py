@@ -1,7 +1,11 @@
-"""The persons API: search among the authority's records, its own and those received."""
+"""The persons API: search among the records the officer's authority may use (its own, those
+received for its cases and datasets, those a consent to another use opens: persons/search.py),
+each candidate with the reason it is visible."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Literal
 
 from ninja import Query, Router, Schema
@@ -10,8 +14,7 @@ from pydantic import Field
 from migrex.accounts.roles import sees_personal_data
 from migrex.core.api import IsoDate, errors
 from migrex.core.errors import Forbidden, Invalid, error
-from migrex.persons import access, search
-from migrex.persons.models import SearchEntry
+from migrex.persons import search, shown
 
 router = Router(tags=["persons"])
 
@@ -26,6 +29,20 @@ class SearchIn(Schema):
     document: str = Field("", max_length=40)
 
 
+class VisibleBecauseOut(Schema):
+    kind: Literal["own", "case", "dataset", "consent"] = Field(
+        description="`own`: your authority entered the person in its case; `case`: a case of "
+        "your authority received the person; `dataset`: a dataset your authority received holds "
+        "the record; `consent`: another authority of this node holds it, and the provider's "
+        "consent in force lets yours use it for another purpose (Art. 11.2)."
+    )
+    case_id: int | None = Field(None, description="The case the person belongs to.")
+    dataset_id: int | None = Field(None, description="The dataset the record belongs to.")
+    consent_id: int | None = Field(None, description="`consent`: the consent, on this node.")
+    consent_ref: uuid.UUID | None = Field(None, description="`consent`: the id both nodes know.")
+    consent_expires_on: dt.date | None = Field(None, description="`consent`: its last day.")
+
+
 class CandidateOut(Schema):
     score: float = Field(description="0…1: the weighted share of the query's fields that agree")
     fields: dict[str, Level] = Field(description="How each field given in the query agrees")
@@ -33,6 +50,7 @@ class CandidateOut(Schema):
     case_id: int | None = None
     dataset_id: int | None = None
     person: dict = Field(description="The Art. 6 record")
+    visible_because: VisibleBecauseOut = Field(description="Why you may see the record")
 
 
 class SearchOut(Schema):
@@ -67,22 +85,20 @@ def search_persons(request, query: Query[SearchIn]):
             ]
         )
     found = search.search(user.authority_id, search.Query(**query.dict()))
-    linked = SearchEntry.objects.select_related("case_person", "record")
-    entries = linked.in_bulk([c.entry.pk for c in found.candidates])
-    out, read = [], []
-    for candidate in found.candidates:
-        entry = entries[candidate.entry.pk]
-        item = entry.case_person or entry.record
-        read.append(item)
+    results = shown.shown(found)
+    out = []
+    for result in results:
+        because = result.because.as_json()
         out.append(
             {
-                "score": candidate.score,
-                "fields": candidate.fields,
-                "source": "case" if entry.case_person_id else "dataset",
-                "case_id": entry.case_person.case_id if entry.case_person_id else None,
-                "dataset_id": entry.record.dataset_id if entry.record_id else None,
-                "person": item.data,
+                "score": result.candidate.score,
+                "fields": result.candidate.fields,
+                "source": "dataset" if because["dataset_id"] else "case",
+                "case_id": because["case_id"],
+                "dataset_id": because["dataset_id"],
+                "person": result.item.data,
+                "visible_because": because,
             }
         )
-    access.record_reads(user, read, via="api-search")
+    shown.record_reads(user, results, via="api-search")
     return {"candidates": out, "truncated": found.truncated}

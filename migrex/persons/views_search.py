@@ -1,5 +1,7 @@
-"""Finding one person among the authority's records, its own and those received, by any
-spelling, date of birth or document («Поиск лица»); each record shown is an audited read."""
+"""Finding one person among the records the officer's authority may use (its own, those received
+for its cases and datasets, those a consent to another use opens: persons/search.py), by any
+spelling, date of birth or document («Поиск лица»); each result says why it is shown, and each
+record shown is an audited read."""
 
 from __future__ import annotations
 
@@ -11,8 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from migrex.accounts.roles import sees_personal_data
 from migrex.core.web import officer_view
-from migrex.persons import access, search
-from migrex.persons.models import SearchEntry
+from migrex.persons import search, shown
 from migrex.persons.views import COLUMNS, spell
 
 
@@ -51,15 +52,6 @@ LEVEL_LABELS = {
 }
 
 
-def _found_in(entry) -> tuple[object, str, str]:
-    """The record a search entry stands for, where it came from, and the link to it."""
-    if entry.case_person_id:
-        person = entry.case_person
-        return person, person.case.number or _("draft"), f"/cases/{person.case_id}/"
-    record = entry.record
-    return record, record.dataset.title, f"/datasets/{record.dataset_id}/"
-
-
 @officer_view
 def person_search(request):
     user = request.user
@@ -69,11 +61,9 @@ def person_search(request):
     found, rows = None, []
     if form.is_bound and form.is_valid():
         found = search.search(user.authority_id, search.Query(**form.cleaned_data))
-        linked = SearchEntry.objects.select_related("case_person__case", "record__dataset")
-        entries = linked.in_bulk([c.entry.pk for c in found.candidates])
-        for candidate in found.candidates:
-            item, where, link = _found_in(entries[candidate.entry.pk])
-            names = [spell(item.data.get(c)) for c in COLUMNS]
+        results = shown.shown(found)
+        for result in results:
+            candidate, because = result.candidate, result.because
             agreement = [
                 (FIELD_LABELS[name], level, LEVEL_LABELS[level])
                 for name, level in candidate.fields.items()
@@ -82,13 +72,14 @@ def person_search(request):
                 {
                     "score": round(candidate.score * 100),
                     "agreement": agreement,
-                    "item": item,
-                    "where": where,
-                    "link": link,
-                    "cells": names,
+                    "item": result.item,
+                    "because": because.kind,
+                    "why": because.text(),
+                    "link": because.link(),
+                    "cells": [spell(result.item.data.get(c)) for c in COLUMNS],
                 }
             )
-        access.record_reads(user, [r["item"] for r in rows], via="search")
+        shown.record_reads(user, results, via="search")
     return render(
         request,
         "persons/search.html",

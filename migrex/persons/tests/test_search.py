@@ -111,6 +111,7 @@ def test_the_search_page_shows_candidates_and_records_each_read(held, officers):
     reads = AuditEntry.objects.filter(action="personal_data.read", actor="by-operator")
     assert reads.count() == 2
     assert {e.detail["via"] for e in reads} == {"search"}
+    assert {e.detail["because"]["kind"] for e in reads} == {"dataset"}
 
 
 def test_an_empty_search_says_what_to_give(held, officers):
@@ -129,6 +130,8 @@ def test_the_api_returns_candidates_and_refuses_auditors(held, officers, make_us
     assert best["source"] == "dataset" and best["dataset_id"] == held.pk
     assert best["person"]["given_name"]["cyrillic"] == "Арам"
     assert best["fields"] == {"surname": "exact", "given_name": "exact"}
+    assert best["visible_because"]["kind"] == "dataset"  # it came in a dataset BY received
+    assert best["visible_because"]["dataset_id"] == held.pk
     empty = client.get("/api/v1/persons/search")
     assert empty.status_code == 422 and empty.json()["errors"][0]["code"] == "query_empty"
     dated = client.get("/api/v1/persons/search", {"birth_date": "1962-07-19"})
