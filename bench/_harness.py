@@ -32,6 +32,7 @@ def node_environment(database: str) -> Iterator[dict[str, str]]:
             DJANGO_SETTINGS_MODULE="config.settings",
             MIGREX_PARTY="BY",
             MIGREX_TIME_ZONE="Europe/Minsk",
+            MIGREX_HTTPS="0",  # plain HTTP on 127.0.0.1, no TLS proxy in front (as nodes.py)
         )
         env.pop("DATABASE_URL", None)
         if database == "sqlite":

@@ -122,13 +122,16 @@ def seed(n: int) -> tuple[str, list[int]]:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     client = Client()
     client.force_login(officer)
-    return client.cookies["sessionid"].value, rng.sample(ids, min(200, len(ids)))
+    from django.conf import settings
+
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return f"{settings.SESSION_COOKIE_NAME}={session}", rng.sample(ids, min(200, len(ids)))
 
 
 def measure(url: str, cookie: str, case_ids: list[int], n: int) -> dict[str, tuple]:
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    headers = {"Cookie": f"sessionid={cookie}"}
+    headers = {"Cookie": cookie}
 
     def get(path: str) -> None:
         conn.request("GET", path, headers=headers)
