@@ -445,4 +445,4 @@ _NODE = (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID)
 @pytest.fixture(autouse=True)
 def _this_node_unchanged():
     """Every test starts as the node the settings made, not as an earlier test's override."""
-    assert (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID) == _NODE
+    assert (settings.MIGREX_PARTY, settings.MIGREX_NODE_ID) == _NODE  # noqa: S101

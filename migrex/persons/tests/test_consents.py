@@ -149,7 +149,7 @@ def test_persons_received_in_a_case_are_bound_the_same_way(client, officers, del
     ours, theirs = send(officers, deliver)  # KZ's request, received by BY with its person
     client.force_login(officers["by_operator"])
     page = client.get(reverse("cases:detail", args=[theirs.pk])).content.decode()
-    assert "Сведения, полученные от другой Стороны" in page
+    assert 'id="received-h"' in page and "Сведения, полученные от другой Стороны" in page
     assert "Нужно согласие" in export(client, theirs).content.decode()
     ask(client, theirs, purpose="Передача в суд")
     deliver()
@@ -165,4 +165,4 @@ def test_persons_received_in_a_case_are_bound_the_same_way(client, officers, del
     # The requester's own copy has nothing received yet: no panel.
     client.force_login(officers["kz_operator"])
     own = client.get(reverse("cases:detail", args=[ours.pk])).content.decode()
-    assert "Сведения, полученные от другой Стороны" not in own
+    assert 'id="received-h"' not in own
