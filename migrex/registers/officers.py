@@ -170,6 +170,8 @@ def add(
     (`key`) a signing key made here, sealed under their password (Art. 9.3). `actor`: the
     administrator acting (a User), or for the command line without one, its name, which may not
     put a signatory on a list. Invalid naming every field that is wrong; nothing is made then."""
+    if not isinstance(actor, str):
+        refuse_unless_administrator(actor)
     found = accounts.problems(new) + _entry_problems(new, entry)
     if found:
         raise Invalid(found)
@@ -206,6 +208,8 @@ def add(
 def disable(actor, username: str) -> accounts.Disabled:
     """accounts.officers.disable, as `actor` (a User or the command line's name), who may not
     disable their own account."""
+    if not isinstance(actor, str):
+        refuse_unless_administrator(actor)
     actor_name = actor if isinstance(actor, str) else actor.username
     if actor_name == username:
         raise Conflict(
