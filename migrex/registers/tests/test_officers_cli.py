@@ -165,3 +165,29 @@ def test_a_disabled_signatory_stays_listed_until_a_new_list_is_sent(officers):
     out, _ = officers_cmd("disable", "kz-signatory")
     assert "still on a list of signatories" in out
     assert Signatory.objects.filter(user__username="kz-signatory").exists()
+
+
+def test_the_password_typed_at_the_prompt_twice(officers, monkeypatch):
+    typed = iter(["a long and new passphrase", "a long and new passphrase", "one", "another"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    out, _ = officers_cmd(
+        "add", "kz-typed", "--name", "Петров П", "--authority", "kz-labour",
+        "--role", "auditor", "--password-prompt",
+    )  # fmt: skip
+    assert out == "" and signs_in("kz-typed", "a long and new passphrase")
+    with pytest.raises(CommandError, match="the passwords differ"):
+        officers_cmd(
+            "add", "kz-typo", "--name", "Петров П", "--authority", "kz-mvd",
+            "--role", "auditor", "--password-prompt",
+        )  # fmt: skip
+    assert not User.objects.filter(username="kz-typo").exists()
+
+
+def test_only_the_administrator_enters_a_signatory_on_the_list(officers):
+    with pytest.raises(CommandError, match=r"\[forbidden\]"):
+        officers_cmd(
+            "add", "kz-deputy", "--name", "Серіков Серік", "--authority", "kz-mvd",
+            "--role", "signatory", "--position", "Вице-министр", "--user", "kz-operator",
+        )  # fmt: skip
+    assert not User.objects.filter(username="kz-deputy").exists()
+    assert SignatoryList.objects.filter(party_id="KZ").count() == 1
