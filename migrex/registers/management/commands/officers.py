@@ -134,7 +134,7 @@ class Command(BaseCommand):
         if added.key is not None:
             self.stderr.write(f"signing key {added.key.kid}, sealed under the password")
         self.stderr.write(
-            "the password cannot be forced to change at first sign-in (no such feature yet): "
+            "the node cannot make an officer change the password at the first sign-in: "
             "hand it over in person"
             + (" (a signing key is sealed under it)" if added.key is not None else "")
         )
