@@ -23,6 +23,7 @@ from migrex.core.errors import Invalid, MigrexError, Unauthenticated, invalid
 from migrex.persons.api import router as persons_router
 from migrex.persons.api_consents import router as consents_router
 from migrex.registers.api import router as signatory_lists_router
+from migrex.registers.api_officers import router as officers_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -150,6 +151,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/persons", persons_router)
 api.add_router("/consents", consents_router)
 api.add_router("/signatory-lists", signatory_lists_router)
+api.add_router("/officers", officers_router)
 
 
 def _errors(request, status: int, items: list[dict], **headers: str) -> HttpResponse:

@@ -1,7 +1,7 @@
 """What happens to an officer's account that the audit log records (Art. 11.4; OWASP ASVS 7.2):
-sign-ins and their failures, lockouts, the second factor, API tokens. The accounts stand a floor
-below the audit log, so they announce each event here and the log records it in the same
-transaction (audit/signals.py connects to `happened`)."""
+sign-ins and their failures, lockouts, the second factor, API tokens, officers created and
+disabled. The accounts stand a floor below the audit log, so they announce each event here and
+the log records it in the same transaction (audit/signals.py connects to `happened`)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ class Event(StrEnum):
     TOTP_ENROLLED = "totp.enrolled"
     TOKEN_ISSUED = "token.issued"  # noqa: S105 - an event name, not a secret
     TOKEN_REVOKED = "token.revoked"  # noqa: S105
+    OFFICER_CREATED = "officer.created"
+    OFFICER_DISABLED = "officer.disabled"
 
 
 happened = Signal()

@@ -5,7 +5,8 @@ a second case, a second signature, a second message.
 The key belongs to the user who sent it and is kept a day (KEPT). The same key with another
 method, path or body is refused (422 `idempotency_key_reused`); while the first request with it is
 still being answered, the same one again is 409 `idempotency_key_in_progress`. An answer of 5xx,
-401 or 429 is not kept: the request can be tried again with the same key.
+401 or 429 is not kept: the request can be tried again with the same key. Nor is one marked
+`Cache-Control: no-store` (a password shown once): the same request again is done again.
 
 migrex/api.py wraps every operation with `claim` (after authentication and validation) and every
 view with `remember`.
@@ -137,7 +138,12 @@ def remember(run):
             if record is not None:
                 del request._idempotent_request
                 status = getattr(response, "status_code", 500)
-                if status >= 500 or status in NOT_KEPT or getattr(response, "streaming", False):
+                if (
+                    status >= 500
+                    or status in NOT_KEPT
+                    or getattr(response, "streaming", False)
+                    or "no-store" in response.get("Cache-Control", "")
+                ):
                     record.delete()
                 else:
                     record.status = status

@@ -21,6 +21,8 @@ class Action(StrEnum):
     TOTP_ENROLLED = Event.TOTP_ENROLLED.value
     TOKEN_ISSUED = Event.TOKEN_ISSUED.value
     TOKEN_REVOKED = Event.TOKEN_REVOKED.value
+    OFFICER_CREATED = Event.OFFICER_CREATED.value
+    OFFICER_DISABLED = Event.OFFICER_DISABLED.value
     ACCESS_DENIED = "access.denied"
     ADMIN_CHANGE = "admin.change"
     # the agreement, the node's keys and peers
@@ -95,6 +97,8 @@ LABELS: dict[Action, Promise] = {
     Action.TOTP_ENROLLED: _("Authenticator enrolled"),
     Action.TOKEN_ISSUED: _("API token issued"),
     Action.TOKEN_REVOKED: _("API token revoked"),
+    Action.OFFICER_CREATED: _("Officer account created"),
+    Action.OFFICER_DISABLED: _("Officer account disabled"),
     Action.ACCESS_DENIED: _("Access denied"),
     Action.ADMIN_CHANGE: _("Change in the administration"),
     Action.AGREEMENT_LOADED: _("Agreement profile loaded"),

@@ -13,6 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from migrex.agreements.models import Authority
+from migrex.agreements.tests.conftest import PASSWORD
+from migrex.cases.services import transition
+from migrex.conftest import draft
 from migrex.registers import cooperation
 from migrex.registers.models import CooperationEvent
 
@@ -110,3 +113,17 @@ def signatory_list(**over) -> dict:
         ],
     }
     return body | over
+
+
+def submitted(officers):
+    """A request of KZ's operator, submitted: waiting for a signatory's signature (Art. 9.3)."""
+    case = draft(officers)
+    transition(case=case, action="submit", actor=officers["kz_operator"])
+    return case
+
+
+def sign(case, user):
+    """`user` signs `case` with the tests' password, as the sign form does (Art. 9.3)."""
+    return transition(
+        case=case, action="sign", actor=user, data={"password": PASSWORD}, confirmed=True
+    )
