@@ -154,10 +154,20 @@ API_TABLE: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("GET", "/api/v1/signatory-lists/{list_id}"): (UNAUTH, OK, OK, OK, OK, OK),
     ("POST", "/api/v1/signatory-lists"): (UNAUTH, *[DENIED] * 5),
     ("POST", "/api/v1/signatory-lists/{list_id}/send"): (UNAUTH, *[DENIED] * 5),
+    # Officers: only the node's administrator (no role of this table) lists, adds and disables.
+    ("GET", "/api/v1/officers"): (UNAUTH, *[DENIED] * 5),
+    ("POST", "/api/v1/officers"): (UNAUTH, *[DENIED] * 5),
+    ("POST", "/api/v1/officers/{username}/disable"): (UNAUTH, *[DENIED] * 5),
 }
 
 # Bodies of the writes that take one (valid ones: what is tested is who may, not what).
 BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "/api/v1/officers"): {
+        "username": "kz-newcomer",
+        "full_name": "Новиков Нурлан",
+        "authority": "kz-mvd",
+        "roles": ["operator"],
+    },
     ("POST", "/api/v1/consents"): {"use": "export", "purpose": "Передача в суд"},
     ("POST", "/api/v1/consents/{consent_id}/grant"): {"expires_on": "2099-01-01"},
     ("POST", "/api/v1/consents/{consent_id}/refuse"): {"reason": "Цель не связана с запросом"},
@@ -285,6 +295,7 @@ def _values(case, attachment, consent) -> dict[str, object]:
         "code": "kz-by-2019",
         "kind": "case",
         "subject": f"case:{case.pk}",
+        "username": "kz-operator",
     }
 
 
