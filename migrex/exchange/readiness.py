@@ -56,7 +56,7 @@ def run_all(*, fresh: bool = False) -> list[Check]:
             results.append(check())
         except DatabaseError as exc:  # the database went away between two checks
             name = NAMES[len(results)]
-            results.append(Check(name, False, "the database did not answer", str(exc)))
+            results.append(Check(name, False, "the database did not answer", _first_line(exc)))
     return results
 
 
@@ -77,7 +77,7 @@ def database(*, fresh: bool = False) -> Check:
             "database",
             False,
             "unreachable",
-            f"{type(exc).__name__}: {exc}",
+            f"{type(exc).__name__}: {_first_line(exc)}",
             "check DATABASE_URL, that the database server runs and that this machine reaches it",
         )
     if pending:
@@ -90,6 +90,10 @@ def database(*, fresh: bool = False) -> Check:
         )
     _migrated_at[:] = [time.monotonic()]
     return Check("database", True, "reachable and migrated", f"{connection.vendor}, migrated")
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _recently_migrated(fresh: bool) -> bool:
