@@ -5,6 +5,7 @@ the URL and the error, for the operator."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,8 @@ ADVICE = {
     "refused": f"the peer does not trust this node's current keys: {EXPORT}",
     "bad answer": "the peer answers with keys this node has not pinned: get its current peer "
     "file and run `migrex peers add`",
+    "keys expiring": "the keys pinned for the peer end soon: get its current peer file and run "
+    "`migrex peers add`",
 }
 
 
@@ -86,7 +89,24 @@ def ping_peer(peer: Peer, signer: NodeKeys, *, timeout: float) -> Answer:
     except EnvelopeError as exc:
         cause = "clock skew" if exc.code == "clock_skew" else "bad answer"
         return Answer(peer.node_id, False, cause, f"{url}: {exc.code}: {exc.detail}")
+    ends = pinned_until(peer.jwks)
+    margin = dt.timedelta(days=settings.MIGREX_READY["key_days"])
+    if ends is not None and ends - timezone.now() < margin:
+        return Answer(peer.node_id, False, "keys expiring", f"pinned keys end {ends:%Y-%m-%d}")
     return Answer(peer.node_id, True)
+
+
+def pinned_until(jwks: dict) -> dt.datetime | None:
+    """When the last of the peer's pinned signing keys, or of its encryption keys, ends (None:
+    one of each without an end): after that, nothing it signs verifies, or nothing can be
+    encrypted to it."""
+    ends = []
+    for use in ("sig", "enc"):
+        keys = [k for k in jwks.get("keys", []) if isinstance(k, dict) and k.get("use") == use]
+        if not keys or any(not isinstance(k.get("exp"), int) for k in keys):
+            continue
+        ends.append(max(k["exp"] for k in keys))
+    return dt.datetime.fromtimestamp(min(ends), dt.UTC) if ends else None
 
 
 def post(url: str, body: bytes, *, timeout: float) -> tuple[int, bytes]:

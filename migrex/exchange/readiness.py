@@ -48,8 +48,10 @@ def run_all(*, fresh: bool = False) -> list[Check]:
     """Every check, in order; with `fresh`, nothing reused from an earlier call (doctor)."""
     first = database(fresh=fresh)
     if not first.ok:
-        skipped = Check("", False, "not checked: the database is not ready")
-        return [first, *(_named(skipped, name) for name in NAMES[1:])]
+        return [
+            first,
+            *(Check(n, False, "not checked: the database is not ready") for n in NAMES[1:]),
+        ]
     results = [first]
     for check in (node_keys, lambda: peers(fresh=fresh), worker, outbox):
         try:
@@ -58,10 +60,6 @@ def run_all(*, fresh: bool = False) -> list[Check]:
             name = NAMES[len(results)]
             results.append(Check(name, False, "the database did not answer", _first_line(exc)))
     return results
-
-
-def _named(check: Check, name: str) -> Check:
-    return Check(name, check.ok, check.reason, check.detail, check.advice)
 
 
 _migrated_at: list[float] = []
@@ -153,13 +151,25 @@ _peers_cache: list = []  # [monotonic time, Check]
 
 
 def peers(*, fresh: bool = False) -> Check:
-    with _peers_lock:
-        reuse = settings.MIGREX_READY["ping_cache"]
-        if not fresh and _peers_cache and time.monotonic() - _peers_cache[0] < reuse:
+    """The peers' answers; while one thread pings them, the others take the last answers
+    rather than wait (a burst of /readyz holds no more than one of the server's threads)."""
+    if not fresh and _reusable():
+        return _peers_cache[1]
+    if not _peers_lock.acquire(blocking=fresh or not _peers_cache):
+        return _peers_cache[1]
+    try:
+        if not fresh and _reusable():
             return _peers_cache[1]
         result = _ping_peers()
         _peers_cache[:] = [time.monotonic(), result]
         return result
+    finally:
+        _peers_lock.release()
+
+
+def _reusable() -> bool:
+    held = _peers_cache[:]
+    return bool(held) and time.monotonic() - held[0] < settings.MIGREX_READY["ping_cache"]
 
 
 def _ping_peers() -> Check:

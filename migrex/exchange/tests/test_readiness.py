@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -83,6 +84,8 @@ class FakePeer:
             return 404, b"<html>not found</html>"
         if self.mode == "refuse":
             return 400, json.dumps({"code": "unknown_sender", "error": "who?"}).encode()
+        if self.mode == "slow":
+            time.sleep(1.5)
         nonce = json.loads(parse_jws(body.decode())[1])["nonce"]
         signer = generate_node_keys() if self.mode == "stranger" else self.signer
         pong = sign(
@@ -220,6 +223,33 @@ def test_the_peers_answers_are_reused_for_a_few_seconds(by_node):
     with override_settings(MIGREX_READY={**settings.MIGREX_READY, "ping_cache": 0}):
         readiness.peers()
     assert by_node.hits == 3
+
+
+def test_while_one_request_pings_the_peers_the_others_take_the_last_answers(
+    transactional_db, by_node
+):
+    assert readiness.peers().ok
+    readiness._peers_cache[0] -= 60  # too old to reuse
+    by_node.mode = "slow"
+    pinging_now = threading.Thread(target=readiness.peers)
+    pinging_now.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert readiness.peers().ok  # the last answers, at once
+    assert time.monotonic() - started < 0.5
+    pinging_now.join()
+    assert by_node.hits == 2
+
+
+def test_a_peer_whose_pinned_keys_end_soon_is_not_ready(by_node):
+    peer = Peer.objects.get(node_id="BY")
+    soon = int((timezone.now() + dt.timedelta(days=3)).timestamp())
+    for key in peer.jwks["keys"]:
+        key["exp"] = soon
+    peer.save()
+    check = readiness.peers()
+    assert (check.ok, check.reason) == (False, "1 of 1 not answering (keys expiring)")
+    assert "get its current peer file" in check.advice
 
 
 def test_readyz_answers_503_and_says_nothing_sensitive_while_not_ready(by_node, kz_keys):
