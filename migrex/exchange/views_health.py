@@ -2,7 +2,8 @@
 
 Unauthenticated, like `/healthz`, so that a monitor needs no account; it therefore says only
 which check passed and a coarse reason: no peer URL, node id or key id, no error text (which
-could name hosts), no message counts or ages (which would show the traffic). Its operator gets
+could name hosts), no message counts or ages (which would show the traffic); the keys' remaining
+days it does give, as the node's peer file publishes their end anyway. Its operator gets
 the details from `migrex doctor` on the node's machine. The peers are pinged at most once per
 `MIGREX_READY_PING_CACHE` seconds however often it is asked, so it cannot be used to hammer
 them. It answers 200 when every check passes, 503 otherwise; a load balancer should keep to
