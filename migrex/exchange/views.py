@@ -107,7 +107,7 @@ def ping(request):
             sender=caller,
         )  # fmt: skip
     except EnvelopeError as exc:
-        log.info("ping refused: %s", exc)
+        log.debug("ping refused: %s", exc)  # the caller learns why; no log flood from strangers
         return _bad(413 if exc.code == "too_large" else 400, exc.detail, code=exc.code)
     answer = signed.sign(
         typ=signed.PONG_TYP, sender=me, receiver=asked.sender, nonce=asked.nonce, at=now,
