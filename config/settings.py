@@ -44,6 +44,17 @@ MIGREX_DELIVERY = {
     "idle_max": env.decimal("MIGREX_WORKER_IDLE_MAX", 2.0, minimum=0.01),
     "database_backoff_cap": env.decimal("MIGREX_WORKER_DATABASE_BACKOFF_CAP", 30.0, minimum=0.1),
 }
+# Readiness (/readyz and `migrex doctor`, exchange/readiness.py): the node's keys must stay
+# valid at least this many days more, a worker must have beaten within this many seconds, the
+# oldest undelivered message be younger than this many seconds; a peer has this many seconds to
+# answer a ping, and its answer is reused for this many seconds.
+MIGREX_READY = {
+    "key_days": env.integer("MIGREX_READY_KEY_DAYS", 14, minimum=0),
+    "worker_seconds": env.decimal("MIGREX_READY_WORKER_SECONDS", 60.0, minimum=1.0),
+    "outbox_seconds": env.decimal("MIGREX_READY_OUTBOX_SECONDS", 3600.0, minimum=1.0),
+    "ping_timeout": env.decimal("MIGREX_READY_PING_TIMEOUT", 3.0, minimum=0.1),
+    "ping_cache": env.decimal("MIGREX_READY_PING_CACHE", 10.0),
+}
 # Encrypts the node's private keys at rest; falls back to SECRET_KEY.
 MIGREX_KEY_PASSPHRASE = env.text("MIGREX_KEY_PASSPHRASE") or SECRET_KEY
 # Wraps the per-item keys of attachments at rest (base64 of 32 bytes); derived from the key
@@ -209,7 +220,7 @@ MIGREX_CSP = (
 MIGREX_HTTPS = env.flag("MIGREX_HTTPS", True)
 if MIGREX_HTTPS:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check, on the plain socket
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the proxy's checks, on the plain socket
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"

@@ -5,6 +5,7 @@ from migrex.api import api
 from migrex.core.views import healthz
 from migrex.exchange import views as exchange
 from migrex.exchange import views_ui as exchange_ui
+from migrex.exchange.views_health import readyz
 from migrex.shell.views import home
 
 admin.site.site_header = "migrex"
@@ -12,10 +13,12 @@ admin.site.site_title = "migrex"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("exchange/", exchange_ui.outbox, name="exchange-outbox"),
     path("exchange/inbox", exchange.inbox, name="exchange-inbox"),
     path("exchange/inbox/batch", exchange.inbox_batch, name="exchange-inbox-batch"),
     path("exchange/inbox/stream", exchange.inbox_stream, name="exchange-inbox-stream"),
+    path("exchange/ping", exchange.ping, name="exchange-ping"),
     path("retention/", include("migrex.retention.urls")),
     path("stats/", include("migrex.stats.urls")),
     path("channels/", include("migrex.channels.urls")),

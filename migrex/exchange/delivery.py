@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.exchange import keys, kinds, outbox, peers, streams, wakeup
+from migrex.exchange import heartbeat, keys, kinds, outbox, peers, streams, wakeup
 from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES
@@ -369,13 +369,16 @@ def run(
 
     Never stops on its own: a database that is locked, restarting or unreachable is logged and
     tried again after 0.5, 1, 2 … seconds (up to `database_backoff_cap`). While nothing is due
-    it waits `idle` seconds, doubling up to `idle_max`, or until a message is queued (wakeup.py)."""
+    it waits `idle` seconds, doubling up to `idle_max`, or until a message is queued (wakeup.py).
+    Each round beats the worker's heartbeat (at most every few seconds: heartbeat.py)."""
     client, handled, pause, outage = Http(), 0, idle, 0
+    heart = heartbeat.Heart(worker)
     waiter = wakeup.Waiter()
     cap = settings.MIGREX_DELIVERY["database_backoff_cap"]
     try:
         while not stop():
             try:
+                heart.beat()
                 if each_round is not None:
                     each_round()
                 batch = claim(worker)

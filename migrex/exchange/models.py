@@ -135,3 +135,18 @@ class ExportedPackage(models.Model):
 
     def __str__(self) -> str:
         return f"package {self.pk} → {self.peer}"
+
+
+class WorkerBeat(models.Model):
+    """A delivery worker's last sign of life (heartbeat.py): one row per worker, written every
+    few seconds from its loop; readiness looks at the newest."""
+
+    worker = models.CharField(_("worker"), max_length=128, primary_key=True)
+    beat_at = models.DateTimeField(_("last beat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

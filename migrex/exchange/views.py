@@ -8,11 +8,16 @@ import functools
 import logging
 
 import pydantic_core
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from migrex.accounts.lockout import client_address
+from migrex.exchange import keys, peers
+from migrex.exchange import ping as signed
+from migrex.exchange.crypto import EnvelopeError
 from migrex.exchange.envelope import MAX_WIRE_BYTES
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
 from migrex.exchange.keys import NoValidKey
@@ -82,6 +87,33 @@ def inbox_batch(request):
         for r in accept_batch(raws, source=client_address(request))
     ]
     return JsonResponse({"replies": replies})
+
+
+@csrf_exempt
+@require_POST
+@_needs_keys
+def ping(request):
+    """A peer's signed ping → this node's signed answer over its nonce (docs/protocol.md §8.3).
+    Only a configured peer's ping is answered; nothing is stored or audited (a peer pings every
+    few seconds while its operators watch it), and the answer says nothing but the two node ids,
+    the nonce and the time."""
+    body = request.read(signed.MAX_BYTES + 1)
+    now = timezone.now()
+    me = settings.MIGREX_NODE_ID
+    try:
+        caller = signed.sender_of(body)
+        asked = signed.verify(
+            body, typ=signed.PING_TYP, jwks=peers.sender_keys(caller), receiver=me, now=now,
+            sender=caller,
+        )  # fmt: skip
+    except EnvelopeError as exc:
+        log.debug("ping refused: %s", exc)  # the caller learns why; no log flood from strangers
+        return _bad(413 if exc.code == "too_large" else 400, exc.detail, code=exc.code)
+    answer = signed.sign(
+        typ=signed.PONG_TYP, sender=me, receiver=asked.sender, nonce=asked.nonce, at=now,
+        signer=keys.signing_keys(now),
+    )  # fmt: skip
+    return HttpResponse(answer, content_type=CONTENT_TYPE)
 
 
 def _bad(status: int, reason: str, code: str = "malformed") -> JsonResponse:

@@ -37,6 +37,8 @@ OFFICERS = (LOGIN, OK, OK, OK, OK, OK)
 # --- the UI: route -> outcome per role -------------------------------------------------------
 UI: dict[str, tuple[str, ...] | str] = {
     "healthz": OK,  # no data: for the load balancer
+    # No login, the same coarse answer for everyone; 503 here: no keys, no worker.
+    "readyz": "503",
     "login/": (OK, "home", "home", "home", "home", "home"),  # signed in: nothing to do there
     "login/code/": LOGIN,  # only between the password and the code; otherwise back to login
     "login/enrol/": LOGIN,
@@ -61,6 +63,7 @@ UI: dict[str, tuple[str, ...] | str] = {
     "exchange/inbox": ENVELOPE,
     "exchange/inbox/batch": ENVELOPE,
     "exchange/inbox/stream": ENVELOPE,
+    "exchange/ping": ENVELOPE,  # a peer's signed ping, as an envelope authenticates a message
     "persons/": (LOGIN, OK, OK, OK, DENIED, OK),  # search: officers who see persons
     "datasets/": (LOGIN, OK, OK, OK, DENIED, OK),  # received data: officers who see persons
     "datasets/<int:pk>/": (LOGIN, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),  # none received here
@@ -381,8 +384,9 @@ def test_the_api_refuses_a_signed_in_session_without_its_csrf_token(world):
 
 
 def test_exchange_inbox_answers_to_envelopes_not_to_logins(world):
-    """/exchange/inbox* authenticate the sending node by its signed envelope (docs/protocol.md):
-    a signed-in officer gets no further there than anyone else."""
+    """/exchange/inbox* authenticate the sending node by its signed envelope, /exchange/ping by
+    its signed ping (docs/protocol.md): a signed-in officer gets no further there than anyone
+    else."""
     from migrex.exchange.keys import create_keys
 
     create_keys()  # the node's keys, with which it would open an envelope
