@@ -44,6 +44,8 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from migrex.audit.actions import Action
+from migrex.audit.services import record
 from migrex.core import vault
 from migrex.exchange.models import NodeKey
 from migrex.shell import archive
@@ -221,7 +223,8 @@ def backup(target: Path, passphrase: str) -> dict:
         try:
             with open(partial, "wb") as out:
                 os.chmod(partial, 0o600)
-                writer = archive.Writer(out, passphrase)
+                hashed = Hashing(out)
+                writer = archive.Writer(hashed, passphrase)
                 with archive.open_tar_writer(writer) as tar:
                     archive.add_bytes(tar, MANIFEST, _json(manifest))
                     archive.add_file(tar, member, database, size)
@@ -234,6 +237,17 @@ def backup(target: Path, passphrase: str) -> dict:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    # After the snapshot, so not in the archive it describes: which archive, when, how big.
+    record(
+        Action.NODE_BACKED_UP,
+        subject=target.name,
+        detail={
+            "sha256": hashed.sha256.hexdigest(),
+            "bytes": hashed.size,
+            "database": manifest["database"]["vendor"],
+            "files": len(files),
+        },
+    )
     return {
         "path": str(target),
         "bytes": target.stat().st_size,
@@ -243,6 +257,24 @@ def backup(target: Path, passphrase: str) -> dict:
         "vendor": manifest["database"]["vendor"],
         "seconds": round(time.monotonic() - started, 2),
     }
+
+
+class Hashing:
+    """A file's bytes hashed on their way through (for reading or for writing)."""
+
+    def __init__(self, file):
+        self.file, self.sha256, self.size = file, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.file.write(data)
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.file.read(n)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
 
 
 def _json(data: dict) -> bytes:

@@ -33,11 +33,14 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
+from migrex.audit.actions import Action
+from migrex.audit.services import record
 from migrex.exchange.crypto import EnvelopeError, import_private
 from migrex.shell import archive
 from migrex.shell.archive import ArchiveError
 from migrex.shell.backup import (
     MANIFEST,
+    Hashing,
     data_key_check,
     pg_run,
     pg_tool,
@@ -240,7 +243,8 @@ def place_files(staging: Path, manifest: dict) -> None:
 def restore(source: Path, passphrase: str) -> dict:
     started = time.monotonic()
     with open(source, "rb") as f:
-        reader = archive.Reader(f, passphrase)
+        hashed = Hashing(f)
+        reader = archive.Reader(hashed, passphrase)
         with archive.open_tar_reader(reader) as tar:
             manifest = read_manifest(tar)
             pending = check_manifest(manifest)
@@ -252,6 +256,17 @@ def restore(source: Path, passphrase: str) -> dict:
                 place_files(staging, manifest)
     if pending:
         call_command("migrate", interactive=False, verbosity=0)
+    record(
+        Action.NODE_RESTORED,
+        subject=Path(source).name,
+        detail={
+            "sha256": hashed.sha256.hexdigest(),
+            "made": manifest["created"],
+            "made_by": manifest["software"]["version"],
+            "restored_by": software_version(),
+            "migrated": [f"{app}.{name}" for app, name in pending],
+        },
+    )
     return {
         "node": manifest["node"]["id"],
         "created": manifest["created"],

@@ -4,6 +4,7 @@ that follows them succeeds)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -35,6 +36,16 @@ def refused(node: LocalNode, path, reason: str, stdin: str = PASSPHRASE, **env) 
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1, done.stderr
     assert reason in lines[0], lines[0]
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def audited(node: LocalNode, action: str) -> dict:
+    """The detail of the node's last audit entry of `action`."""
+    lines = node.migrex("audit", "tail", "1", "--json", "--action", action).splitlines()
+    return json.loads(lines[-1])["detail"]
 
 
 def rewritten(source: bytes, change) -> bytes:
@@ -79,6 +90,7 @@ def test_backup_says_what_it_wrote(backed_up):
     _, path, _, said = backed_up
     assert said.startswith(f"{path}: ") and "database" in said and " s" in said
     assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert audited(backed_up[0], "node.backed_up")["sha256"] == sha256(path)
 
 
 def test_a_short_passphrase_is_refused_at_backup(backed_up, tmp_path):
@@ -117,6 +129,7 @@ def test_refusals_leave_the_new_node_empty_and_it_restores(backed_up, tmp_path):
     done = run(fresh, "restore", str(path), stdin=PASSPHRASE + "\n")
     assert done.returncode == 0 and "restored node KZ" in done.stdout, done.stderr
     assert "chain intact" in fresh.migrex("audit", "verify")
+    assert audited(fresh, "node.restored")["sha256"] == sha256(path)
     exported = [json.loads(n.migrex("keys", "export"))["keys"] for n in (fresh, node)]
     assert exported[0] == exported[1]  # the same key pairs, opened with the same passphrase
 
