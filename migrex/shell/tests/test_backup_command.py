@@ -9,11 +9,13 @@ import io
 import json
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from migrex.shell import archive
-from migrex.shell.nodes import ROOT, LocalNode
+from migrex.shell.nodes import ROOT, LocalNode, databases
 
 pytestmark = pytest.mark.nodes
 
@@ -134,3 +136,46 @@ def test_refusals_leave_the_new_node_empty_and_it_restores(backed_up, tmp_path):
     assert exported[0] == exported[1]  # the same key pairs, opened with the same passphrase
 
     refused(fresh, path, "this node is not empty")
+
+
+# Officers at work: audit entries appended one transaction at a time until told to stop.
+WRITER = """
+import os
+from django.db import transaction
+from migrex.audit.actions import Action
+from migrex.audit.services import record
+written = 0
+while not os.path.exists(DATA):
+    with transaction.atomic():
+        record(Action.ADMIN_CHANGE, subject="busy", detail={"n": written})
+    written += 1
+print(json.dumps(written))
+"""
+
+COUNT = """
+from migrex.audit.models import AuditEntry
+print(json.dumps(AuditEntry.objects.count()))
+"""
+
+
+def test_a_backup_made_while_the_node_writes_restores_a_whole_chain(backed_up, tmp_path):
+    """The snapshot is of one moment: the restored chain verifies against its head row, and
+    holds some of the entries written meanwhile, each whole."""
+    node = backed_up[0]
+    stop = tmp_path / "stop"
+    first = node.python(COUNT)
+    with ThreadPoolExecutor(1) as pool, databases(1) as (url,):
+        writing = pool.submit(node.python, WRITER, str(stop))
+        while node.python(COUNT) < first + 20:
+            time.sleep(0.1)
+        done = run(node, "backup", str(tmp_path / "busy.mxb"), stdin=PASSPHRASE + "\n")
+        stop.touch()
+        written = writing.result()
+        assert done.returncode == 0, done.stderr
+        fresh = LocalNode("KZ", tmp_path / "busy", database_url=url)
+        (fresh.data_dir / "secret_key").write_text((node.data_dir / "secret_key").read_text())
+        done = run(fresh, "restore", str(tmp_path / "busy.mxb"), stdin=PASSPHRASE + "\n")
+        assert done.returncode == 0, done.stderr
+        assert "chain intact" in fresh.migrex("audit", "verify")
+        restored = fresh.python(COUNT) - 1  # less its node.restored entry
+    assert first + 20 <= restored < first + written, (first, restored, written)
