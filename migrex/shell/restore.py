@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import time
 from pathlib import Path, PurePosixPath
 
@@ -218,7 +219,7 @@ def load_database(staged: Path) -> None:
         name = Path(settings.DATABASES["default"]["NAME"])
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
-        os.replace(staged, name)
+        shutil.move(staged, name)  # a rename on the same disk
         return
     with connection.cursor() as cursor:  # empty (checked): the tables `migrate` made go
         for table in connection.introspection.table_names(cursor):
@@ -237,7 +238,7 @@ def place_files(staging: Path, manifest: dict) -> None:
     for item in manifest["files"]:
         target = media / PurePosixPath(item["path"]).relative_to("media")
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / item["path"], target)
+        shutil.move(staging / item["path"], target)
 
 
 def restore(source: Path, passphrase: str) -> dict:

@@ -85,6 +85,11 @@ OutboxMessage.objects.filter(pk=m.pk).update(
 print(json.dumps(m.kind))
 """
 
+MESSAGE_OF = """
+from migrex.exchange.models import OutboxMessage
+print(json.dumps(str(OutboxMessage.objects.get(conversation_id=DATA, kind="request").pk)))
+"""
+
 SENT_TO_KZ = """
 from migrex.exchange.models import OutboxMessage
 rows = OutboxMessage.objects.filter(receiver_party="KZ", status="delivered")
@@ -173,14 +178,26 @@ def test_a_node_lost_and_restored_verifies_opens_and_resumes_exchanging(nodes, t
     waited("KZ's outbox empty", lambda: kz.python(STATE)["pending"] == 0)
     waited("BY's outbox empty", lambda: by.python(STATE)["pending"] == 0)
 
-    # Backed up while it runs; then the node is lost: processes, data directory, database.
+    # A second request waits in KZ's outbox while BY is down: it is in the archive as pending.
+    by.stop()
+    late = kz_op.ok("POST", "/cases", {**DRAFT, "summary": "Запрос, ожидающий доставки"})
+    submit_and_sign(kz, late)
+
+    # Backed up while it runs; BY comes back and gets the late request; then KZ is lost:
+    # processes, data directory, database.
     archive = tmp_path / "kz.mxb"
     before = kz.python(STATE)
+    assert before["pending"] == 1, before
     started = time.monotonic()
     said = kz.migrex("backup", str(archive))
     took = time.monotonic() - started
     assert before["attachments"] == 1 and before["records"] == 300, before
     print(f"backup: {archive.stat().st_size:,} bytes in {took:.1f} s ({said.strip()})")
+    by.start()
+    late_conversation = late["conversation_id"]
+    waited("the late request at BY", lambda: case_in(by_op, late_conversation, "received"))
+    late_id = kz.python(MESSAGE_OF, late_conversation)
+    assert late_id in received(by)
     kz.stop()
     # Kept apart: the node's secret key (its environment) and the officers' authenticators.
     outside = {n: (kz.data_dir / n).read_text() for n in ("secret_key", "demo-totp.txt")}
@@ -222,6 +239,15 @@ def test_a_node_lost_and_restored_verifies_opens_and_resumes_exchanging(nodes, t
     new = kz_op.ok("POST", "/cases", {**DRAFT, "summary": "Запрос после восстановления"})
     submit_and_sign(kz, new)
     waited("the new request at BY", lambda: case_in(by_op, new["conversation_id"], "received"))
+
+    # KZ's restored outbox sends the late request again: BY knows it, and keeps one case.
+    waited("KZ's outbox empty again", lambda: kz.python(STATE)["pending"] == 0)
+    at_by = by_op.ok("GET", "/cases?limit=200")["items"]
+    assert [c["conversation_id"] for c in at_by].count(late_conversation) == 1
+    duplicates = by.migrex("audit", "tail", "50", "--json", "--action", "message.duplicate")
+    assert late_id in [json.loads(line)["subject"] for line in duplicates.splitlines()]
+    again_at_by = received(by)
+    assert len(again_at_by) == len(set(again_at_by)), "a message was processed twice at BY"
 
     # BY sends again each message KZ had before the loss: KZ processes none of them twice.
     again = [m for m, kind, _ in by.python(SENT_TO_KZ) if m in already and kind != "dataset"]
