@@ -167,9 +167,9 @@ def read_manifest(tar) -> dict:
     archive.copy_member(tar, first, raw.extend)
     try:
         manifest = json.loads(bytes(raw))
-        members = [manifest["database"], *manifest["files"]]
-        if not all(_safe(m["path"]) for m in members):
-            raise ValueError("unsafe path")
+        places = [("database/", manifest["database"])] + [("media/", f) for f in manifest["files"]]
+        if not all(_safe(m["path"]) and m["path"].startswith(p) for p, m in places):
+            raise ValueError("a member's path is not where backup puts it")
     except (ValueError, KeyError, TypeError) as exc:
         raise ArchiveError(f"the archive's manifest is unusable ({exc})") from None
     if manifest.get("format") != archive.FORMAT:

@@ -4,15 +4,22 @@ node, or with keys this node cannot open is refused; so is a node that holds any
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from django.conf import settings
 
 from migrex.accounts.models import User
 from migrex.exchange.crypto import export_private, generate_node_keys
+from migrex.shell import archive
+from migrex.shell.archive import ArchiveError
 from migrex.shell.backup import applied_migrations, data_key_check, software_version, vendor
-from migrex.shell.restore import Refused, check_empty, check_manifest, occupied
+from migrex.shell.restore import Refused, check_empty, check_manifest, occupied, read_manifest
 
 pytestmark = pytest.mark.django_db
+
+FAST = {"name": "argon2id", "iterations": 1, "lanes": 1, "memory_kib": 8}
 
 
 @pytest.fixture
@@ -102,3 +109,16 @@ def test_a_node_with_a_stored_file_is_not_empty(empty_media):
     (settings.MEDIA_ROOT / "cases" / "0a1b").write_bytes(b"MXA1")
     with pytest.raises(Refused, match="not empty"):
         check_empty()
+
+
+@pytest.mark.parametrize("path", ["media/../../etc/cron.d/x", "/etc/passwd", "config/settings.py"])
+def test_a_manifest_naming_a_path_outside_the_node_is_refused(path):
+    out = io.BytesIO()
+    writer = archive.Writer(out, "the passphrase", FAST)
+    made = manifest(files=[{"path": path, "size": 1, "sha256": "0" * 64}])
+    with archive.open_tar_writer(writer) as tar:
+        archive.add_bytes(tar, "manifest.json", json.dumps(made).encode())
+    writer.close()
+    reader = archive.Reader(io.BytesIO(out.getvalue()), "the passphrase")
+    with archive.open_tar_reader(reader) as tar, pytest.raises(ArchiveError, match="not where"):
+        read_manifest(tar)
