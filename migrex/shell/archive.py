@@ -63,6 +63,18 @@ def _derive(passphrase: str, salt: bytes, kdf: dict) -> tuple[bytes, bytes]:
     return out[:32], out[32:]
 
 
+def _reasonable(kdf: dict) -> bool:
+    """Parameters a restore can afford (a forged header must not exhaust the machine)."""
+    try:
+        return (
+            1 <= int(kdf["iterations"]) <= 64
+            and 1 <= int(kdf["lanes"]) <= 64
+            and 8 * int(kdf["lanes"]) <= int(kdf["memory_kib"]) <= 4 * 1024 * 1024
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
@@ -115,17 +127,19 @@ class Reader:
                 f"the archive is in format {fmt}, this migrex reads format {FORMAT}: "
                 "restore it with the migrex version that made it, or a later one"
             )
+        if not _reasonable(kdf):
+            raise ArchiveError("the archive's header is damaged: restore from another copy")
         key, expected = _derive(passphrase, salt, kdf)
         if expected != check:
             raise ArchiveError(
                 "wrong passphrase for this archive: give the one used by `migrex backup`"
             )
         self.frames = streams.decrypt(key, MAGIC + raw, source.read)
-        self.buffer = b""
-        self.done = False
+        self.buffer, self.position, self.done = b"", 0, False
 
     def read(self, n: int = -1) -> bytes:
-        while not self.done and (n < 0 or len(self.buffer) < n):
+        # tarfile reads a record (10 KiB) at a time: the frame is sliced, not copied, per read.
+        while not self.done and (n < 0 or len(self.buffer) - self.position < n):
             try:
                 frame = next(self.frames, None)
             except EnvelopeError as exc:
@@ -136,10 +150,9 @@ class Reader:
             if frame is None:
                 self.done = True
             else:
-                self.buffer += frame
-        if n < 0:
-            n = len(self.buffer)
-        out, self.buffer = self.buffer[:n], self.buffer[n:]
+                self.buffer, self.position = self.buffer[self.position :] + frame, 0
+        end = len(self.buffer) if n < 0 else min(len(self.buffer), self.position + n)
+        out, self.position = self.buffer[self.position : end], end
         return out
 
     def finish(self) -> None:

@@ -108,3 +108,14 @@ def test_a_changed_header_fails_the_frames():
 def test_a_file_that_is_no_archive_is_named_as_such():
     with pytest.raises(ArchiveError, match="not a migrex backup archive"):
         read_all(b"SQLite format 3\x00" + b"\x00" * 100)
+
+
+def test_a_header_asking_for_an_unaffordable_key_derivation_is_refused():
+    """A forged header cannot make the restore allocate a terabyte for Argon2id."""
+    data = make(MEMBERS)
+    header = json.loads(data[len(archive.MAGIC) + 4 : body_start(data)])
+    header["kdf"]["memory_kib"] = 1 << 30
+    raw = json.dumps(header).encode()
+    forged = archive.MAGIC + len(raw).to_bytes(4, "big") + raw + data[body_start(data) :]
+    with pytest.raises(ArchiveError, match="header is damaged"):
+        read_all(forged)
