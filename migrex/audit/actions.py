@@ -32,6 +32,8 @@ class Action(StrEnum):
     KEYS_DELETED = "keys.deleted"
     PEER_CONFIGURED = "peer.configured"
     PEER_REMOVED = "peer.removed"
+    NODE_BACKED_UP = "node.backed_up"
+    NODE_RESTORED = "node.restored"
     AUDIT_PEER_CHECKPOINT_CONFLICT = "audit.peer_checkpoint_conflict"
     # messages between the nodes
     MESSAGE_RECEIVED = "message.received"
@@ -107,6 +109,8 @@ LABELS: dict[Action, Promise] = {
     Action.KEYS_DELETED: _("Node keys deleted"),
     Action.PEER_CONFIGURED: _("Peer node configured"),
     Action.PEER_REMOVED: _("Peer node removed"),
+    Action.NODE_BACKED_UP: _("Node backed up"),
+    Action.NODE_RESTORED: _("Node restored from a backup"),
     Action.AUDIT_PEER_CHECKPOINT_CONFLICT: _("Peer's checkpoint contradicts an earlier one"),
     Action.MESSAGE_RECEIVED: _("Message received"),
     Action.MESSAGE_DUPLICATE: _("Duplicate message received"),

@@ -57,6 +57,35 @@ def encrypt(key: bytes, aad: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
         current, index = following, index + 1
 
 
+class Encryptor:
+    """`encrypt` for a writer that pushes its bytes (a tar stream, say): the same frames,
+    written to `sink` as each FRAME of plaintext fills; `close()` writes the last frame."""
+
+    def __init__(self, key: bytes, aad: bytes, sink: Callable[[bytes], object]):
+        self.aes, self.aad, self.sink = AESGCM(key), aad, sink
+        self.buffer, self.index, self.closed = bytearray(), 0, False
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        while len(self.buffer) > FRAME:
+            # A full frame is sealed only once more plaintext follows it: the last frame must
+            # carry the last flag, and never be empty unless the whole body is.
+            self._frame(bytes(self.buffer[:FRAME]), last=False)
+            del self.buffer[:FRAME]
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._frame(bytes(self.buffer), last=True)
+            self.buffer.clear()
+            self.closed = True
+
+    def _frame(self, plain: bytes, *, last: bool) -> None:
+        sealed = self.aes.encrypt(_nonce(self.index, last), plain, self.aad)
+        self.sink(len(sealed).to_bytes(HEADER, "big") + sealed)
+        self.index += 1
+
+
 def decrypt(key: bytes, aad: bytes, read: Callable[[int], bytes]) -> Iterator[bytes]:
     """The plaintext frames read from `read(n)`; EnvelopeError("stream_broken") on any fault."""
     aes = AESGCM(key)
