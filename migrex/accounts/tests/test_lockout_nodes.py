@@ -91,5 +91,7 @@ def _eight_at_once(tmp_path, database_url) -> None:
     finally:
         node.stop()
     assert len(codes) == 8 and set(codes) <= {200, 429}, codes
-    assert audited["login.failed"] == 5, (audited, codes)  # five passwords checked, no more
+    # No more than five passwords checked (before, all eight were); fewer when an attempt
+    # counted others still in flight that then failed: it errs on the side of the lock.
+    assert 1 <= audited["login.failed"] <= 5, (audited, codes)
     assert codes.count(429) >= 3
