@@ -22,6 +22,18 @@ from migrex.exchange.models import OutboxMessage
 from migrex.persons.models import Consent
 
 
+def citizen() -> dict:
+    """A person of a request between the parties: a citizen of one of them (Art. 5)."""
+    return {
+        "category": "temporary_stay",
+        "data": {
+            "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
+            "birth_date": "1990-01-05",
+            "citizenship": ["KZ"],
+        },
+    }
+
+
 def draft_post(agreement, requested, **overrides) -> dict:
     """What the draft form posts: the Art. 9.2 content and one person row (key "a1")."""
     data = {
@@ -65,16 +77,7 @@ def sent_case(officers, deliver) -> tuple[Case, Case]:
         summary="Проверка сведений",
         purpose="Законность пребывания",
         justification="Материалы проверки",
-        persons=[
-            {
-                "category": "temporary_stay",
-                "data": {
-                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-                    "birth_date": "1990-01-05",
-                    "citizenship": ["KZ"],
-                },
-            }
-        ],
+        persons=[citizen()],
     )
     transition(case=case, action="submit", actor=officers["kz_operator"])
     signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
@@ -149,16 +152,7 @@ def received_case(officers, deliver) -> Case:
         summary=SUMMARY,
         purpose=PURPOSE,
         justification=JUSTIFICATION,
-        persons=[
-            {
-                "category": "temporary_stay",
-                "data": {
-                    "surname": {"cyrillic": "Оганесян", "latin": "Hovhannisyan"},
-                    "birth_date": "1990-01-05",
-                    "citizenship": ["KZ"],
-                },
-            }
-        ],
+        persons=[citizen()],
     )
     for kind, (name, content, content_type) in FILES.items():
         add_attachment(
