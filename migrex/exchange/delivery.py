@@ -392,6 +392,8 @@ def run(
                 _sleep(delay, stop)
                 continue
             except Exception:  # a fault of one round must not stop delivery: logged, retried
+                if once:  # a single pass (tests, the demo): the fault is the answer
+                    raise
                 log.exception("delivery round failed; trying again in %.1f s", cap)
                 _sleep(cap, stop)
                 continue
