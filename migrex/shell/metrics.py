@@ -206,7 +206,7 @@ def sign_in_failures() -> Iterator[Metric]:
 
 
 def _grouped(rows, *fields: str):
-    return rows.values(*fields).annotate(n=Count("pk")).order_by()
+    return rows.values(*fields).annotate(n=Count("*")).order_by()
 
 
 def _bound(seconds: float) -> str:
