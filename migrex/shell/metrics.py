@@ -8,9 +8,9 @@ multiprocess mode (its shared directory of mmap files, cleaned on every start). 
 counts of rows that are never deleted (sent, received, refused, audit entries), so they only grow,
 as Prometheus expects of a counter; the rest are gauges of the present state.
 
-Each query is one aggregate over an indexed column (outbox status and creation time, audit action,
-case owner/status/side/kind/due date, inbox kind on a small table); `bench/metrics_scrape.py`
-prints the time of a scrape.
+Each query is one aggregate over an index (outbox status and kind, outbox status and creation
+time, inbox kind, case kind/side/state, audit action), counting `*` so that the index alone
+answers; `bench/metrics_scrape.py` prints the time of a scrape.
 
 Nothing here carries personal data: the labels are message kinds, refusal codes, case states,
 sides, audit actions and sign-in stages.
