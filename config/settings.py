@@ -71,6 +71,9 @@ MIGREX_AUDIT_REPEAT_WINDOW = env.integer("MIGREX_AUDIT_REPEAT_WINDOW", 600, mini
 # An API token works this many days after it is issued (and until its user's password changes).
 MIGREX_TOKEN_DAYS = env.integer("MIGREX_TOKEN_DAYS", 90, minimum=1)
 
+# The bearer token Prometheus sends to GET /metrics; empty: /metrics answers 404.
+MIGREX_METRICS_TOKEN = env.text("MIGREX_METRICS_TOKEN")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -93,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "migrex.core.logcontext.RequestIdMiddleware",  # X-Request-ID; the log lines' context
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,10 +233,30 @@ if MIGREX_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# MIGREX_LOG_FORMAT=json: one JSON object a line (python-json-logger) with time, level, logger,
+# message, request id, officer and case number (migrex/core/logcontext.py); text otherwise.
+MIGREX_LOG_FORMAT = env.choice("MIGREX_LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "migrex.core.logcontext.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}{request_id}{officer}{case}",
+            "style": "{",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if MIGREX_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env.choice(

@@ -7,6 +7,7 @@ from migrex.exchange import views as exchange
 from migrex.exchange import views_ui as exchange_ui
 from migrex.exchange.views_health import readyz
 from migrex.shell.views import home
+from migrex.shell.views_metrics import metrics
 
 admin.site.site_header = "migrex"
 admin.site.site_title = "migrex"
@@ -14,6 +15,7 @@ admin.site.site_title = "migrex"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("exchange/", exchange_ui.outbox, name="exchange-outbox"),
     path("exchange/inbox", exchange.inbox, name="exchange-inbox"),
     path("exchange/inbox/batch", exchange.inbox_batch, name="exchange-inbox-batch"),

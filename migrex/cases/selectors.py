@@ -12,6 +12,7 @@ from migrex.accounts.roles import OPERATOR
 from migrex.cases import actions, workflow
 from migrex.cases.models import Case, owned_by
 from migrex.cases.workflow import Side, State
+from migrex.core import logcontext
 
 DUE_SOON_DAYS = 5
 BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed")
@@ -46,6 +47,7 @@ def case_for(user, pk: int) -> Case:
     )
     if case is None:
         raise Http404
+    logcontext.set_case(str(case))  # its registration number, on the request's log lines
     return case
 
 
@@ -189,3 +191,11 @@ def moves_for(user, case: Case) -> list[workflow.Transition]:
         and not (t.action == "sign" and user.pk == case.author_id)
         and not (t.action in ("submit", "discard") and user.pk != case.author_id)
     ]
+
+
+def overdue_on_node(today: dt.date) -> dict[str, int]:
+    """Requests past their 30-day period (Art. 10.3) on the whole node, every authority's, by
+    side: the operators' view (metrics), not an officer's."""
+    open_ = Case.objects.exclude(status__in=workflow.CLOSED)
+    rows = _running(open_, today).filter(due_date__lt=today).values("side")
+    return {row["side"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by()}

@@ -87,6 +87,8 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The worker's "no earlier message of this conversation is pending" check.
             models.Index(fields=["conversation_id", "status", "created_at"]),
+            # The metrics' counts by status and kind (shell/metrics.py), from the index alone.
+            models.Index(fields=["status", "kind"]),
         ]
 
     def __str__(self) -> str:
@@ -110,7 +112,8 @@ class InboxMessage(models.Model):
         verbose_name = _("received message")
         verbose_name_plural = _("inbox")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["conversation_id"])]
+        # By kind: the metrics' count of messages received (shell/metrics.py).
+        indexes = [models.Index(fields=["conversation_id"]), models.Index(fields=["kind"])]
 
     def __str__(self) -> str:
         return f"{self.kind} ← {self.sender_node}"

@@ -39,6 +39,9 @@ UI: dict[str, tuple[str, ...] | str] = {
     "healthz": OK,  # no data: for the load balancer
     # No login, the same coarse answer for everyone; 503 here: no keys, no worker.
     "readyz": "503",
+    # No MIGREX_METRICS_TOKEN in the tests: absent for everyone; with one, only its bearer gets
+    # in, never a session (shell/tests/test_metrics.py).
+    "metrics": HIDDEN,
     "login/": (OK, "home", "home", "home", "home", "home"),  # signed in: nothing to do there
     "login/code/": LOGIN,  # only between the password and the code; otherwise back to login
     "login/enrol/": LOGIN,
