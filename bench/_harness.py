@@ -53,6 +53,16 @@ def node_environment(database: str) -> Iterator[dict[str, str]]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def each_database(script: str, postgres: str, *args: str) -> int:
+    """Run `script --only DATABASE *args` once for SQLite and once for the PostgreSQL server
+    `postgres` (none when empty), each in a child process: Django is set up once per process.
+    Nonzero when any run missed its target."""
+    code = 0
+    for database in ["sqlite"] + ([postgres] if postgres else []):
+        code |= subprocess.call([sys.executable, script, "--only", database, *args])
+    return code
+
+
 def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
     if "DATABASE_URL" not in env:

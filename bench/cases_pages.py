@@ -17,13 +17,12 @@ import argparse
 import datetime as dt
 import http.client
 import random
-import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._harness import node_environment, server, setup_django, summary, timed
+from bench._harness import each_database, node_environment, server, setup_django, summary, timed
 
 PAGES = {"inbox": "/incoming/", "due-soon": "/due-soon/"}
 
@@ -181,22 +180,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.only:
         return 1 if run_one(args.only, args.cases, args.requests) else 0
-    # Django is set up once per process, so each database is measured in a child process.
-    code = 0
-    for database in ["sqlite"] + ([args.postgres] if args.postgres else []):
-        code |= subprocess.call(
-            [
-                sys.executable,
-                __file__,
-                "--only",
-                database,
-                "--cases",
-                str(args.cases),
-                "--requests",
-                str(args.requests),
-            ]
-        )
-    return code
+    return each_database(
+        __file__, args.postgres, "--cases", str(args.cases), "--requests", str(args.requests)
+    )
 
 
 if __name__ == "__main__":

@@ -17,13 +17,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._harness import node_environment, setup_django, summary, timed
+from bench._harness import each_database, node_environment, setup_django, summary, timed
 
 TOKEN = "bench-metrics-token"  # noqa: S105 - a throwaway node's
 KINDS = ["request", "registered", "reply", "refusal", "information", "consent_request", "ack"]
@@ -142,11 +141,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.only:
         return 1 if run_one(args.only, args.rows, args.scrapes) else 0
-    code = 0
-    for database in ["sqlite"] + ([args.postgres] if args.postgres else []):
-        command = [sys.executable, __file__, "--only", database, "--rows", str(args.rows)]
-        code |= subprocess.call([*command, "--scrapes", str(args.scrapes)])
-    return code
+    return each_database(
+        __file__, args.postgres, "--rows", str(args.rows), "--scrapes", str(args.scrapes)
+    )
 
 
 if __name__ == "__main__":

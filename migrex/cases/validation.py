@@ -126,9 +126,10 @@ def check_content(profile: Profile, fields: dict, persons: list[dict]) -> None:
 
 
 def too_long(field: str, limit: int, article: str) -> MigrexError:
+    thousands = f"{limit:,}".replace(",", " ")  # 8 000, as Russian writes it
     return error(
         "text_too_long",
-        f"Текст длиннее {limit:,} знаков; сократите его или приложите документ.".replace(",", " "),
+        f"Текст длиннее {thousands} знаков; сократите его или приложите документ.",
         f"The text is longer than {limit:,} characters; shorten it or attach a document.",
         article,
         field,

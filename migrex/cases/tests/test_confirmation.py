@@ -125,13 +125,9 @@ def test_confirmation_round_trip_between_the_nodes(officers, deliver, registered
     assert ours.status == State.ANSWERED
 
 
-@pytest.mark.django_db
-def test_an_unasked_confirmation_is_refused_by_the_receiver_and_nothing_is_stored(
-    officers, deliver, both_nodes
-):
-    _ours, theirs = send(officers, deliver)
-    events = theirs.events.count()
-    reply = both_nodes.send_as_is(
+def _confirm_nothing_asked(both_nodes, theirs):
+    """BY's inbox's reply to a confirmation of a question it never asked (Art. 9.5)."""
+    return both_nodes.send_as_is(
         "confirmation",
         {
             "text": "Подтверждаем.",
@@ -144,6 +140,15 @@ def test_an_unasked_confirmation_is_refused_by_the_receiver_and_nothing_is_store
         },
         conversation=theirs.conversation_id,
     )
+
+
+@pytest.mark.django_db
+def test_an_unasked_confirmation_is_refused_by_the_receiver_and_nothing_is_stored(
+    officers, deliver, both_nodes
+):
+    _ours, theirs = send(officers, deliver)
+    events = theirs.events.count()
+    reply = _confirm_nothing_asked(both_nodes, theirs)
     assert reply.code == "illegal_move"
     refusal = both_nodes.refusal(reply)
     assert refusal["code"] == "illegal_move"
@@ -155,19 +160,7 @@ def test_an_unasked_confirmation_is_refused_by_the_receiver_and_nothing_is_store
 @pytest.mark.django_db
 def test_a_confirmation_of_another_question_is_refused(officers, deliver, both_nodes):
     _ours, theirs = asked(officers, deliver, registered=True)
-    reply = both_nodes.send_as_is(
-        "confirmation",
-        {
-            "text": "Подтверждаем.",
-            "in_reply_to": str(uuid.uuid4()),
-            "signatory": {
-                "name": "Иванов",
-                "position": "Министр",
-                "signed_at": "2026-03-02T10:00Z",
-            },
-        },
-        conversation=theirs.conversation_id,
-    )
+    reply = _confirm_nothing_asked(both_nodes, theirs)
     refusal = both_nodes.refusal(reply)
     assert (refusal["code"], refusal["article"], refusal["field"]) == (
         "confirmation_not_asked",
