@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser demo test test-fast lint format clean messages translations
+.PHONY: install browser nginx demo test test-fast lint format clean messages translations
 
 install: $(VENV)/.installed
 
@@ -12,6 +12,12 @@ browser:
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The HTTPS tests run the shipped site (contrib/nginx/migrex.conf) in Debian's nginx.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the HTTPS tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +30,7 @@ demo: install
 
 # Everything: lint, the floors, and the whole suite (browser, node processes, Spark), on every
 # core; a module's tests stay together (they share their node processes).
-test: install browser
+test: install browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

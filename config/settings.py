@@ -44,6 +44,14 @@ MIGREX_DELIVERY = {
     "idle_max": env.decimal("MIGREX_WORKER_IDLE_MAX", 2.0, minimum=0.01),
     "database_backoff_cap": env.decimal("MIGREX_WORKER_DATABASE_BACKOFF_CAP", 30.0, minimum=0.1),
 }
+# TLS towards the peers (exchange/tls.py): the CA file that their servers' certificates chain
+# to (none: the system's store), and this node's client certificate and key for the peers that
+# pin it (mutual TLS, docs/protocol.md §8.4).
+MIGREX_TLS = {
+    "ca_file": env.readable_file("MIGREX_TLS_CA_FILE"),
+    "client_cert": env.readable_file("MIGREX_TLS_CLIENT_CERT"),
+    "client_key": env.readable_file("MIGREX_TLS_CLIENT_KEY"),
+}
 # Readiness (/readyz and `migrex doctor`, exchange/readiness.py): the node's keys must stay
 # valid at least this many days more, a worker must have beaten within this many seconds, the
 # oldest undelivered message be younger than this many seconds; a peer has this many seconds to
@@ -219,13 +227,14 @@ MIGREX_CSP = (
     "base-uri 'none'"
 )
 
-# HTTPS, on unless MIGREX_HTTPS=0: the node sits behind a reverse proxy that terminates TLS and
-# sets X-Forwarded-Proto (trusted here) and X-Forwarded-For (the lockout's client address).
+# HTTPS, on unless MIGREX_HTTPS=0: the node sits behind a reverse proxy that terminates TLS
+# (contrib/nginx/migrex.conf). Its X-Forwarded-Proto, X-Forwarded-For and X-Client-Cert headers
+# are believed from MIGREX_TRUSTED_PROXY only, and removed from anyone else (core/proxy.py).
 MIGREX_HTTPS = env.flag("MIGREX_HTTPS", True)
+MIGREX_TRUSTED_PROXY = env.address("MIGREX_TRUSTED_PROXY", "127.0.0.1")
 if MIGREX_HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the proxy's checks, on the plain socket
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -28,13 +28,8 @@ def _limits() -> dict:
 
 
 def client_address(request) -> str:
-    """The client's address. Behind the HTTPS reverse proxy (MIGREX_HTTPS=1) that is the last
-    hop of X-Forwarded-For, which the proxy appends; otherwise the socket's peer."""
-    if settings.MIGREX_HTTPS:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return hops[-1][:45]
+    """The client's address: the socket's peer, or behind the HTTPS reverse proxy the address
+    the proxy forwarded (core/proxy.py believes it from the configured proxy only)."""
     return (request.META.get("REMOTE_ADDR") or "")[:45]
 
 

@@ -8,6 +8,7 @@ Pure module: no Django setup needed (config/settings.py runs before it).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -91,3 +92,25 @@ def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def directory(name: str, default: str) -> Path:
     return Path(text(name, default)).resolve()
+
+
+def address(name: str, default: str) -> str:
+    """One IP address, or `none` (returned as ""): whom to believe."""
+    value = _raw(name) or default
+    if value.lower() == "none":
+        return ""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise SettingError(name, value, "an IP address, e.g. 127.0.0.1, or none") from None
+
+
+def readable_file(name: str) -> Path | None:
+    """A file that must exist when named (a certificate, a key), or None when not set."""
+    value = _raw(name)
+    if value is None:
+        return None
+    path = Path(value).resolve()
+    if not path.is_file():
+        raise SettingError(name, value, "the path of an existing file")
+    return path

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.exchange import heartbeat, keys, kinds, outbox, peers, streams, wakeup
+from migrex.exchange import heartbeat, keys, kinds, outbox, peers, streams, tls, wakeup
 from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
 from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES
@@ -30,7 +30,9 @@ from migrex.exchange.receipts import Receipt, Refusal, verify_receipt
 
 log = logging.getLogger("migrex.delivery")
 # Refusals worth retrying: the receiver may accept the same message later.
-TRANSIENT = frozenset({"clock_skew", "unknown_sender", "no_receiver_key", "key_not_valid"})
+TRANSIENT = frozenset(
+    {"clock_skew", "unknown_sender", "no_receiver_key", "key_not_valid", "client_certificate"}
+)
 Status = OutboxMessage.Status
 
 
@@ -105,12 +107,7 @@ class Http:
         for attempt in (2,) if streamed else (1, 2):
             conn = None if streamed else self._conns.get(origin)
             if conn is None:
-                cls = (
-                    http.client.HTTPSConnection
-                    if parts.scheme == "https"
-                    else http.client.HTTPConnection
-                )
-                conn = cls(parts.netloc, timeout=self.stream_timeout if streamed else self.timeout)
+                conn = tls.connection(parts, self.stream_timeout if streamed else self.timeout)
                 if not streamed:
                     self._conns[origin] = conn
             try:

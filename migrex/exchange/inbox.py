@@ -41,11 +41,20 @@ class Reply:
     code: str  # "accepted", "duplicate" or the refusal code
 
 
-def accept(raw: bytes, *, max_skew=None, source: str = "") -> Reply:
-    """`source`: the client's address, for a POST (what fails before the sender is known is
-    audited once per address and window: audit/repeats.py)."""
+@dataclass(frozen=True)
+class Caller:
+    """Who POSTed the message (a package file has none): the client's address, since what fails
+    before the sender is known is audited once per address and window (audit/repeats.py), and
+    the SHA-256 of the client certificate it showed the proxy ("" none; None: it did not come
+    through the proxy), held against the sender's pin (docs/protocol.md §8.4)."""
+
+    address: str
+    client_cert: str | None = None
+
+
+def accept(raw: bytes, *, max_skew=None, caller: Caller | None = None) -> Reply:
     with reference.pinned():
-        return _accept(raw, max_skew, source=source)
+        return _accept(raw, max_skew, caller=caller)
 
 
 # A batch (docs/protocol.md §8.1): at most this many envelopes, this many bytes in all.
@@ -53,13 +62,13 @@ MAX_BATCH = 100
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 
-def accept_batch(envelopes: list[bytes], *, source: str = "") -> list[Reply]:
+def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> list[Reply]:
     """Several envelopes POSTed at once, answered in order, each exactly as if it had come
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing)."""
     with _one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
-        return [_accept(raw, None, source=source) for raw in envelopes]
+        return [_accept(raw, None, caller=caller) for raw in envelopes]
 
 
 _sqlite_writer = threading.Lock()
@@ -77,12 +86,12 @@ def _one_writer():
         yield
 
 
-def accept_stream(stream, *, source: str = "") -> Reply:
+def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
     """An envelope, a newline, and the body it describes in encrypted frames (§8.2): a dataset.
     `stream` is the request body (read, readline); the body is read as it is stored."""
     head = stream.readline(MAX_WIRE_BYTES + 2).rstrip(b"\n")
     with _one_writer(), reference.pinned():
-        return _accept(head, None, body=stream, source=source)
+        return _accept(head, None, body=stream, caller=caller)
 
 
 def _apply(envelope: dict, body) -> None:
@@ -133,7 +142,7 @@ def _check_body(lines: streams.Lines, declared) -> None:
         )
 
 
-def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
+def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Reply:
     now = timezone.now()
     dig = digest(raw)
     generations = keys.node_keys()
@@ -149,9 +158,14 @@ def _accept(raw: bytes, max_skew, body=None, source: str = "") -> Reply:
             **options,
         )
     except EnvelopeError as exc:
+        source = caller.address if caller else ""
         return _refuse(signer, dig, now, exc.code, exc.detail, exc.message_id, source=source)
     envelope = opened.envelope
     mid = envelope["message_id"]
+    if caller is not None:
+        why = peers.client_certificate_refusal(envelope["sender_node"], caller.client_cert)
+        if why:
+            return _refuse(signer, dig, now, "client_certificate", why, mid)
     try:
         # A savepoint of its own, in a batch too; the files its handler stored go with it.
         with vault.discarded_on_failure(), transaction.atomic():

@@ -36,6 +36,9 @@ class Peer(models.Model):
     url = models.URLField(_("inbox base URL"))
     jwks = models.JSONField(_("public keys"))
     agreements = models.ManyToManyField("agreements.Agreement", verbose_name=_("agreements"))
+    # Mutual TLS (docs/protocol.md §8.4): the SHA-256 of the client certificate the peer must
+    # show the proxy for its messages and pings to be taken, lower-case hex; blank: not pinned.
+    tls_client_cert = models.CharField(_("pinned client certificate"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -210,3 +210,31 @@ def peer_for(agreement: str, party: str) -> Peer:
 def sender_keys(node_id: str) -> dict | None:
     t = trusted().get(node_id)
     return t.peer.jwks if t else None
+
+
+@transaction.atomic
+def pin_client_certificate(node_id: str, sha256: str) -> Peer:
+    """Take messages and pings from `node_id` only over a TLS connection on which it showed the
+    client certificate with this SHA-256 (lower-case hex; "" unpins), docs/protocol.md §8.4."""
+    peer = Peer.objects.filter(node_id=node_id).first()
+    if peer is None:
+        raise PeerFileError(f"no peer node {node_id} is configured (migrex peers add)")
+    peer.tls_client_cert = sha256
+    peer.save(update_fields=["tls_client_cert", "updated_at"])
+    record(Action.PEER_CONFIGURED, subject=node_id, detail={"client_certificate": sha256 or None})
+    return peer
+
+
+def client_certificate_refusal(node_id: str, presented: str | None) -> str | None:
+    """Why a message or ping that `node_id` sent over HTTP is not taken, by the client
+    certificate it showed the proxy (`presented`: its SHA-256, "" none, None when the request
+    did not come through the trusted proxy), or None when it is taken (§8.4)."""
+    t = trusted().get(node_id)
+    pinned = t.peer.tls_client_cert if t else ""
+    if not pinned or presented == pinned:
+        return None
+    if presented is None:
+        return "the peer's client certificate is pinned, and this did not come through the proxy"
+    if not presented:
+        return "the peer's client certificate is pinned, and the connection showed none"
+    return f"the connection showed client certificate {presented[:16]}…, not the pinned one"

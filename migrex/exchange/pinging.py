@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from migrex.exchange import peers
+from migrex.exchange import peers, tls
 from migrex.exchange.crypto import EnvelopeError, NodeKeys
 from migrex.exchange.models import Peer
 from migrex.exchange.ping import PING_TYP, PONG_TYP, new_nonce, sign, verify
@@ -32,6 +33,10 @@ ADVICE = {
     "refused": f"the peer does not trust this node's current keys: {EXPORT}",
     "bad answer": "the peer answers with keys this node has not pinned: get its current peer "
     "file and run `migrex peers add`",
+    "client certificate": "the peer pins another TLS client certificate for this node: hand its "
+    "operators this node's certificate (MIGREX_TLS_CLIENT_CERT) for `migrex peers pin`",
+    "tls": "the peer's server certificate does not verify: it must chain to MIGREX_TLS_CA_FILE "
+    "(or the system's store) and name the host of the peer's URL",
     "keys expiring": "the keys pinned for the peer end soon: get its current peer file and run "
     "`migrex peers add`",
 }
@@ -71,6 +76,8 @@ def ping_peer(peer: Peer, signer: NodeKeys, *, timeout: float) -> Answer:
     url = peer.url.rstrip("/") + PATH
     try:
         status, reply = post(url, body, timeout=timeout)
+    except ssl.SSLError as exc:
+        return Answer(peer.node_id, False, "tls", f"{url}: {exc}")
     except (OSError, http.client.HTTPException) as exc:
         return Answer(peer.node_id, False, "unreachable", f"{url}: {type(exc).__name__}: {exc}")
     if status != 200:
@@ -78,6 +85,7 @@ def ping_peer(peer: Peer, signer: NodeKeys, *, timeout: float) -> Answer:
         cause = {
             "node_not_configured": "not configured",
             "clock_skew": "clock skew",
+            "client_certificate": "client certificate",
             None: "no ping",
         }.get(code, "refused")
         return Answer(peer.node_id, False, cause, f"{url}: HTTP {status} {code or ''}".strip())
@@ -112,8 +120,7 @@ def pinned_until(jwks: dict) -> dt.datetime | None:
 def post(url: str, body: bytes, *, timeout: float) -> tuple[int, bytes]:
     """One POST on a connection of its own, `timeout` seconds per socket operation."""
     parts = urlsplit(url)
-    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = cls(parts.netloc, timeout=timeout)
+    conn = tls.connection(parts, timeout)
     try:
         conn.request("POST", parts.path, body=body, headers={"Content-Type": "application/jose"})
         response = conn.getresponse()

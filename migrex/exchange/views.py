@@ -15,11 +15,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from migrex.accounts.lockout import client_address
+from migrex.core.proxy import CLIENT_CERT
 from migrex.exchange import keys, peers
 from migrex.exchange import ping as signed
 from migrex.exchange.crypto import EnvelopeError
 from migrex.exchange.envelope import MAX_WIRE_BYTES
-from migrex.exchange.inbox import MAX_BATCH, MAX_BATCH_BYTES, accept, accept_batch, accept_stream
+from migrex.exchange.inbox import (
+    MAX_BATCH,
+    MAX_BATCH_BYTES,
+    Caller,
+    accept,
+    accept_batch,
+    accept_stream,
+)
 from migrex.exchange.keys import NoValidKey
 
 CONTENT_TYPE = "application/jose"
@@ -44,7 +52,7 @@ def _needs_keys(view):
 @_needs_keys
 def inbox(request):
     # One byte over the limit is enough for open_() to refuse it as too_large.
-    reply = accept(request.read(MAX_WIRE_BYTES + 1), source=client_address(request))
+    reply = accept(request.read(MAX_WIRE_BYTES + 1), caller=_caller(request))
     return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
 
@@ -53,7 +61,7 @@ def inbox(request):
 @_needs_keys
 def inbox_stream(request):
     """An envelope and the body it describes, streamed (docs/protocol.md §8.2): a dataset."""
-    reply = accept_stream(request, source=client_address(request))
+    reply = accept_stream(request, caller=_caller(request))
     return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
 
@@ -84,7 +92,7 @@ def inbox_batch(request):
         return _bad(400, "a JWE compact serialization is ASCII")
     replies = [
         {"status": r.status, "token": r.body.decode()}
-        for r in accept_batch(raws, source=client_address(request))
+        for r in accept_batch(raws, caller=_caller(request))
     ]
     return JsonResponse({"replies": replies})
 
@@ -109,11 +117,18 @@ def ping(request):
     except EnvelopeError as exc:
         log.debug("ping refused: %s", exc)  # the caller learns why; no log flood from strangers
         return _bad(413 if exc.code == "too_large" else 400, exc.detail, code=exc.code)
+    why = peers.client_certificate_refusal(asked.sender, request.META.get(CLIENT_CERT))
+    if why:
+        return _bad(403, why, code="client_certificate")
     answer = signed.sign(
         typ=signed.PONG_TYP, sender=me, receiver=asked.sender, nonce=asked.nonce, at=now,
         signer=keys.signing_keys(now),
     )  # fmt: skip
     return HttpResponse(answer, content_type=CONTENT_TYPE)
+
+
+def _caller(request) -> Caller:
+    return Caller(client_address(request), request.META.get(CLIENT_CERT))
 
 
 def _bad(status: int, reason: str, code: str = "malformed") -> JsonResponse:

@@ -10,13 +10,14 @@ import os
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class LocalNode:
     port: int = 0
     time_zone: str = "Asia/Almaty"
     database_url: str | None = None
+    public_url: str | None = None  # behind a proxy (tlsproxy.py): where peers and officers go
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     logins: dict[str, str] = field(default_factory=dict)
@@ -50,7 +52,16 @@ class LocalNode:
 
     @property
     def url(self) -> str:
+        return self.public_url or self.direct_url
+
+    @property
+    def direct_url(self) -> str:
+        """The node's own server, without the proxy."""
         return f"http://127.0.0.1:{self.port}"
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """What a client of this node trusts: the CA of MIGREX_TLS_CA_FILE, if one is set."""
+        return ssl.create_default_context(cafile=self.extra_env.get("MIGREX_TLS_CA_FILE"))
 
     @property
     def env(self) -> dict[str, str]:
@@ -68,7 +79,7 @@ class LocalNode:
             SECRET_KEY=secret.read_text().strip(),
             DJANGO_SETTINGS_MODULE="config.settings",
             PYTHONUNBUFFERED="1",
-            # Plain HTTP on 127.0.0.1: no TLS proxy in front (config/settings.py).
+            # Plain HTTP on 127.0.0.1 unless a TLS proxy is in front (extra_env says so).
             MIGREX_HTTPS="0",
         )
         env.pop("MIGREX_DEBUG", None)
@@ -167,7 +178,7 @@ class LocalNode:
             if proc is not None and proc.poll() is not None:
                 raise RuntimeError(f"{self.party} server exited with {proc.returncode}")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(self.direct_url + "/healthz", timeout=2):  # noqa: S310
                     return
             except OSError:
                 time.sleep(0.1)
@@ -211,7 +222,9 @@ class Api:
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310
+                request, timeout=30, context=self.node.ssl_context()
+            ) as response:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read() or b"{}")
@@ -252,13 +265,17 @@ def pair(
     *,
     database_urls: tuple[str | None, str | None] = (None, None),
     ports: tuple[int, int] = (0, 0),
+    configure: Callable[[LocalNode], None] | None = None,
 ) -> tuple[LocalNode, LocalNode]:
     """Two prepared nodes, Kazakhstan and Belarus under the 2019 agreement, trusting each
     other (peer files exchanged as they would be out of band), each with its list of signatories
-    queued to the other (Art. 9.4: the signatories sign once it is sent). Not started."""
+    queued to the other (Art. 9.4: the signatories sign once it is sent). Not started.
+    `configure(node)` runs on each before anything is prepared (a proxy in front, say)."""
     kz = LocalNode("KZ", base / "kz", ports[0], "Asia/Almaty", database_urls[0])
     by = LocalNode("BY", base / "by", ports[1], "Europe/Minsk", database_urls[1])
     for node in (kz, by):
+        if configure is not None:
+            configure(node)
         node.prepare()
     kz.trust(by)
     by.trust(kz)

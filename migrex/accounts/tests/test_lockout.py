@@ -97,14 +97,6 @@ def test_twenty_failures_from_one_address_lock_every_username_from_it(officers, 
     assert _login(Client(REMOTE_ADDR="192.0.2.8"), "kz-auditor", PASSWORD).status_code == 302
 
 
-def test_the_address_behind_the_proxy_is_the_last_forwarded_hop(officers, settings, rf):
-    settings.MIGREX_HTTPS = True
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4", REMOTE_ADDR="10.1.1.1")
-    assert lockout.client_address(request) == "198.51.100.4"
-    settings.MIGREX_HTTPS = False
-    assert lockout.client_address(request) == "10.1.1.1"
-
-
 def test_wrong_passwords_before_a_signature_count_toward_the_same_lockout(officers, clock):
     """Art. 9.3: the signer re-enters the password; guessing it there is limited as at login."""
     signer = officers["kz_signatory"]

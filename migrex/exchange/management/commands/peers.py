@@ -1,4 +1,4 @@
-"""`migrex peers add FILE --agreement CODE` and `migrex peers list`.
+"""`migrex peers add FILE --agreement CODE`, `migrex peers pin NODE CERT` and `migrex peers list`.
 
 A peer file that cannot be used (docs/protocol.md §5.2) is refused with one line naming every
 member that is missing or wrong, and exit code 2; nothing is changed."""
@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from migrex.core.proxy import certificate_sha256
 from migrex.exchange import keys
 from migrex.exchange.models import Peer
-from migrex.exchange.peers import PeerFileError, import_peer
+from migrex.exchange.peers import PeerFileError, import_peer, pin_client_certificate
 
 USAGE_ERROR = 2  # what the command line exits with on input it cannot use, as argparse does
 
@@ -24,6 +25,15 @@ class Command(BaseCommand):
         add.add_argument("file", type=Path)
         add.add_argument("--agreement", action="append", required=True)
         add.add_argument("--url", help="override the URL in the file")
+        pin = sub.add_parser(
+            "pin",
+            help="take the peer's messages only with this TLS client certificate (mutual TLS)",
+        )
+        pin.add_argument("node")
+        pin.add_argument(
+            "certificate", type=Path, nargs="?", help="PEM file of the peer's certificate"
+        )
+        pin.add_argument("--remove", action="store_true", help="unpin: no certificate asked")
         sub.add_parser("list", help="peers, their agreements and key fingerprints")
 
     def handle(self, *args, action: str, **options):
@@ -35,10 +45,42 @@ class Command(BaseCommand):
             )
             self._fingerprints(peer)
             return
+        if action == "pin":
+            self._pin(options["node"], options["certificate"], options["remove"])
+            return
         for peer in Peer.objects.prefetch_related("agreements"):
             codes = ", ".join(a.code for a in peer.agreements.all())
             self.stdout.write(f"{peer.node_id} ({peer.party_id})  {peer.url}  [{codes}]")
             self._fingerprints(peer)
+            if peer.tls_client_cert:
+                self.stdout.write(f"  TLS client certificate SHA-256 {peer.tls_client_cert}")
+
+    def _pin(self, node: str, path: Path | None, remove: bool) -> None:
+        if remove == (path is not None):
+            raise CommandError(
+                "name the certificate's PEM file, or --remove", returncode=USAGE_ERROR
+            )
+        sha256 = ""
+        if path is not None:
+            try:
+                sha256 = certificate_sha256(path.read_text(encoding="ascii"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(
+                    f"{path}: cannot be read: {exc}", returncode=USAGE_ERROR
+                ) from None
+            if not sha256:
+                raise CommandError(f"{path}: not a PEM certificate", returncode=USAGE_ERROR)
+        try:
+            pin_client_certificate(node, sha256)
+        except PeerFileError as exc:
+            raise CommandError(str(exc), returncode=USAGE_ERROR) from None
+        if sha256:
+            self.stdout.write(
+                f"{node}: messages and pings are taken only with the client certificate of "
+                f"SHA-256 {sha256}"
+            )
+        else:
+            self.stdout.write(f"{node}: no client certificate asked")
 
     def _add(self, path: Path, agreements: list[str], url: str | None) -> Peer:
         try:
