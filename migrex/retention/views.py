@@ -115,6 +115,11 @@ def _post(request):
         if request.POST.get("form") == "run":
             if not administers(user):
                 raise PermissionDenied
+            # Irreversible: confirmed on the form itself, checked here (no script needed, and a
+            # page whose script did not run cannot destroy on one click).
+            if request.POST.get("confirm") != "yes":
+                messages.error(request, _("Nothing was destroyed: tick the confirmation first."))
+                return True, rule_form, end_form
             result = services.run(actor=user)
             if result.act is None:
                 messages.info(request, _("Nothing is due for destruction today."))

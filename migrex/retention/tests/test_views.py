@@ -165,7 +165,10 @@ def test_an_administrator_destroys_what_is_due_from_the_page(answered, client, o
     assert CasePerson.objects.filter(case=ours).exists()
     admin = make_user("kz-admin", "kz-mvd", "administrator")
     client.force_login(admin)
-    page = client.post(URL, {"form": "run"}, follow=True).content.decode()
+    unconfirmed = client.post(URL, {"form": "run"}, follow=True).content.decode()
+    assert "ничего не уничтожено" in unconfirmed.lower() and not Act.objects.exists()
+    assert CasePerson.objects.filter(case=ours).exists()
+    page = client.post(URL, {"form": "run", "confirm": "yes"}, follow=True).content.decode()
     act = Act.objects.get()
     assert (
         act.made_by == str(admin)
@@ -173,5 +176,5 @@ def test_an_administrator_destroys_what_is_due_from_the_page(answered, client, o
         and f"Уничтожено элементов: {act.items}" in page
     )
     assert not CasePerson.objects.filter(case=ours).exists()
-    again = client.post(URL, {"form": "run"}, follow=True).content.decode()
+    again = client.post(URL, {"form": "run", "confirm": "yes"}, follow=True).content.decode()
     assert "Сегодня уничтожать нечего." in again and Act.objects.count() == 1
