@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
@@ -149,35 +150,45 @@ def clock(case: Case, today: dt.date) -> Clock:
 
 
 def counts(user, today: dt.date) -> dict[str, int]:
-    """The size of every box (the navigation shows them on every page), from one query grouped
-    in the order of the covering index on (owner, status, side, kind, due_date), so the
-    database streams the index without sorting or reading the table."""
+    """The size of every box (the navigation shows them on every page): one query over the
+    covering index on (owner, status, side, kind, due_date), grouped by status, side, kind and
+    where the deadline falls (past, within DUE_SOON_DAYS, later or none): a few dozen rows."""
     found = dict.fromkeys(BOXES, 0)
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    when = DbCase(
+        When(due_date__lt=today, then=Value(OVERDUE)),
+        When(due_date__lte=soon, then=Value(SOON)),
+        default=Value(LATER),
+    )
+    grouped = visible_cases(user).values("status", "side", "kind").annotate(when=when)
     postponed = False
-    grouped = visible_cases(user).values("status", "side", "kind", "due_date")
-    for row in grouped.annotate(n=Count("pk")).order_by():
+    for row in grouped.values("status", "side", "kind", "when").annotate(n=Count("status")):
         status, n = row["status"], row["n"]
         if status in workflow.CLOSED:
             found["closed"] += n
             continue
         found["incoming" if row["side"] == Side.REQUESTED else "outgoing"] += n
-        due = row["due_date"]
-        if row["kind"] == workflow.Kind.REQUEST and status in workflow.CLOCK_RUNNING and due:
-            if due < today:
-                found["overdue"] += n
-            elif due <= soon:
-                found["due-soon"] += n
-            postponed = postponed or (status == State.POSTPONED and due <= soon)
+        if row["kind"] != workflow.Kind.REQUEST or status not in workflow.CLOCK_RUNNING:
+            continue
+        if row["when"] == OVERDUE:
+            found["overdue"] += n
+        elif row["when"] == SOON:
+            found["due-soon"] += n
+        else:
+            continue
+        postponed = postponed or status == State.POSTPONED
     if postponed:
         # Postponements that hold (Art. 10.2) were counted above: those few rows are read
         # apart, so that the grouping stays within its covering index.
         held = visible_cases(user).filter(
             _postponement_holds(today), kind=workflow.Kind.REQUEST, due_date__lte=soon
         )
-        for due in held.values_list("due_date", flat=True):
+        for due in held.order_by().values_list("due_date", flat=True):
             found["overdue" if due < today else "due-soon"] -= 1
     return found
+
+
+OVERDUE, SOON, LATER = 0, 1, 2  # where a deadline falls, for counts(); no deadline is LATER
 
 
 def moves_for(user, case: Case) -> list[workflow.Transition]:
