@@ -7,7 +7,12 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-DOCS = [ROOT / "README.md", ROOT / "docs" / "architecture.md", ROOT / "docs" / "protocol.md"]
+DOCS = [
+    ROOT / "README.md",
+    ROOT / "docs" / "architecture.md",
+    ROOT / "docs" / "protocol.md",
+    ROOT / "docs" / "operations.md",
+]
 # `env.flag("MIGREX_HTTPS", …)` in config/settings.py, os.environ.get("…") elsewhere
 READ = re.compile(
     r"""(?:env\.[a-z]+|os\.environ\.get|environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
@@ -17,7 +22,9 @@ READ = re.compile(
 def test_every_path_the_docs_name_exists():
     missing = []
     for doc in DOCS:
-        for path in re.findall(r"`((?:migrex|config|bench|docs)/[\w./-]+)`", doc.read_text()):
+        for path in re.findall(
+            r"`((?:migrex|config|bench|docs|contrib)/[\w./-]+)`", doc.read_text()
+        ):
             if not (ROOT / path.rstrip("/")).exists():
                 missing.append(f"{doc.name}: {path}")
     assert not missing, missing
