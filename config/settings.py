@@ -249,9 +249,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"context": {"()": "migrex.core.logcontext.ContextFilter"}},
+    # Both write an exception as its class and frames, never its message (migrex.core.logsafe).
     "formatters": {
+        "plain": {"()": "migrex.core.logsafe.Formatter"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "migrex.core.logsafe.JsonFormatter",
             "fmt": "{levelname}{name}{message}{request_id}{officer}{case}",
             "style": "{",
             "rename_fields": {"levelname": "level", "name": "logger"},
@@ -263,7 +265,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["context"],
-            **({"formatter": "json"} if MIGREX_LOG_FORMAT == "json" else {}),
+            "formatter": "json" if MIGREX_LOG_FORMAT == "json" else "plain",
         }
     },
     "root": {

@@ -1,12 +1,33 @@
 """Lockout after repeated failures to prove identity (OWASP ASVS 2.2.1).
 
-Five failures for one username, or twenty from one address, within the window (15 minutes) lock
-further attempts — even with the right password — until the cool-off (15 minutes) has passed
-since the failure that reached the limit. Attempts refused while locked are not counted, so
-the cool-off does not grow while someone keeps trying. The failures live in the database
-(LoginFailure), so every process of the node sees the same count. A login that completes clears
-the failures of that username (not of the address: one valid account must not reset the
-counter of an address that is guessing others).
+Every proof of identity goes through `Attempt`: the password at sign-in, the one-time code at
+sign-in, the password re-entered before a signature (form or API), the one-time code sent with
+an API signature. Five failures for one username, or twenty from one address, within the window
+(15 minutes) lock further attempts — even with the right password or code — until the cool-off
+(15 minutes) has passed since the failure that reached the limit. Attempts refused while locked
+are not counted, so the cool-off does not grow while someone keeps trying. The failures live in
+the database (LoginFailure), so every process of the node sees the same count, and each attempt
+is counted before it is checked (Attempt), so attempts made at once get no more checks than the
+limit. A login that completes clears the failures of that username (not of the address: one valid
+account must not reset the counter of an address that is guessing others).
+
+Why not django-axes (8.x), checked against its code and tracker:
+- It counts after the check: AxesBackend refuses a locked client before authenticate(), and the
+  failure is written by the `user_login_failed` handler once the password was wrong. Requests
+  made at once all read the old count, and all get their password checked; the handler's
+  select_for_update only keeps the counter from losing increments. The maintainers closed that
+  race as "known issue, wont fix" (jazzband/django-axes#592). Counting first is what this module
+  is for.
+- One AXES_FAILURE_LIMIT is compared with the largest count of all lockout parameters: it cannot
+  say five per username and twenty per address. (Its cool-off by default runs from the last
+  failure and restarts on attempts made while locked; two settings change that.)
+- It hooks django.contrib.auth's authenticate(); the one-time code and the API's signature
+  password are not authenticate() calls, so they would be fed to its handler by hand — the
+  mechanism this module already is, plus its AccessAttempt/AccessLog tables (which keep the
+  request's GET and POST data) and a lockout answer of our own (AXES_LOCKOUT_CALLABLE) to say in
+  Russian at what time to try again.
+Adopting it would take more code than the ~100 lines here and lose the count-before-check and
+the two limits.
 """
 
 from __future__ import annotations
@@ -15,6 +36,7 @@ import datetime as dt
 import unicodedata
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
@@ -75,13 +97,19 @@ def locked_until(*, username: str, address: str, besides: int | None = None) -> 
 
 
 class Attempt:
-    """One attempt to prove identity, counted before its password is checked: parallel attempts
-    then check no more passwords than the limit allows (each sees the others' rows), where
-    checking first and counting after let 4 clients check 8 against a limit of 5. Refused while
-    locked (`locked_until`), and then not counted; `succeeded` takes it back, `failed` keeps it as
-    the failure it was counted as and says until when attempts are locked, if they are now."""
+    """One attempt to prove identity, counted before it is checked: parallel attempts then check
+    no more passwords or codes than the limit allows (each sees the others' rows), where checking
+    first and counting after let 4 clients check 8 against a limit of 5. Refused while locked
+    (`locked_until`), and then not counted; `succeeded` takes it back, `failed` keeps it as the
+    failure it was counted as and says until when attempts are locked, if they are now.
+
+    Made outside any transaction (requests here are in autocommit: no ATOMIC_REQUESTS): its row
+    must be committed before it counts the others, or on PostgreSQL two attempts in open
+    transactions would not see each other's rows. The transaction a test case opens is allowed.
+    """
 
     def __init__(self, *, username: str, address: str, stage: str):
+        _outside_transactions()
         self.username, self.address = username, address
         self.row = LoginFailure.objects.create(
             username=_key(username), address=address, stage=stage, at=timezone.now()
@@ -98,12 +126,10 @@ class Attempt:
         return locked_until(username=self.username, address=self.address)
 
 
-def add_failure(*, username: str, address: str, stage: str) -> dt.datetime | None:
-    """Count one failure; returns when attempts may resume if this failure reached a limit."""
-    LoginFailure.objects.create(
-        username=_key(username), address=address, stage=stage, at=timezone.now()
-    )
-    return locked_until(username=username, address=address)
+def _outside_transactions() -> None:
+    opened = [a for a in connection.atomic_blocks if not getattr(a, "_from_testcase", False)]
+    if opened:
+        raise RuntimeError("an Attempt is counted outside transactions (accounts.lockout)")
 
 
 def clear(*, username: str) -> None:

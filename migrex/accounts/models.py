@@ -98,7 +98,8 @@ class ApiToken(models.Model):
 class LoginFailure(models.Model):
     """One failed proof of identity: a wrong password at login, a wrong one-time code, or a wrong
     password re-entered before a signature. Kept in the database so that every web process of the
-    node counts the same failures (accounts.lockout)."""
+    node counts the same failures (accounts.lockout); written before the proof is checked, and
+    deleted again if it holds (lockout.Attempt)."""
 
     class Stage(models.TextChoices):
         PASSWORD = "password", _("password")

@@ -20,29 +20,34 @@ def confirm_identity(user, password: str | None, *, address: str = "") -> bool:
     """Re-check the user's credentials before a signature (Art. 9.3: the request is signed by an
     authorised person, so the person at the keyboard must prove it is them, now).
 
-    The login's lockout applies here too: a wrong password counts as a failure (audited as
-    `identity.failed`), and while the username is locked this raises lockout.LockedOut, even
-    for the right password.
+    The login's lockout applies here too, counted before the password is checked
+    (lockout.Attempt): a wrong password counts as a failure (audited as `identity.failed`), and
+    while the username is locked this raises lockout.LockedOut, even for the right password.
     """
     if not user.is_active:
         return False
-    until = lockout.locked_until(username=user.username, address=address)
-    if until is not None:
-        with transaction.atomic():
-            tell(Event.LOGIN_LOCKED, actor=user.username, detail={"stage": "identity"})
-        raise lockout.LockedOut.until(until)
+    attempt = _attempt(user, address, LoginFailure.Stage.IDENTITY)
     if password and user.check_password(password):
+        attempt.succeeded()
         return True
     with transaction.atomic():
-        until = lockout.add_failure(
-            username=user.username, address=address, stage=LoginFailure.Stage.IDENTITY
-        )
+        until = attempt.failed()
         tell(
             Event.IDENTITY_FAILED,
             actor=user.username,
             detail={"address": address, "locked": until is not None},
         )
     return False
+
+
+def _attempt(user: User, address: str, stage: str) -> lockout.Attempt:
+    """An attempt of `user` counted (lockout.Attempt); LockedOut, audited, while locked."""
+    attempt = lockout.Attempt(username=user.username, address=address, stage=stage)
+    if attempt.locked_until is not None:
+        with transaction.atomic():
+            tell(Event.LOGIN_LOCKED, actor=user.username, detail={"stage": str(stage)})
+        raise lockout.LockedOut.until(attempt.locked_until)
+    return attempt
 
 
 def needs_second_factor(user: User) -> bool:
@@ -112,12 +117,12 @@ def check_second_factor(user: User, code: str | None, *, address: str = "") -> N
             article="9.3",
             field="otp",
         )
+    attempt = _attempt(user, address, LoginFailure.Stage.CODE)
     if verify_code(device, code):
+        attempt.succeeded()
         return
     with transaction.atomic():
-        until = lockout.add_failure(
-            username=user.username, address=address, stage=LoginFailure.Stage.CODE
-        )
+        until = attempt.failed()
         tell(
             Event.IDENTITY_FAILED,
             actor=user.username,

@@ -3,6 +3,22 @@
 Written on the standard library: the algorithm is a dozen lines, and owning it lets the caller
 learn which time step matched, which is what replay protection needs (a code is accepted once,
 and never a code of an earlier step than the last one accepted).
+
+Why not django-otp (its TOTPDevice, checked against its code and tracker):
+- Its replay protection is not atomic across processes: verify_token compares with `last_t` of
+  the device as loaded and then save()s the whole row, so two processes given the same code at
+  once both accept it. accounts.services.verify_code claims the step with one conditional UPDATE
+  instead (exactly one wins); with django-otp every caller would need a transaction and
+  select_for_update around it. Its maintainers leave such locking to the caller
+  (django-otp/django-otp#85, on the same read-modify-write in its throttle counter).
+- Its throttling (ThrottlingMixin: a growing delay per device, counted after the check, by the
+  same read-modify-write) would be a second lockout beside accounts.lockout, where the failures
+  of every proof of identity count once, before the check, per username and per address; it
+  would have to be switched off (OTP_TOTP_THROTTLE_FACTOR = 0).
+- verify_token takes int(token): «١٢٣٤٥٦» (Arabic-Indic digits) would pass as 123456, which
+  `normalise` refuses; and its hex keys would need a data migration of every enrolled device.
+What it would replace is this module's algorithm (RFC vectors in tests/test_totp.py) and one
+model; enrolment, the QR code and the login's code step would stay ours.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Step one is the password (Django's AuthenticationForm). Signatories and administrators then
 prove a second factor, a TOTP code (step two); one without an authenticator enrols first. Until
-step two succeeds the session holds only a pending marker, never a login. Every failure counts
-toward the lockout (accounts.lockout), and every outcome is audited: `login.succeeded`,
-`login.failed`, `login.locked`, `logout`.
+step two succeeds the session holds only a pending marker, never a login. Every attempt, password
+or code, is counted toward the lockout before it is checked (accounts.lockout.Attempt), and every
+outcome is audited: `login.succeeded`, `login.failed`, `login.locked`, `logout`.
 """
 
 from __future__ import annotations
@@ -145,13 +145,18 @@ def _second_step(request, template: str, extra):
     if request.method != "POST":
         return render(request, template, context)
     address = lockout.client_address(request)
-    until = lockout.locked_until(username=user.username, address=address)
-    if until is not None:
+    attempt = lockout.Attempt(
+        username=user.username, address=address, stage=LoginFailure.Stage.CODE
+    )
+    if attempt.locked_until is not None:
         request.session.pop(PENDING, None)
-        return _locked_response(request, template, context, until, user.username, "code")
+        return _locked_response(
+            request, template, context, attempt.locked_until, user.username, "code"
+        )
     form = context["form"]
     device = context["device"]
     if form.is_valid() and services.verify_code(device, form.cleaned_data["code"]):
+        attempt.succeeded()
         if not device.confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
@@ -161,9 +166,7 @@ def _second_step(request, template: str, extra):
         _complete(request, user, data["backend"], "totp")
         return redirect(_safe_next(request, data.get("next", "")))
     with transaction.atomic():
-        until = lockout.add_failure(
-            username=user.username, address=address, stage=LoginFailure.Stage.CODE
-        )
+        until = attempt.failed()
         tell(Event.LOGIN_FAILED, actor=user.username, detail={"address": address, "stage": "code"})
     if until is not None:
         request.session.pop(PENDING, None)

@@ -8,6 +8,7 @@ import logging
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
+from migrex.core.logsafe import summary
 
 log = logging.getLogger("migrex.audit")
 
@@ -41,5 +42,8 @@ class AccessDeniedAuditMiddleware:
                     "ip": request.META.get("REMOTE_ADDR", ""),
                 },
             )
-        except Exception:  # the refusal stands even if the log cannot be written
-            log.exception("could not record the denial of %s %s", request.method, path)
+        except Exception as exc:  # the refusal stands even if the log cannot be written
+            # Named, not quoted: the failed INSERT's message may quote the entry (the query).
+            log.error(
+                "could not record the denial of %s %s: %s", request.method, path, summary(exc)
+            )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from migrex.audit import checkpoints
 from migrex.audit.actions import Action
 from migrex.audit.models import AuditEntry, AuditHead
+from migrex.core.logsafe import summary
 
 GENESIS = "0" * 64
 log = logging.getLogger("migrex.audit")
@@ -181,5 +182,5 @@ def _checkpoint_quietly(seq: int, hash_: str) -> None:
             checkpoints.make(seq, hash_, send=False)
     except LookupError:
         pass
-    except Exception:
-        log.exception("audit checkpoint at #%s failed; the next one will cover it", seq)
+    except Exception as exc:  # named, not quoted (core/logsafe.py)
+        log.error("audit checkpoint at #%s failed (%s); the next will cover it", seq, summary(exc))

@@ -9,7 +9,8 @@ registration number, set by the views that read one) on every record; the JSON f
 
 No personal data in logs: the fields are identifiers of the request, the officer and the case,
 and the request line logged here names the route's pattern (`cases/<int:pk>/`), never the path
-or the query string, which for a search carry names.
+or the query string, which for a search carry names. An exception is logged by its class and
+frames, never its message (core/logsafe.py).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record
+from migrex.core.logsafe import summary
 from migrex.exchange import heartbeat, keys, kinds, outbox, peers, streams, tls, wakeup
 from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64e
 from migrex.exchange.envelope import digest, new_envelope, seal
@@ -384,14 +385,16 @@ def run(
             except (OperationalError, InterfaceError) as exc:
                 outage += 1
                 delay = min(cap, 0.5 * 2 ** (outage - 1))
+                # Quoted: these errors name the server, a lock or a transaction, not values.
                 log.warning("database unavailable (%s); trying again in %.1f s", exc, delay)
                 connections.close_all()  # a fresh connection next time
                 _sleep(delay, stop)
                 continue
-            except Exception:  # a fault of one round must not stop delivery: logged, retried
+            except Exception as exc:  # a fault of one round must not stop delivery: logged, retried
                 if once:  # a single pass (tests, the demo): the fault is the answer
                     raise
-                log.exception("delivery round failed; trying again in %.1f s", cap)
+                # Named, not quoted: a database error's message may quote a message's values.
+                log.error("delivery round failed (%s); trying again in %.1f s", summary(exc), cap)
                 _sleep(cap, stop)
                 continue
             if outage:

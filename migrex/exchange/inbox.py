@@ -25,6 +25,7 @@ from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
 from migrex.core import reference, vault
 from migrex.core.errors import Invalid, MigrexError
+from migrex.core.logsafe import named, summary
 from migrex.exchange import keys, kinds, peers, routes, streams
 from migrex.exchange.crypto import EnvelopeError, b64d
 from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
@@ -192,9 +193,11 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         if known is not None:  # a message id seen before (or twice at once: the first won)
             return _duplicate(known, signer, dig, now)
         # A constraint the rules did not foresee: a bug here, logged as one, and a refusal
-        # rather than a 500 that would make the sender retry the same bytes for hours.
-        log.exception("message %s from %s: not stored", mid, envelope["sender_node"])
-        return _refuse(signer, dig, now, "payload_invalid", f"not stored: {exc}"[:500], mid)
+        # rather than a 500 that would make the sender retry the same bytes for hours. Named
+        # by class and constraint, never by its message: on PostgreSQL that quotes the key's
+        # values, the person's data (core/logsafe.py).
+        log.error("message %s from %s: not stored: %s", mid, envelope["sender_node"], summary(exc))
+        return _refuse(signer, dig, now, "payload_invalid", f"not stored: {named(exc)}", mid)
     except Invalid as exc:  # rules of the agreement the payload breaks: the first names it
         first = exc.errors[0]
         detail = "; ".join(_where(e) for e in exc.errors)[:2000]
@@ -209,8 +212,9 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         # What the schema and the rules let through and a handler still chokes on (a value too
         # long for its column …): a bug here, logged as one. Answering 500 would make the
         # sender retry the same bytes for hours; a signed refusal ends it and says why.
-        log.exception("message %s from %s: payload not usable", mid, envelope["sender_node"])
-        detail = f"the {envelope['kind']} payload cannot be applied: {type(exc).__name__}: {exc}"
+        sender = envelope["sender_node"]
+        log.error("message %s from %s: payload not usable: %s", mid, sender, summary(exc))
+        detail = f"the {envelope['kind']} payload cannot be applied: {named(exc)}"
         return _refuse(signer, dig, now, "payload_invalid", detail[:500], mid)
     return Reply(200, receipt, "accepted")
 

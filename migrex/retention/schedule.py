@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
+from migrex.core.logsafe import summary
 from migrex.retention import services
 
 log = logging.getLogger("migrex.retention")
@@ -26,8 +27,8 @@ class Daily:
         self.last = now
         try:
             result = services.run(scheduled=True)
-        except Exception:
-            log.exception("the daily retention run failed; it is tried again in an hour")
+        except Exception as exc:  # named, not quoted: its message may hold a person's data
+            log.error("the daily retention run failed (%s); tried again in an hour", summary(exc))
             return
         if result.act is not None:
             log.info("retention: %s item(s) destroyed, act %s", result.destroyed, result.act.number)

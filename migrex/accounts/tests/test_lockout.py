@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -187,3 +188,11 @@ def test_attempts_on_a_locked_account_are_audited_once_per_address_and_window(of
     assert _login(client, "kz-operator", PASSWORD).status_code == 429
     last = AuditEntry.objects.filter(action="login.locked").order_by("seq").last()
     assert locked.count() == 2 and last.detail["repeats"]["earlier"] == 9
+
+
+def test_an_attempt_inside_a_transaction_is_refused_as_a_bug(officers):
+    """Counted inside an open transaction, an attempt's row would be invisible to parallel ones
+    (PostgreSQL) until the commit: the count would no longer hold, so it is not made at all."""
+    with transaction.atomic(), pytest.raises(RuntimeError, match="outside transactions"):
+        lockout.Attempt(username="kz-operator", address="10.0.0.1", stage="password")
+    assert not LoginFailure.objects.exists()

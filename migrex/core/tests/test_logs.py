@@ -1,5 +1,5 @@
 """Log lines as JSON (MIGREX_LOG_FORMAT=json): time, level, request id, officer, case number, and
-never the personal data a request handled."""
+never the personal data a request handled — nor an exception's message, which may quote it."""
 
 import io
 import json
@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.conf import settings
 from django.test import Client
-from pythonjsonlogger.json import JsonFormatter
+from django.utils.module_loading import import_string
 
 from migrex.conftest import DRAFT, PERSON, Api, send
 from migrex.core.logcontext import ContextFilter
@@ -19,13 +19,19 @@ pytestmark = pytest.mark.django_db
 PERSONAL = ("Оганесян", "Hovhannisyan", "Арам", "Aram", "1990-01-05", "05.01.1990")
 
 
+def _handler(name: str) -> tuple[logging.Handler, io.StringIO]:
+    """A handler with the formatter settings.LOGGING names `name`, writing to a string."""
+    options = dict(settings.LOGGING["formatters"][name])
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(import_string(options.pop("()"))(**options))
+    return handler, stream
+
+
 @pytest.fixture
 def lines():
     """The JSON lines logged while the test runs, formatted as settings.LOGGING configures them."""
-    options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter(**options))
+    handler, stream = _handler("json")
     handler.addFilter(ContextFilter())
     root = logging.getLogger()
     level = root.level
@@ -100,3 +106,34 @@ def test_djangos_own_lines_of_a_request_carry_its_id(lines, officers):
     assert warning["level"] == "WARNING"
     assert warning["request_id"] == response["X-Request-ID"]
     assert warning["officer"] == "kz-operator"
+
+
+def test_an_error_a_request_ends_in_is_logged_by_its_frames_not_its_message(lines, monkeypatch):
+    """Django logs a 500 with its traceback: the frames and the exception's class are there,
+    the message — which can quote what the request carried — is not."""
+
+    def broken(*args, **kwargs):
+        raise ValueError("invalid literal for int() with base 10: 'Оганесян'")
+
+    monkeypatch.setattr("migrex.core.views.JsonResponse", broken)
+    assert Client(raise_request_exception=False).get("/healthz").status_code == 500
+    [line] = [x for x in lines() if x["logger"] == "django.request"]
+    assert line["level"] == "ERROR"
+    assert "migrex/core/views.py" in line["exc_info"] and "in healthz" in line["exc_info"]
+    assert "\nValueError\n" in line["exc_info"]
+    assert "Оганесян" not in json.dumps(line, ensure_ascii=False)
+
+
+def test_the_plain_lines_withhold_the_message_too_even_one_another_handler_cached():
+    handler, stream = _handler("plain")
+    try:
+        raise KeyError("Оганесян")
+    except KeyError as exc:
+        record = logging.LogRecord("migrex.x", logging.ERROR, __file__, 1, "failed", None, None)
+        record.exc_info = (type(exc), exc, exc.__traceback__)
+    record.exc_text = "KeyError: 'Оганесян'"  # as the default formatter of another handler left it
+    handler.handle(record)
+    written = stream.getvalue()
+    assert written.startswith("failed\nTraceback (most recent call last):\n")
+    assert "test_logs.py" in written and "\nKeyError\n" in written
+    assert "Оганесян" not in written

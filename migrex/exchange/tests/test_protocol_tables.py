@@ -89,12 +89,18 @@ RULE_MODULES = ("cases/rules.py", "cases/validation.py", "cases/signatures.py", 
 CODED = {"invalid", "error", "fail", "_invalid", *RAISING}
 
 
+def _logs(call: ast.Call) -> bool:
+    """`log.error("…")` writes a log line; it names no code."""
+    owner = getattr(call.func, "value", None)
+    return isinstance(owner, ast.Name) and owner.id in {"log", "logger"}
+
+
 def codes_named(tree: ast.AST, first: set[str], keyword: set[str] | None) -> dict[str, int]:
     """code → line, for every constant code in `tree`: the first argument of a call to one of
     `first`, and `code="…"` of a call to one of `keyword` (of any call when None)."""
     found: dict[str, int] = {}
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or _logs(node):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         named = keyword is None or name in keyword
