@@ -50,8 +50,10 @@ from migrex.shell.backup import (
     vendor,
 )
 
-# Tables that `migrate` fills by itself: rows there do not make a node "not empty".
+# Tables that hold none of a node's data, so that rows there do not make it "not empty": what
+# `migrate` fills by itself, and the heartbeat of a worker that was started before the restore.
 MIGRATE_ONLY = {
+    "exchange_workerbeat",
     "django_migrations",
     "django_content_type",
     "auth_permission",

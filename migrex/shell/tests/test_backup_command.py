@@ -128,6 +128,9 @@ def test_refusals_leave_the_new_node_empty_and_it_restores(backed_up, tmp_path):
 
     refused(fresh, path, "data key", SECRET_KEY="another node's secret key")
 
+    # Migrated, and its worker started once by mistake: still empty (a heartbeat is no data).
+    fresh.migrex("migrate", "--no-input", "-v", "0")
+    fresh.migrex("worker", "--once", "--idle", "0")
     done = run(fresh, "restore", str(path), stdin=PASSPHRASE + "\n")
     assert done.returncode == 0 and "restored node KZ" in done.stdout, done.stderr
     assert "chain intact" in fresh.migrex("audit", "verify")
