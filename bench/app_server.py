@@ -13,7 +13,8 @@ session, as in service.
 
 Servers (--servers):
   waitress-8    `migrex serve` as it is (waitress, 8 threads): the baseline
-  gunicorn      gunicorn, gthread worker, 2 × cores + 1 workers × 4 threads, no --preload
+  gunicorn      gunicorn, gthread worker, 2 × cores + 1 workers (gunicorn's suggested count) ×
+                4 threads, no --preload
   gunicorn-1pc  gunicorn, gthread worker, one worker per core × 4 threads
   waitress-16   `migrex serve --threads 16`
 
@@ -63,7 +64,6 @@ THREADS_PER_WORKER = 4
 OFFICERS = 8
 # The mix each client cycles through (from a random place in it): 3 : 3 : 3 : 1.
 MIX = ["inbox", "case", "api", "inbox", "case", "api", "healthz", "inbox", "case", "api"]
-KINDS = ["inbox", "case", "api", "healthz"]
 WARM_UP_SECONDS = 5.0
 SLOW_CLIENTS = 20
 SLOW_SECONDS = 10.0
