@@ -30,7 +30,11 @@ def settled(outcome: Outcome) -> None:
     )
     if event is None:
         return
-    case = Case.objects.select_for_update().select_related("agreement").get(pk=event.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agreement")
+        .get(pk=event.case_id)
+    )
     if outcome.delivered:
         _delivered(case, outcome)
     else:

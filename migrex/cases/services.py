@@ -186,7 +186,9 @@ def transition(
 @transaction.atomic
 def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed: bool) -> Case:
     data = dict(data or {})
-    case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    # The case's row only: its agreement's row is every case's, and would make moves wait for
+    # each other (a signature holds the lock through its key's Argon2).
+    case = Case.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=case.pk)
     move = actions.find(case.side, case.kind, case.status, action)
     if move is None:
         raise IllegalMove(

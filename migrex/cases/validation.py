@@ -190,7 +190,9 @@ def current_signatory(agreement: Agreement, user, on: dt.date) -> Signatory:
             valid_from__lte=on,
         )
         .select_related("signatory_list")
-        .order_by("-signatory_list__effective_from")
+        # Lists effective the same day: the newest, as `latest` below (each `officers add`
+        # enters one).
+        .order_by("-signatory_list__effective_from", "-signatory_list__pk")
         .first()
     )
     latest = (

@@ -4,6 +4,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from migrex.agreements.models import Authority
 from migrex.cases import actions, workflow
@@ -14,7 +16,7 @@ from migrex.cases.models import Case, CaseEvent
 from migrex.cases.services import Peer, transition
 from migrex.cases.tests.conftest import signed_by
 from migrex.cases.workflow import PEER, Kind, Side, State
-from migrex.conftest import PASSWORD
+from migrex.conftest import PASSWORD, draft
 from migrex.core.errors import Forbidden
 from migrex.exchange import outbox
 from migrex.exchange.models import OutboxMessage
@@ -236,3 +238,19 @@ def test_only_the_author_submits_or_discards_a_draft_art_9_3(officers, agreement
             transition(case=case, action=action, actor=colleague)
         assert exc.value.code == "author_only"
     transition(case=case, action="submit", actor=officers["kz_operator"])
+
+
+@pytest.mark.django_db
+def test_a_move_locks_its_case_and_not_the_agreement_every_case_shares(officers):
+    # The case is read FOR UPDATE with its agreement joined: locking the agreement's row too
+    # made every move of the node wait for every other, and a signature holds its lock through
+    # its key's Argon2; with the audit log's head, the waits closed into deadlocks (found by
+    # bench/officers_load.py).
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: FOR UPDATE is PostgreSQL's")
+    case = draft(officers)
+    with CaptureQueriesContext(connection) as queries:
+        transition(case=case, action="submit", actor=officers["kz_operator"])
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locking, "the case is not locked"
+    assert all('FOR UPDATE OF "cases_case"' in sql for sql in locking), locking

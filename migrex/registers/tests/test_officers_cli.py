@@ -133,6 +133,24 @@ def test_a_signatory_goes_on_a_new_list_and_signs_once_it_is_sent_art_9_4(office
     assert {"officer.created", "admin.change", "registers.signing_key_enrolled"} <= actions
 
 
+def test_signatories_added_the_same_day_all_sign_once_the_last_list_is_sent_art_9_4(
+    officers, admin
+):
+    # Each `officers add` enters a new list, effective today like the one before it: the
+    # signatory's entry on the newest of them is the one in force (found by load testing,
+    # where only the last of eight signatories added in a row could sign).
+    for username in ("kz-deputy", "kz-second", "kz-third"):
+        officers_cmd(
+            "add", username, "--name", "Серіков Серік", "--authority", "kz-mvd",
+            "--role", "signatory", "--position", "Вице-министр",
+            "--user", "kz-admin", "--password-stdin", stdin=f"{PASSWORD}\n",
+        )  # fmt: skip
+    newest = SignatoryList.objects.filter(party_id="KZ").latest("pk")
+    call_command("signatories", "send", str(newest.pk), "--user", "kz-admin", stdout=io.StringIO())
+    for username in ("kz-deputy", "kz-second", "kz-third", "kz-signatory"):
+        assert sign(submitted(officers), User.objects.get(username=username)).status == "sent"
+
+
 def test_disable_keeps_the_officer_and_ends_their_sessions_and_tokens(officers):
     user = officers["kz_operator"]
     browser = Client()
