@@ -67,8 +67,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.worker_idle import cpu_seconds
 from migrex.accounts import totp
-from migrex.shell.nodes import LocalNode, databases, pair
-from migrex.shell.tlsproxy import Nginx, ThrowawayCA
+from migrex.shell.nodes import LocalNode, databases
+from migrex.shell.tlsproxy import Nginx, pair_behind_nginx
 
 THINK = (1.0, 3.0)  # seconds between an officer's actions
 P_DRAFT = 0.1  # a KZ operator with nothing to do drafts a request
@@ -217,24 +217,7 @@ class Setup:
 
 def prepare(base: Path, urls: list[str], accounts: list[Account], n_cases: int) -> Setup:
     """Two nodes behind nginx as test_https.py puts them there, the officers, the history."""
-    ca = ThrowawayCA(base / "ca")
-    proxies: dict[str, Nginx] = {}
-
-    def behind_nginx(node: LocalNode) -> None:
-        cert, key = ca.issue(f"{node.party}-server", server=True)
-        client_cert, client_key = ca.issue(f"{node.party}-client", server=False)
-        proxies[node.party] = Nginx(base / f"nginx-{node.party}", node.port, cert, key)
-        node.public_url = proxies[node.party].url
-        node.extra_env.update(
-            MIGREX_HTTPS="1",
-            MIGREX_TLS_CA_FILE=str(ca.cert_file),
-            MIGREX_TLS_CLIENT_CERT=str(client_cert),
-            MIGREX_TLS_CLIENT_KEY=str(client_key),
-        )
-
-    kz, by = pair(base, database_urls=tuple(urls), configure=behind_nginx)
-    kz.migrex("peers", "pin", "BY", str(ca.directory / "BY-client.crt"))
-    by.migrex("peers", "pin", "KZ", str(ca.directory / "KZ-client.crt"))
+    kz, by, ca, proxies = pair_behind_nginx(base, tuple(urls))
     pks = add_officers(kz, accounts)
     add_officers(by, accounts)
     kz.migrex("demo_setup", "--send-lists")  # the new signatories' list (Art. 9.4)

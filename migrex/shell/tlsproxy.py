@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from migrex.shell.nodes import ROOT, free_port
+from migrex.shell.nodes import ROOT, LocalNode, free_port, pair
 
 SITE = ROOT / "contrib" / "nginx" / "migrex.conf"
 
@@ -176,3 +176,31 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.proc = None
+
+
+def pair_behind_nginx(
+    base: Path, database_urls: tuple[str | None, str | None], **extra_env: str
+) -> tuple[LocalNode, LocalNode, ThrowawayCA, dict[str, Nginx]]:
+    """Two prepared nodes (nodes.pair), each behind its nginx with a certificate of one
+    throwaway CA, MIGREX_HTTPS=1, and each pinning the other's client certificate (mutual TLS,
+    docs/protocol.md §8.4). Nothing is started: start each proxy, then each node."""
+    ca = ThrowawayCA(base / "ca")
+    proxies: dict[str, Nginx] = {}
+
+    def behind_nginx(node: LocalNode) -> None:
+        cert, key = ca.issue(f"{node.party}-server", server=True)
+        client_cert, client_key = ca.issue(f"{node.party}-client", server=False)
+        proxies[node.party] = Nginx(base / f"nginx-{node.party}", node.port, cert, key)
+        node.public_url = proxies[node.party].url
+        node.extra_env.update(
+            extra_env,
+            MIGREX_HTTPS="1",
+            MIGREX_TLS_CA_FILE=str(ca.cert_file),
+            MIGREX_TLS_CLIENT_CERT=str(client_cert),
+            MIGREX_TLS_CLIENT_KEY=str(client_key),
+        )
+
+    kz, by = pair(base, database_urls=database_urls, configure=behind_nginx)
+    kz.migrex("peers", "pin", "BY", str(ca.directory / "BY-client.crt"))
+    by.migrex("peers", "pin", "KZ", str(ca.directory / "KZ-client.crt"))
+    return kz, by, ca, proxies

@@ -15,9 +15,9 @@ import urllib.request
 
 import pytest
 
-from migrex.shell.nodes import LocalNode, pair
+from migrex.shell.nodes import LocalNode
 from migrex.shell.scenario import PERSON, Scenario
-from migrex.shell.tlsproxy import Nginx, ThrowawayCA
+from migrex.shell.tlsproxy import pair_behind_nginx
 
 pytestmark = pytest.mark.nodes
 
@@ -27,25 +27,7 @@ RETRIES = {"MIGREX_DELIVERY_BACKOFF": "0.05", "MIGREX_DELIVERY_BACKOFF_CAP": "0.
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory, node_databases):
     base = tmp_path_factory.mktemp("https")
-    ca = ThrowawayCA(base / "ca")
-    proxies: dict[str, Nginx] = {}
-
-    def behind_nginx(node: LocalNode) -> None:
-        cert, key = ca.issue(f"{node.party}-server", server=True)
-        client_cert, client_key = ca.issue(f"{node.party}-client", server=False)
-        proxies[node.party] = Nginx(base / f"nginx-{node.party}", node.port, cert, key)
-        node.public_url = proxies[node.party].url
-        node.extra_env.update(
-            RETRIES,
-            MIGREX_HTTPS="1",
-            MIGREX_TLS_CA_FILE=str(ca.cert_file),
-            MIGREX_TLS_CLIENT_CERT=str(client_cert),
-            MIGREX_TLS_CLIENT_KEY=str(client_key),
-        )
-
-    kz, by = pair(base, database_urls=tuple(node_databases), configure=behind_nginx)
-    kz.migrex("peers", "pin", "BY", str(ca.directory / "BY-client.crt"))
-    by.migrex("peers", "pin", "KZ", str(ca.directory / "KZ-client.crt"))
+    kz, by, ca, proxies = pair_behind_nginx(base, tuple(node_databases), **RETRIES)
     try:
         for party, node in (("KZ", kz), ("BY", by)):
             proxies[party].start()
