@@ -3,10 +3,12 @@
 KZ validates a JSON Lines file and queues it (`migrex dataset send`); KZ's delivery worker
 (`migrex worker --once`) seals the envelope, encrypts the body a frame at a time and streams it to
 BY's `migrex serve`, which decrypts, validates every record against the agreement and stores them
-in one transaction before signing the receipt. Printed: the time of each step and end to end, the
-peak memory (maximum resident set) of the KZ processes and of the BY server, and beside them a
-baseline measured in the same run: the same file POSTed in the clear to the same server, which
-writes it to a file as it arrives (no cryptography, no parsing, no database).
+a chunk per transaction, out of sight, then makes them visible with the receipt in one short
+transaction (persons/staging.py; bench/dataset_lock.py measures what others see meanwhile).
+Printed: the time of each step and end to end, the peak memory (maximum resident set) of the KZ
+processes and of the BY server, and beside them a baseline measured in the same run: the same file
+POSTed in the clear to the same server, which writes it to a file as it arrives (no cryptography,
+no parsing, no database).
 
     .venv/bin/python bench/dataset_stream.py [--records 100000]
 
