@@ -90,7 +90,7 @@ class Outcome:
 class Kind:
     name: str
     schema: type[BaseModel]
-    handler: Callable[[Received], object]  # a streamed kind's returns what it `Staged`
+    handler: Callable[[Received], object]  # a streamed kind's returns a `Staged`
     label: Promise | str  # what the kind is, for the supervisors' page
     streamed: bool = False  # a body follows the envelope in frames (docs/protocol.md §8.2)
     opens: bool = False  # starts a conversation: its conversation id must be new (§2)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Received(models.Manager):
+class Visible(models.Manager):
     """The datasets that arrived whole and verified: what every reader sees (`Dataset.objects`).
     One still arriving (`staged_at` set, persons/staging.py) exists for nobody but its receiver,
     which alone uses `Dataset.arriving`."""
@@ -48,7 +48,7 @@ class Dataset(models.Model):
     staged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     arriving = models.Manager()  # every row, those still arriving too: persons/staging.py only
-    objects = Received()  # the default (Meta): a dataset still arriving is no one's to read
+    objects = Visible()  # the default (Meta): a dataset still arriving is no one's to read
 
     class Meta:
         verbose_name = _("received dataset")

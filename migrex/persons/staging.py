@@ -7,7 +7,7 @@ of the node waited for it: an officer's session, an API token's last use, the au
 read, the delivery worker — each failing with "database is locked" after MIGREX_SQLITE_TIMEOUT
 (issue 14). So the records are stored as they are read, a chunk at a time, each chunk in a short
 transaction of its own, under a Dataset row no one else sees: its `staged_at` is set, so
-`Dataset.objects` leaves it out (models.Received) and search leaves out its records' entries
+`Dataset.objects` leaves it out (models.Visible) and search leaves out its records' entries
 (search.ARRIVED). Once the body is whole and its length and SHA-256 are the envelope's, the
 inbox's last transaction — the inbox row, the receipt, the audit entry — also makes the dataset
 visible (`Staging.publish`): one row updated, whatever the dataset's size. On PostgreSQL a long
