@@ -32,10 +32,15 @@ from django.utils import timezone
 from migrex.persons import search
 from migrex.persons.models import Dataset, PersonRecord, SearchEntry
 
-# A copy no chunk was added to for this long is abandoned (its receiver was killed): a live one
-# adds a chunk every fraction of a second, or its stream breaks (the web server's read timeout).
+# A copy no chunk was added to for this long is abandoned (its receiver was killed). A live one
+# adds a chunk every fraction of a second, or every MIGREX_SQLITE_TIMEOUT at worst while others
+# hold the write lock, whatever the network: the web server has read the whole request body
+# before the receiver reads a byte of it (waitress buffers it).
 STALE = dt.timedelta(minutes=10)
-REMOVE = 2000  # records removed per transaction
+# Records written, and removed, per transaction: some 30 ms of the write lock (2,000: 110 ms).
+# The web server's other threads share the interpreter with the receiver, so while they serve
+# pages a transaction takes several times longer; a smaller one would cost more commits.
+WRITE = REMOVE = 500
 
 log = logging.getLogger("migrex.persons")
 
@@ -55,21 +60,24 @@ class Staging:
         self.count = 0
 
     def add(self, rows: list[tuple[int, dict]]) -> None:
-        """Store `rows`, (line number, validated record) each, in a transaction of its own. The
-        search keys are made before it begins, so that it holds the lock for the inserts only."""
+        """Store `rows`, (line number, validated record) each, WRITE at a time, each in a
+        transaction of its own. Their search keys are made before, so that a transaction holds
+        the lock for the inserts only."""
         d = self.dataset
         entries = [search.entry(data, d.recipient_id) for _line, data in rows]
-        with transaction.atomic():
-            # First, so that a copy removed meanwhile is noticed before anything is added to it.
-            if not _staged(d.pk).update(staged_at=timezone.now()):
-                raise Lost(f"staged dataset {d.pk} was removed while it arrived")
-            created = PersonRecord.objects.bulk_create(
-                PersonRecord(dataset=d, position=line, data=data) for line, data in rows
-            )
-            for entry, record in zip(entries, created, strict=True):
-                entry.record_id = record.pk
-            SearchEntry.objects.bulk_create(entries)
-        self.count += len(rows)
+        for start in range(0, len(rows), WRITE):
+            part = slice(start, start + WRITE)
+            with transaction.atomic():
+                # First, so that a copy removed meanwhile is noticed before anything is added.
+                if not _staged(d.pk).update(staged_at=timezone.now()):
+                    raise Lost(f"staged dataset {d.pk} was removed while it arrived")
+                created = PersonRecord.objects.bulk_create(
+                    PersonRecord(dataset=d, position=line, data=data) for line, data in rows[part]
+                )
+                for entry, record in zip(entries[part], created, strict=True):
+                    entry.record_id = record.pk
+                SearchEntry.objects.bulk_create(entries[part])
+            self.count += len(created)
 
     def publish(self) -> None:
         """Make the dataset visible: inside the inbox's last transaction, which stores the
