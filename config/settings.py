@@ -211,6 +211,9 @@ MIGREX_LOCKOUT = {
 # of the password).
 SESSION_COOKIE_AGE = env.integer("MIGREX_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Django's database sessions, but a save that only refreshes the expiry never fails the page it
+# comes with (skipped while the database stays locked: migrex/accounts/sessions.py).
+SESSION_ENGINE = "migrex.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie

@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from migrex.accounts.events import Event, tell
 from migrex.accounts.models import ApiToken, User
+from migrex.core.dbwait import brief_wait
 from migrex.core.errors import Unauthenticated
 
 TOKEN_BYTES = 32
 # last_used_at is written at most this often per token: a busy national system would otherwise
 # turn every read into a write (and, on SQLite, into a wait for the write lock).
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
+
+log = logging.getLogger("migrex.accounts")
 
 
 def digest(token: str) -> str:
@@ -109,7 +113,23 @@ def authenticate(token: str) -> User | None:
     reason = ended(record, now)
     if reason is not None:
         raise reason
-    ApiToken.objects.filter(pk=record.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
-    ).update(last_used_at=now)
+    _note_use(record, now)
     return record.user
+
+
+def _note_use(record: ApiToken, now: dt.datetime) -> None:
+    """When the token was last used: bookkeeping, which must neither fail nor hold up the call
+    it comes with. While another holds SQLite's write lock, it waits a moment (core/dbwait.py),
+    then is left for the token's next use; before, the call waited MIGREX_SQLITE_TIMEOUT and
+    answered 500 (issue 14). Within LAST_USED_GRANULARITY of the last one noted, nothing is
+    written, nor is the write lock asked for (an UPDATE takes it, whether or not a row
+    matches)."""
+    if record.last_used_at is not None and record.last_used_at >= now - LAST_USED_GRANULARITY:
+        return
+    try:
+        with brief_wait(), transaction.atomic():  # a savepoint, should a caller's block be open
+            ApiToken.objects.filter(pk=record.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
+            ).update(last_used_at=now)
+    except OperationalError as exc:
+        log.warning("API token %s: last use not recorded (%s)", record.pk, exc)

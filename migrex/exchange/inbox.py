@@ -1,5 +1,7 @@
 """Receiving: open the envelope, check it against the peers and the agreement, store it and apply
-it to the case in one transaction, and answer with a signed receipt or a signed refusal.
+it to the case in one transaction, and answer with a signed receipt or a signed refusal. A
+dataset is the exception (`_accept_streamed`): its records are stored out of sight as its body
+arrives, in short transactions, and made visible with the message in a last short one.
 
 A duplicate (a message id already accepted) changes nothing. The very same bytes again get the
 original receipt back, byte for byte; the same message sealed afresh (a retry after a lost
@@ -89,15 +91,19 @@ def _one_writer():
 
 def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
     """An envelope, a newline, and the body it describes in encrypted frames (§8.2): a dataset.
-    `stream` is the request body (read, readline); the body is read as it is stored."""
+    `stream` is the request body (read, readline); the body is read as it is stored. Other
+    writers of this process are not held up meanwhile: only the last transaction waits for
+    them (`_accept_streamed`)."""
     head = stream.readline(MAX_WIRE_BYTES + 2).rstrip(b"\n")
-    with _one_writer(), reference.pinned():
+    with reference.pinned():
         return _accept(head, None, body=stream, caller=caller)
 
 
-def _apply(envelope: dict, body) -> None:
+def _apply(envelope: dict, body) -> kinds.Staged | None:
     """Hand the opened message to the handler its kind's app registered, its payload validated
-    against the kind's schema first; a kind this node does not know is refused."""
+    against the kind's schema first; a kind this node does not know is refused. A streamed
+    kind's handler reads the body and stages what it stores (kinds.Staged), which is returned
+    once the body proves to be the one the envelope describes, and discarded otherwise."""
     kind = kinds.get(envelope["kind"])
     if kind is None:
         raise _Refused("unknown_kind", f"this node knows no message kind {envelope['kind']!r}")
@@ -114,7 +120,7 @@ def _apply(envelope: dict, body) -> None:
             raise _Refused("payload_invalid", "payload.body.key: the body's key is missing")
         frames = streams.decrypt(b64d(payload.body.key), envelope["message_id"].encode(), body.read)
         lines = streams.Lines(frames)
-    kind.handler(
+    done = kind.handler(
         kinds.Received(
             message_id=envelope["message_id"],
             conversation_id=envelope["conversation_id"],
@@ -127,8 +133,14 @@ def _apply(envelope: dict, body) -> None:
             body=lines,
         )
     )
-    if lines is not None:
+    if lines is None:
+        return None
+    try:
         _check_body(lines, payload.body)
+    except BaseException:
+        done.discard()
+        raise
+    return done
 
 
 def _check_body(lines: streams.Lines, declared) -> None:
@@ -167,29 +179,22 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         why = peers.client_certificate_refusal(envelope["sender_node"], caller.client_cert)
         if why:
             return _refuse(signer, dig, now, "client_certificate", why, mid)
+    if body is not None and (known := _known(mid)) is not None:
+        return _duplicate(known, signer, dig, now)  # its body is not even read (§9.2 step 1)
     try:
-        # A savepoint of its own, in a batch too; the files its handler stored go with it.
-        with vault.discarded_on_failure(), transaction.atomic():
-            receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
-            # A message id seen before fails here, on its unique index (IntegrityError below).
-            InboxMessage.objects.create(
-                message_id=mid,
-                conversation_id=envelope["conversation_id"],
-                sender_node=envelope["sender_node"],
-                agreement=envelope["agreement"],
-                kind=envelope["kind"],
-                digest=dig,
-                signed=opened.signed,
-                receipt=receipt.decode(),
-                received_at=now,
-            )
-            # The receiving party's calendar day, as the case services count (Art. 17).
-            _check_route(envelope, timezone.localdate(now))
-            _check_conversation(envelope)
-            _apply(envelope, body)
-            _audit_received(opened, dig)
+        if body is not None:
+            receipt = _accept_streamed(opened, dig, signer, now, body)
+        else:
+            # A savepoint of its own, in a batch too; the files its handler stored go with it.
+            with vault.discarded_on_failure(), transaction.atomic():
+                receipt = _store(opened, dig, signer, now)
+                # The receiving party's calendar day, as the case services count (Art. 17).
+                _check_route(envelope, timezone.localdate(now))
+                _check_conversation(envelope)
+                _apply(envelope, None)
+                _audit_received(opened, dig)
     except IntegrityError as exc:
-        known = InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
+        known = _known(mid)
         if known is not None:  # a message id seen before (or twice at once: the first won)
             return _duplicate(known, signer, dig, now)
         # A constraint the rules did not foresee: a bug here, logged as one, and a refusal
@@ -217,6 +222,53 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         detail = f"the {envelope['kind']} payload cannot be applied: {named(exc)}"
         return _refuse(signer, dig, now, "payload_invalid", detail[:500], mid)
     return Reply(200, receipt, "accepted")
+
+
+def _accept_streamed(opened: Opened, dig: str, signer, now, body) -> bytes:
+    """A dataset: checked as any message is, its records staged out of sight as the body is
+    read, in short transactions of the handler's (kinds.Staged), then made visible in one short
+    transaction with its inbox row, receipt and audit entry. One transaction for it all would
+    hold SQLite's only write lock for as long as the body takes to arrive, a minute for 150,000
+    records, and every other write of the node would wait or fail meanwhile (issue 14). What
+    fails on the way, the last transaction too (another copy of the message accepted first),
+    discards what was staged."""
+    envelope = opened.envelope
+    _check_route(envelope, timezone.localdate(now))
+    _check_conversation(envelope)
+    staged = _apply(envelope, body)
+    try:
+        with _one_writer(), transaction.atomic():
+            receipt = _store(opened, dig, signer, now)
+            staged.publish()
+            _audit_received(opened, dig)
+    except BaseException:
+        staged.discard()
+        raise
+    return receipt
+
+
+def _store(opened: Opened, dig: str, signer, now) -> bytes:
+    """The inbox row and its receipt. A message id seen before fails here, on its unique index
+    (an IntegrityError, which `_accept` answers as a duplicate)."""
+    envelope = opened.envelope
+    mid = envelope["message_id"]
+    receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
+    InboxMessage.objects.create(
+        message_id=mid,
+        conversation_id=envelope["conversation_id"],
+        sender_node=envelope["sender_node"],
+        agreement=envelope["agreement"],
+        kind=envelope["kind"],
+        digest=dig,
+        signed=opened.signed,
+        receipt=receipt.decode(),
+        received_at=now,
+    )
+    return receipt
+
+
+def _known(mid: str) -> InboxMessage | None:
+    return InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
 
 
 def _member(error: MigrexError) -> str | None:

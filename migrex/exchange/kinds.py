@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.utils.functional import Promise
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -56,6 +56,20 @@ class Received:
     body: Any = None  # the streamed body (`streams.Lines`) of a streamed kind, else None
 
 
+class Staged(Protocol):
+    """What the handler of a streamed kind returns. It is called outside any transaction, reads
+    the body and stores what it makes of it in short transactions of its own, out of every
+    reader's sight: on SQLite one transaction for the whole stream would hold the database's only
+    write lock for as long as the body takes to arrive. The inbox then checks the body against
+    the envelope (§8.2) and calls `publish()` inside the one short transaction that stores the
+    message, its receipt and its audit entry; or `discard()` when anything fails. The handler
+    discards by itself what it staged when it raises."""
+
+    def publish(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of a message this node sent: the receiver's signed receipt or refusal, as the
@@ -76,7 +90,7 @@ class Outcome:
 class Kind:
     name: str
     schema: type[BaseModel]
-    handler: Callable[[Received], object]
+    handler: Callable[[Received], object]  # a streamed kind's returns a `Staged`
     label: Promise | str  # what the kind is, for the supervisors' page
     streamed: bool = False  # a body follows the envelope in frames (docs/protocol.md §8.2)
     opens: bool = False  # starts a conversation: its conversation id must be new (§2)

@@ -1,7 +1,8 @@
 """Datasets of persons (Art. 3, 5, 6): many Art. 6 records sent in one message, with one purpose
 (Art. 11.2). The records travel as JSON Lines after the envelope, streamed in encrypted frames
 (docs/protocol.md §8.2): neither node holds the whole list in memory, and the receiver stores the
-records in one transaction, so a dataset arrives whole or not at all."""
+records a chunk at a time out of sight, then makes them visible at once (persons/staging.py), so
+a dataset arrives whole or not at all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
@@ -23,8 +23,7 @@ from migrex.exchange import outbox
 from migrex.exchange.kinds import Payload, Received, StreamedBody
 from migrex.exchange.models import OutboxMessage
 from migrex.exchange.streams import Lines
-from migrex.persons import search
-from migrex.persons.models import Dataset, PersonRecord
+from migrex.persons import staging
 from migrex.persons.rules import clean_persons
 
 KIND = "dataset"
@@ -180,42 +179,42 @@ def queue(
 # --- the receiving node ------------------------------------------------------------------------
 
 
-def receive(message: Received) -> Dataset:
-    """Store a dataset whose records are read from its body; inside the inbox's transaction, so
-    that a bad line or a broken stream leaves nothing behind."""
+def receive(message: Received) -> staging.Staging:
+    """Store a dataset whose records are read from its body, a chunk at a time and out of every
+    reader's sight (persons/staging.py); the inbox publishes it once the body is verified. A bad
+    line or a broken stream leaves nothing behind."""
     known = directory()
     terms = known.terms(message.agreement)
     payload: DatasetPayload = message.payload
     _category(payload.category, terms.profile)
-    dataset = Dataset.objects.create(
-        message_id=message.message_id,
-        conversation_id=message.conversation_id,
-        agreement=terms.agreement,
-        provider=known.authority(message.sender_authority),
-        recipient=known.authority(message.receiver_authority),
-        title=_text(payload.title, "title"),
-        purpose=_text(payload.purpose, "purpose"),
-        category=payload.category,
-        records=payload.records,
-        size=payload.body.bytes,
-        sha256=payload.body.sha256,
-        received_at=timezone.now(),
-    )
-    count = 0
-    for chunk in _objects(message.body):
-        rows = _clean(chunk, payload.category, terms.profile)
-        created = PersonRecord.objects.bulk_create(
-            PersonRecord(dataset=dataset, position=number, data=data)
-            for (number, _obj), data in zip(chunk, rows, strict=True)
-        )
-        search.index_records(created, dataset.recipient_id)
-        count += len(rows)
-    if count != payload.records:
-        raise invalid(
-            "record_count",
-            f"Получено записей: {count}, в конверте указано {payload.records}.",
-            f"{count} records arrived, the envelope says {payload.records}.",
-            "6",
-            "payload.records",
-        )
-    return dataset
+    fields = {
+        "message_id": message.message_id,
+        "conversation_id": message.conversation_id,
+        "agreement": terms.agreement,
+        "provider": known.authority(message.sender_authority),
+        "recipient": known.authority(message.receiver_authority),
+        "title": _text(payload.title, "title"),
+        "purpose": _text(payload.purpose, "purpose"),
+        "category": payload.category,
+        "records": payload.records,
+        "size": payload.body.bytes,
+        "sha256": payload.body.sha256,
+    }
+    staging.sweep()  # what receivers killed mid-stream left, long enough ago
+    staged = staging.Staging(**fields)
+    try:
+        for chunk in _objects(message.body):
+            rows = _clean(chunk, payload.category, terms.profile)
+            staged.add([(line, data) for (line, _obj), data in zip(chunk, rows, strict=True)])
+        if staged.count != payload.records:
+            raise invalid(
+                "record_count",
+                f"Получено записей: {staged.count}, в конверте указано {payload.records}.",
+                f"{staged.count} records arrived, the envelope says {payload.records}.",
+                "6",
+                "payload.records",
+            )
+    except BaseException:
+        staged.discard()
+        raise
+    return staged

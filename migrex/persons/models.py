@@ -5,10 +5,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Visible(models.Manager):
+    """The datasets that arrived whole and verified: what every reader sees (`Dataset.objects`).
+    One still arriving (`staged_at` set, persons/staging.py) exists for nobody but its receiver,
+    which alone uses `Dataset.arriving`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(staged_at__isnull=True)
+
+
 class Dataset(models.Model):
     """A dataset message received from the other party: a list of persons with its purpose."""
 
-    message_id = models.UUIDField(_("message id"), unique=True)
+    # Several copies of one message may be arriving at once (a retry after a lost reply, a
+    # receiver killed mid-stream and the sender trying again): one becomes the dataset, once.
+    message_id = models.UUIDField(_("message id"), db_index=True)
     conversation_id = models.UUIDField(_("conversation"))
     agreement = models.ForeignKey(
         "agreements.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT
@@ -32,11 +43,27 @@ class Dataset(models.Model):
     size = models.PositiveBigIntegerField(_("bytes"))
     sha256 = models.CharField(_("SHA-256 of the body"), max_length=64)
     received_at = models.DateTimeField(_("received at"))
+    # Set while the records arrive, chunk by chunk, each chunk's time: the dataset is hidden
+    # from every reader until its body is whole and verified; None once it is (staging.py).
+    staged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    arriving = models.Manager()  # every row, those still arriving too: persons/staging.py only
+    objects = Visible()  # the default (Meta): a dataset still arriving is no one's to read
 
     class Meta:
         verbose_name = _("received dataset")
         verbose_name_plural = _("received datasets")
         ordering = ["-received_at"]
+        # Admin and forms see what readers see; deletion and a record's `.dataset` go through
+        # Django's plain base manager, which sees every row.
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=models.Q(staged_at__isnull=True),
+                name="dataset_message_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

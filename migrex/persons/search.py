@@ -56,6 +56,10 @@ WEIGHTS = {
     "sex": 0.5,
 }
 EXACT, CLOSE, DIFFERS = "exact", "close", "differs"
+# The records of a dataset still arriving are stored, with their entries, before the dataset is
+# verified and visible (persons/staging.py): no one may find them until then. A case's entry has
+# no record, and passes (a left join: the dataset's `staged_at` is null for it too).
+ARRIVED = Q(record__dataset__staged_at__isnull=True)
 STRENGTH = {EXACT: 1.0, CLOSE: 0.6, DIFFERS: 0.0}
 
 
@@ -332,7 +336,7 @@ def search(
         if room <= 0:
             truncated = True
             break
-        found = SearchEntry.objects.filter(lookup, branch).order_by()
+        found = SearchEntry.objects.filter(lookup, branch, ARRIVED).order_by()
         batch = list(found[: room + 1])
         truncated |= len(batch) > room
         rows.update((row.pk, row) for row in batch[:room])

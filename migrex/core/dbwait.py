@@ -1,0 +1,55 @@
+"""How long a write waits for another's lock, when the write is bookkeeping.
+
+SQLite has one write lock for the whole database, and a write that finds it taken waits for it up
+to MIGREX_SQLITE_TIMEOUT (20 s) before failing with "database is locked". That is right for the
+work a request or the worker was asked to do. It is wrong for what a read only notes on the way
+— when an API token was last used, a session's refreshed expiry — which would make the read wait
+those 20 s and then fail it. Such writes wait briefly here, and their callers skip them when the
+lock stays taken (accounts/tokens.py, accounts/sessions.py).
+
+PostgreSQL locks rows, not the database: such a write waits only for another transaction that
+holds the same row (the token being revoked, the session being saved by another request of the
+same officer), rarely and briefly; the same bound (lock_timeout) keeps it from ever holding up
+the read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from django.db import connection
+
+BRIEF = 1.0  # seconds
+
+
+@contextlib.contextmanager
+def brief_wait(seconds: float = BRIEF) -> Iterator[None]:
+    """Writes in the block wait at most `seconds` for another's lock, then fail with
+    OperationalError: SQLite's busy timeout, PostgreSQL's lock_timeout, of this connection,
+    restored afterwards."""
+    ms = int(seconds * 1000)
+    if connection.vendor == "sqlite":
+        read, write = "PRAGMA busy_timeout", "PRAGMA busy_timeout = {}"
+    elif connection.vendor == "postgresql":
+        read, write = "SHOW lock_timeout", "SET lock_timeout = '{}'"
+    else:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        usual = cursor.fetchone()[0]
+        cursor.execute(write.format(ms))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(write.format(_plain(usual)))
+
+
+def _plain(value) -> str:
+    """A setting as read back, fit to be written again: `1000`, `0`, `2s`."""
+    text = str(value)
+    if not all(c.isalnum() for c in text):
+        raise ValueError(f"unexpected lock timeout {text!r}")
+    return text
