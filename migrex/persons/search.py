@@ -58,6 +58,7 @@ from migrex.persons.ranking import EXACT as EXACT
 from migrex.persons.ranking import Candidate, Scorer, near_dates
 
 CANDIDATES = 400  # read at most this many index rows per query
+WIDE = 100  # and at most this many of a skeleton's without a birth date (`_lookups`)
 
 
 def _name(value) -> str:
@@ -278,11 +279,12 @@ class Found:
 class Lookup:
     """One index lookup: columns equal to values, and the birth date among `dates` if any.
     `enough`: every row it adds ranks alike, and above every row the lookups after it add, so
-    `limit` of them are as many as the search needs to read."""
+    `limit` of them are as many as the search needs to read; `wide`: read at most `WIDE` rows."""
 
     equal: tuple[tuple[str, object], ...]
     dates: tuple[dt.date, ...] = ()
     enough: bool = False
+    wide: bool = False
 
     def q(self) -> Q:
         found = Q(**dict(self.equal))
@@ -309,7 +311,10 @@ def _lookups(k: dict[str, object]) -> list[Lookup]:
     The names alone match thousands of rows for a common name. When the query asks nothing the
     earlier lookups have not already found the best rows for (a patronymic, the sex), those rows
     all rank alike (the same names; a birth date neither equal nor near, for those were read
-    before; the document not the one asked), so `limit` of them are enough."""
+    before; the document not the one asked), so `limit` of them are enough. A skeleton with a
+    common given name matches thousands too, and its rows rank by their names: the first `WIDE`
+    in the index's order (by birth date) show every spelling the skeleton groups that is not
+    rare, so more are not read."""
     s, g, b, d = k["surname"], k["given_name"], k["birth_date"], k["document"]
     names = (("surname", s), ("given_name", g))
     keys = (("surname_key", k["surname_key"]), ("given_key", k["given_key"]))
@@ -323,9 +328,9 @@ def _lookups(k: dict[str, object]) -> list[Lookup]:
         if b:
             near = tuple(near_dates(b))
             found += [Lookup(names, near), Lookup(keys, near)]
-        found += [Lookup(names, enough=alike), Lookup(keys)]
+        found += [Lookup(names, enough=alike), Lookup(keys, wide=True)]
     elif s:
-        found += [Lookup(names[:1], enough=alike and not b), Lookup(keys[:1])]
+        found += [Lookup(names[:1], enough=alike and not b), Lookup(keys[:1], wide=True)]
     elif g and not b:
         found.append(Lookup(names[1:], enough=alike))
     return found
@@ -382,6 +387,8 @@ def search(
             room = CANDIDATES - len(rows)
             if lookup.enough:  # rows already read may come again
                 room = min(room, len(rows) + limit)
+            elif lookup.wide:
+                room = min(room, WIDE)
             if room <= 0:
                 full = True
                 break

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from migrex.agreements.models import Authority
+from migrex.cases import services as cases
 from migrex.persons import ranking, search
 from migrex.persons.models import SearchEntry
 from migrex.persons.tests.conftest import _received
@@ -136,6 +137,26 @@ def test_entries_hold_the_skeletons_and_reindex_keeps_them(near):
     assert (entry.surname_key, entry.given_key) == ("kmtv", "rln")
     assert search.reindex() == len(NEAR)
     assert SearchEntry.objects.filter(surname_key="kmtv", given_key="rln").count() == 2
+
+
+def test_case_persons_hold_the_skeletons_when_drafted_and_reindexed(officers, agreement):
+    cases.create_draft(
+        actor=officers["kz_operator"],
+        agreement=agreement,
+        requested_authority=Authority.objects.get(code="by-mvd"),
+        persons=[{"category": "temporary_stay", "data": ERLAN}],
+        summary="Проверка",
+        purpose="Цель",
+        justification="Основание",
+        topics=["citizens_in_other_state"],
+    )
+    kz = Authority.objects.get(code="kz-mvd").pk
+    for _ in range(2):  # as drafted, then as reindex() rebuilds it
+        found = search.search(kz, search.Query(surname="Axmetov", given_name="Yerlan"))
+        assert [c.entry.case_person.data["surname"]["cyrillic"] for c in found.candidates] == [
+            "Ахметов"
+        ]
+        assert search.reindex() == 1
 
 
 def test_near_dates_are_those_ranking_calls_close():
