@@ -154,7 +154,7 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = [
-            # The names with a near birth date (search._lookups), and the names alone.
+            # The names with a near birth date (persons/lookups.py), and the names alone.
             models.Index(fields=["authority", "surname", "given_name", "birth_date"]),
             models.Index(fields=["authority", "surname_key", "given_key", "birth_date"]),
             models.Index(fields=["authority", "given_name", "birth_date"]),

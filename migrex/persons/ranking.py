@@ -65,7 +65,8 @@ def dates(a: dt.date, b: dt.date) -> str:
 
 
 def near_dates(day: dt.date) -> list[dt.date]:
-    """Every other date `dates` calls close to `day`: what a wrong birth date may be."""
+    """Every other date `dates` calls close to `day`, what a wrong birth date may be, within a
+    century of it: a wrong hundreds or thousands digit of the year (1080, 2980) is no one's."""
     found = {day - dt.timedelta(days=1), day + dt.timedelta(days=1)}
     text = day.isoformat()
     for at, digit in enumerate(text):
@@ -79,7 +80,7 @@ def near_dates(day: dt.date) -> list[dt.date]:
     with contextlib.suppress(ValueError):
         found.add(day.replace(month=day.day, day=day.month))
     found.discard(day)
-    return sorted(found)
+    return sorted(d for d in found if abs(d.year - day.year) < 100)
 
 
 def names(a: str, b: str) -> tuple[str, int]:

@@ -3,8 +3,8 @@
 Every person record gets a `SearchEntry` of folding keys (`translit.fold`): Оганесян,
 Hovhannisyan and Հովհաննիսյան share one; and of their skeletons (`translit.skeleton`), a coarser
 key that spellings made by ear share: Ахмедов, Axmetov and Ахметов. A query is keyed the same
-way; candidates come from the indexes, read one by one, most specific first (`_lookups`: the
-document, the birth date, the names with a near birth date, then the names alone, each by the
+way; candidates come from the indexes, read one by one, most specific first (persons/lookups.py:
+the document; the birth date, and the names with a near birth date; then the names alone, by the
 folding keys before the skeletons, so exact spellings come first); each is scored field by field:
 which fields agree, and how strongly (persons/ranking.py).
 
@@ -51,14 +51,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from migrex.matching.translit import fold, skeleton
+from migrex.persons.lookups import Lookup, lookups
 from migrex.persons.models import Consent, Dataset, PersonRecord, SearchEntry
 from migrex.persons.ranking import CLOSE as CLOSE  # the levels, for the page and the API
 from migrex.persons.ranking import DIFFERS as DIFFERS
 from migrex.persons.ranking import EXACT as EXACT
-from migrex.persons.ranking import Candidate, Scorer, near_dates
+from migrex.persons.ranking import Candidate, Scorer
 
 CANDIDATES = 400  # read at most this many index rows per query
-WIDE = 100  # and at most this many of a skeleton's without a birth date (`_lookups`)
 
 
 def _name(value) -> str:
@@ -275,67 +275,6 @@ class Found:
     scope: Scope | None = None  # what was searched: says why each candidate may be seen
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """One index lookup: columns equal to values, and the birth date among `dates` if any.
-    `enough`: every row it adds ranks alike, and above every row the lookups after it add, so
-    `limit` of them are as many as the search needs to read; `wide`: read at most `WIDE` rows."""
-
-    equal: tuple[tuple[str, object], ...]
-    dates: tuple[dt.date, ...] = ()
-    enough: bool = False
-    wide: bool = False
-
-    def q(self) -> Q:
-        found = Q(**dict(self.equal))
-        return found & Q(birth_date__in=self.dates) if self.dates else found
-
-    def sql(self) -> tuple[str, list]:
-        q, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
-        where = [f"{q(column)} = %s" for column, _ in self.equal]
-        params = [adapt(v) if isinstance(v, dt.date) else v for _, v in self.equal]
-        if self.dates:
-            where.append(f"{q('birth_date')} IN ({', '.join(['%s'] * len(self.dates))})")
-            params += [adapt(d) for d in self.dates]
-        return " AND ".join(where), params
-
-
-def _lookups(k: dict[str, object]) -> list[Lookup]:
-    """Index lookups, most specific first: each is read on its own, so a common name's hundreds
-    of namesakes never crowd out the record with the right document or birth date, nor one with
-    a near birth date (a digit wrong, day and month swapped, a day off: `ranking.near_dates`).
-    The skeletons follow the folding keys, so exact spellings come first; they are looked up
-    with the given name's skeleton (or the birth date), never a surname's alone when there is
-    more to go by.
-
-    The names alone match thousands of rows for a common name. When the query asks nothing the
-    earlier lookups have not already found the best rows for (a patronymic, the sex), those rows
-    all rank alike (the same names; a birth date neither equal nor near, for those were read
-    before; the document not the one asked), so `limit` of them are enough. A skeleton with a
-    common given name matches thousands too, and its rows rank by their names: the first `WIDE`
-    in the index's order (by birth date) show every spelling the skeleton groups that is not
-    rare, so more are not read."""
-    s, g, b, d = k["surname"], k["given_name"], k["birth_date"], k["document"]
-    names = (("surname", s), ("given_name", g))
-    keys = (("surname_key", k["surname_key"]), ("given_key", k["given_key"]))
-    alike = not (k["patronymic"] or k["sex"])
-    found = []
-    if d:
-        found.append(Lookup((("document", d),)))
-    if b:  # about 45 people share a birth date among a million
-        found.append(Lookup((("birth_date", b),)))
-    if s and g:
-        if b:
-            near = tuple(near_dates(b))
-            found += [Lookup(names, near), Lookup(keys, near)]
-        found += [Lookup(names, enough=alike), Lookup(keys, wide=True)]
-    elif s:
-        found += [Lookup(names[:1], enough=alike and not b), Lookup(keys[:1], wide=True)]
-    elif g and not b:
-        found.append(Lookup(names[1:], enough=alike))
-    return found
-
-
 _FIELDS = tuple(f.attname for f in SearchEntry._meta.concrete_fields)
 _NAMES = slice(_FIELDS.index("surname"), _FIELDS.index("given_name") + 1)
 
@@ -375,20 +314,20 @@ def search(
     """The best `limit` candidates among the records the authority's officers may use (the
     module's docstring), best first."""
     keys = query.keys()
-    lookups = _lookups(keys)
+    asked = lookups(keys)
     where = within or scope(authority_id, today)
-    if not lookups:
+    if not asked:
         return Found([], False, where)
     rows: dict[int, tuple] = {}
     truncated = False
-    for lookup in lookups:
+    for lookup in asked:
         full = False  # the lookup matched more rows than were read
         for branch in where.branches():
             room = CANDIDATES - len(rows)
             if lookup.enough:  # rows already read may come again
                 room = min(room, len(rows) + limit)
-            elif lookup.wide:
-                room = min(room, WIDE)
+            elif lookup.most:
+                room = min(room, lookup.most)
             if room <= 0:
                 full = True
                 break
