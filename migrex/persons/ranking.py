@@ -10,15 +10,14 @@ Each field both the query and the entry have is exact, close or differs:
   day off (31.07 / 01.08: a date written on the other side of midnight, or counted differently);
 - document and sex: exact or differs.
 
-The score is the weighted share of the asked fields that agree (close counts 0.6). Candidates
-with one score are ordered by how many letters their names are from the query's (Levenshtein
-over the folding keys: Кораль finds Король, one letter off, before Кароль, two), then by how
-many of the candidates read share their names (search.py): of two spellings one letter off, the
-one most records have is rarely the typo. A birth date
+The score is the weighted share of the asked fields that agree (close counts 0.6). A birth date
 weighs more than a surname: among a million people about 45 share a birth date, while a common
 surname with a common given name is shared by thousands, so a person whose surname is spelt
 beyond recognition but whose given name and birth date agree is a better candidate than a
-namesake born on another day.
+namesake born on another day. Candidates with one score are ordered by how many letters their
+names are from the query's (Levenshtein over the folding keys: Кораль finds Король, one letter
+off, before Кароль, two), then by how many of the candidates read share their names (search.py):
+of two spellings one letter off, the one most records have is rarely the typo.
 """
 
 from __future__ import annotations
