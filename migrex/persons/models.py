@@ -156,9 +156,10 @@ class Consent(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One person record as search sees it: the folding keys of its names (`translit.fold`), its
-    birth date and document number. Kept beside the record and deleted with it, so destroyed
-    data (Art. 11.5) cannot be found either."""
+    """One person record as search sees it: the folding keys of its names (`translit.fold`) and
+    the skeletons of its surname and given name (`translit.skeleton`, a coarser key for spellings
+    no table yields), its birth date and document number. Kept beside the record and deleted with
+    it, so destroyed data (Art. 11.5) cannot be found either."""
 
     authority = models.ForeignKey(
         "agreements.Authority", on_delete=models.CASCADE, related_name="+"
@@ -172,13 +173,17 @@ class SearchEntry(models.Model):
     surname = models.CharField(max_length=64, blank=True)
     given_name = models.CharField(max_length=64, blank=True)
     patronymic = models.CharField(max_length=64, blank=True)
+    surname_key = models.CharField(max_length=64, blank=True)  # skeleton(surname)
+    given_key = models.CharField(max_length=64, blank=True)  # skeleton(given_name)
     sex = models.CharField(max_length=1, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     document = models.CharField(max_length=40, blank=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["authority", "surname", "given_name"]),
+            # The names with a near birth date (persons/lookups.py), and the names alone.
+            models.Index(fields=["authority", "surname", "given_name", "birth_date"]),
+            models.Index(fields=["authority", "surname_key", "given_key", "birth_date"]),
             models.Index(fields=["authority", "given_name", "birth_date"]),
             models.Index(fields=["authority", "birth_date"]),
             models.Index(fields=["authority", "document"]),

@@ -1,9 +1,16 @@
 """Finding one person among the records an authority may use, whatever the spelling.
 
 Every person record gets a `SearchEntry` of folding keys (`translit.fold`): Оганесян,
-Hovhannisyan and Հովհաննիսյան share one. A query is folded the same way; candidates come from the
-indexes (document, birth date, surname with given name), read one by one, most specific first;
-each is scored field by field: which fields agree, and how strongly.
+Hovhannisyan and Հովհաննիսյան share one; and of their skeletons (`translit.skeleton`), a coarser
+key that spellings made by ear share: Ахмедов, Axmetov and Ахметов. A query is keyed the same
+way; candidates come from the indexes, read one by one, most specific first (persons/lookups.py:
+the document; the birth date, and the names with a near birth date; then the names alone, by the
+folding keys before the skeletons, so exact spellings come first); each is scored field by field:
+which fields agree, and how strongly (persons/ranking.py).
+
+The lookups are SQL of their own (`_read`): through the ORM, building a query and making model
+instances of the hundreds of rows a common name matches cost more than the rest of a search.
+Only the candidates returned become `SearchEntry` instances.
 
 Purpose binding (Art. 11.2). Received personal data may be used only for the purpose it was
 requested or provided for; another use needs the provider's consent. Search keeps to that:
@@ -31,36 +38,31 @@ the count of candidates and the `truncated` flag are about what the officer may 
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from rapidfuzz.distance import JaroWinkler
 
-from migrex.matching.translit import fold
+from migrex.matching.translit import fold, skeleton
+from migrex.persons.lookups import Lookup, lookups
 from migrex.persons.models import Consent, Dataset, PersonRecord, SearchEntry
+from migrex.persons.ranking import CLOSE as CLOSE  # the levels, for the page and the API
+from migrex.persons.ranking import DIFFERS as DIFFERS
+from migrex.persons.ranking import EXACT as EXACT
+from migrex.persons.ranking import Candidate, Scorer
 
 CANDIDATES = 400  # read at most this many index rows per query
-# How much each field counts when both the query and the record have it.
-WEIGHTS = {
-    "surname": 3.0,
-    "given_name": 2.0,
-    "patronymic": 1.0,
-    "birth_date": 3.0,
-    "document": 3.0,
-    "sex": 0.5,
-}
-EXACT, CLOSE, DIFFERS = "exact", "close", "differs"
 # The records of a dataset still arriving are stored, with their entries, before the dataset is
 # verified and visible (persons/staging.py): no one may find them until then. A case's entry has
-# no record, and passes (a left join: the dataset's `staged_at` is null for it too).
+# no record, and passes.
 ARRIVED = Q(record__dataset__staged_at__isnull=True)
-STRENGTH = {EXACT: 1.0, CLOSE: 0.6, DIFFERS: 0.0}
 
 
 def _name(value) -> str:
@@ -74,14 +76,18 @@ def document_key(value: str) -> str:
 
 
 def entry(data: dict, authority_id: int, **source) -> SearchEntry:
+    """The search entry of one person record (every entry is made here: reindex() too)."""
     documents = data.get("identity_document") or []
     first = documents[0] if documents else {}
     birth = data.get("birth_date")
+    surname, given_name = _name(data.get("surname")), _name(data.get("given_name"))
     return SearchEntry(
         authority_id=authority_id,
-        surname=_name(data.get("surname")),
-        given_name=_name(data.get("given_name")),
+        surname=surname,
+        given_name=given_name,
         patronymic=_name(data.get("patronymic")),
+        surname_key=skeleton(surname) if surname else "",
+        given_key=skeleton(given_name) if given_name else "",
         sex=data.get("sex") or "",
         birth_date=dt.date.fromisoformat(birth) if birth else None,
         document=document_key((first.get("series") or "") + (first.get("number") or "")),
@@ -137,21 +143,18 @@ class Query:
     sex: str = ""
 
     def keys(self) -> dict[str, object]:
+        surname = fold(self.surname)[:64] if self.surname else ""
+        given_name = fold(self.given_name)[:64] if self.given_name else ""
         return {
-            "surname": fold(self.surname)[:64] if self.surname else "",
-            "given_name": fold(self.given_name)[:64] if self.given_name else "",
+            "surname": surname,
+            "given_name": given_name,
             "patronymic": fold(self.patronymic)[:64] if self.patronymic else "",
             "birth_date": self.birth_date,
             "document": document_key(self.document),
             "sex": self.sex,
+            "surname_key": skeleton(surname) if surname else "",
+            "given_key": skeleton(given_name) if given_name else "",
         }
-
-
-@dataclass
-class Candidate:
-    entry: SearchEntry
-    score: float  # 0…1: the weighted share of the query's fields that agree
-    fields: dict[str, str] = field(default_factory=dict)  # field -> exact | close | differs
 
 
 # A person a case received: one of the request itself on the requested side (no event), or of a
@@ -175,6 +178,18 @@ def _case_opened_by(consent: Consent) -> Q:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """The entries `authorities` hold, those of them `opened` selects if it is given."""
+
+    authorities: tuple[int, ...]
+    opened: Q | None = None
+
+    def q(self) -> Q:
+        held = Q(authority_id__in=self.authorities)
+        return held if self.opened is None else held & self.opened
+
+
+@dataclass(frozen=True)
 class Scope:
     """What one authority's officers may find (the module's docstring): the entries it holds,
     and those its consents in force open."""
@@ -184,14 +199,14 @@ class Scope:
     holders: frozenset[int] = frozenset()  # the other authorities holding what they open
     opened: Q | None = None  # which of those authorities' entries they open
 
-    def branches(self) -> list[Q]:
+    def branches(self) -> list[Branch]:
         """Disjoint conditions, each read on its own. Both start from the holding authority, so
         every lookup is served by an index that leads with it."""
-        own = Q(authority_id=self.authority_id)
+        own = Branch((self.authority_id,))
         others = self.holders - {self.authority_id}
         if self.opened is None or not others:
             return [own]
-        return [own, Q(authority_id__in=sorted(others)) & self.opened]
+        return [own, Branch(tuple(sorted(others)), self.opened)]
 
     def consent_for(self, kind: str, ref) -> Consent | None:
         """The consent that opens the source `ref` of `kind` (the one ending last)."""
@@ -264,54 +279,43 @@ class Found:
     scope: Scope | None = None  # what was searched: says why each candidate may be seen
 
 
-def _filters(k: dict[str, object]) -> list[Q]:
-    """Index lookups, most specific first: each is read on its own, so a common name's hundreds
-    of namesakes never crowd out the record with the right document or birth date."""
-    s, g, b, d = k["surname"], k["given_name"], k["birth_date"], k["document"]
-    found = []
-    if d:
-        found.append(Q(document=d))
-    if b:  # about 45 people share a birth date among a million
-        found.append(Q(birth_date=b))
-    if s and g:
-        found.append(Q(surname=s, given_name=g))
-    elif s:
-        found.append(Q(surname=s))
-    elif g and not b:
-        found.append(Q(given_name=g))
-    return found
+_FIELDS = tuple(f.attname for f in SearchEntry._meta.concrete_fields)
+_NAMES = slice(_FIELDS.index("surname"), _FIELDS.index("given_name") + 1)
 
 
-def _dates(a: dt.date, b: dt.date) -> str:
-    if a == b:
-        return EXACT
-    x, y = a.isoformat(), b.isoformat()
-    one_digit = sum(p != q for p, q in zip(x, y, strict=True)) == 1
-    swapped = a.year == b.year and a.month == b.day and a.day == b.month
-    return CLOSE if one_digit or swapped else DIFFERS
+@functools.cache
+def _select_sql(vendor: str) -> str:
+    """SELECT every column of the entries that have ARRIVED, up to the holding authority's
+    condition."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(f.column) for f in SearchEntry._meta.concrete_fields)
+    table = q(SearchEntry._meta.db_table)
+    record, dataset = q(PersonRecord._meta.db_table), q(Dataset._meta.db_table)
+    join = f"{dataset}.{q('id')} = {record}.{q('dataset_id')}"
+    arriving = (
+        f"SELECT 1 FROM {record} JOIN {dataset} ON {join} "  # noqa: S608 - names only
+        f"WHERE {record}.{q('id')} = {table}.{q('record_id')} "
+        f"AND {dataset}.{q('staged_at')} IS NOT NULL"
+    )
+    return (
+        f"SELECT {columns} FROM {table} WHERE NOT EXISTS ({arriving}) "  # noqa: S608 - names
+        f"AND {q('authority_id')} "
+    )
 
 
-def _names(a: str, b: str) -> str:
-    if a == b:
-        return EXACT
-    return CLOSE if JaroWinkler.similarity(a, b) >= 0.88 else DIFFERS
-
-
-def compare(keys: dict[str, object], entry: SearchEntry) -> Candidate:
-    fields: dict[str, str] = {}
-    for name in WEIGHTS:
-        asked, held = keys[name], getattr(entry, name)
-        if not asked or not held:
-            continue
-        if name == "birth_date":
-            fields[name] = _dates(asked, held)
-        elif name in {"document", "sex"}:
-            fields[name] = EXACT if asked == held else DIFFERS
-        else:
-            fields[name] = _names(asked, held)
-    asked_weight = sum(WEIGHTS[n] for n in WEIGHTS if keys[n])
-    score = sum(WEIGHTS[n] * STRENGTH[v] for n, v in fields.items()) / (asked_weight or 1)
-    return Candidate(entry, round(score, 3), fields)
+def _read(lookup: Lookup, branch: Branch, count: int) -> list[tuple]:
+    """At most `count` rows (values in the order of `_FIELDS`) of one lookup in one branch of
+    the scope: the branch's condition is part of the query."""
+    if branch.opened is not None:
+        found = SearchEntry.objects.filter(lookup.q(), branch.q(), ARRIVED).order_by()
+        return list(found.values_list(*_FIELDS)[:count])
+    where, params = lookup.sql()
+    holders = branch.authorities
+    held = "= %s" if len(holders) == 1 else f"IN ({', '.join(['%s'] * len(holders))})"
+    sql = f"{_select_sql(connection.vendor)}{held} AND {where} LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*holders, *params, count])
+        return cursor.fetchall()
 
 
 def search(
@@ -325,26 +329,41 @@ def search(
     """The best `limit` candidates among the records the authority's officers may use (the
     module's docstring), best first."""
     keys = query.keys()
-    filters = _filters(keys)
+    asked = lookups(keys)
     where = within or scope(authority_id, today)
-    if not filters:
+    if not asked:
         return Found([], False, where)
-    rows: dict[int, SearchEntry] = {}
+    rows: dict[int, tuple] = {}
     truncated = False
-    for lookup, branch in itertools.product(filters, where.branches()):
-        room = CANDIDATES - len(rows)
-        if room <= 0:
-            truncated = True
+    for lookup in asked:
+        full = False  # the lookup matched more rows than were read
+        for branch in where.branches():
+            room = CANDIDATES - len(rows)
+            if lookup.enough:  # rows already read may come again
+                room = min(room, len(rows) + limit)
+            elif lookup.most:
+                room = min(room, lookup.most)
+            if room <= 0:
+                full = True
+                break
+            batch = _read(lookup, branch, room + 1)
+            full |= len(batch) > room
+            rows.update((row[0], row) for row in batch[:room])
+        truncated |= full
+        if full and (lookup.enough or len(rows) >= CANDIDATES):
             break
-        found = SearchEntry.objects.filter(lookup, branch, ARRIVED).order_by()
-        batch = list(found[: room + 1])
-        truncated |= len(batch) > room
-        rows.update((row.pk, row) for row in batch[:room])
-    ranked = sorted(
-        (compare(keys, row) for row in rows.values()),
-        key=lambda c: (-c.score, c.entry.pk),
-    )
-    return Found(ranked[:limit], truncated, where)
+    scorer = Scorer(keys, _FIELDS)
+    names = collections.Counter(row[_NAMES] for row in rows.values())
+
+    def rank(candidate: Candidate) -> tuple:
+        """Best first: the score, the names' letters off, how many share them, the oldest."""
+        row = candidate.entry
+        return (-candidate.score, candidate.letters, -names[row[_NAMES]], row[0])
+
+    ranked = sorted(map(scorer.row, rows.values()), key=rank)[:limit]
+    for candidate in ranked:  # only the candidates returned become model instances
+        candidate.entry = SearchEntry.from_db(connection.alias, _FIELDS, candidate.entry)
+    return Found(ranked, truncated, where)
 
 
 def move_case_persons(case_id: int, authority_id: int) -> None:

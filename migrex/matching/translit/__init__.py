@@ -43,6 +43,11 @@ female form keeps the surname keys as sharp as the data allows.
 The key is idempotent (fold(fold(x)) == fold(x)), lowercase ASCII for Latin, Cyrillic and Armenian
 input, words separated by one space; case, hyphens, spaces and apostrophes do not matter.
 
+`skeleton(fold(text))` is a coarser key for a second, wider search (`skeleton`): the consonants of
+the folding key, one per class (voiced with unvoiced, к г х ч ц together, ж with the glide), so that
+spellings made by ear meet: Ахмедов / Axmetov / Ахметов, Sevcenko / Шевченко, Jumabaev / Жумабаев.
+It finds candidates; it never decides that two names are one.
+
 Known limits: a Latin j before a vowel is read as a glide unless the text shows Kazakh 2021
 letters, so a bare Kazakh "Jomart" is not Жомарт (variant data covers common names, Janna among
 them); ISO 9985 j (ձ) and a final x (խ) are read the English way when nothing else in the text is
@@ -56,8 +61,9 @@ for a three-word Cyrillic or Latin full name and 55 µs for a two-word Armenian 
 
 Modules: `detection` (script and language), `engine` (the table engine), the scheme tables of
 `russian`, `kazakh`, `belarusian`, `ukrainian` and `armenian` (with Armenian in Russian Cyrillic),
-`schemes` (the registry), `phonetic` (the reading behind the key), `variants` (the variant data)
-and `folding` (the key). Pure package: no Django, nothing from another migrex package.
+`schemes` (the registry), `phonetic` (the reading behind the key), `variants` (the variant data),
+`folding` (the key) and `skeleton` (the coarser key). Pure package: no Django, nothing from
+another migrex package.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ from migrex.matching.translit.detection import Detected, detect
 from migrex.matching.translit.folding import _bench as _bench
 from migrex.matching.translit.folding import fold, fold_patronymic
 from migrex.matching.translit.schemes import SCHEMES, Scheme, latin, schemes_for, spellings
+from migrex.matching.translit.skeleton import skeleton
 from migrex.matching.translit.variants import VARIANTS_PATH as VARIANTS_PATH
 from migrex.matching.translit.variants import _load as _load
 from migrex.matching.translit.variants import _variants as _variants
@@ -82,6 +89,7 @@ __all__ = [
     "fold_patronymic",
     "latin",
     "schemes_for",
+    "skeleton",
     "spellings",
     "variant_groups",
 ]
