@@ -3,6 +3,7 @@ PostgreSQL database), a real `migrex serve` process, and timing helpers."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import secrets
@@ -51,6 +52,17 @@ def node_environment(database: str) -> Iterator[dict[str, str]]:
         finally:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_options(parser) -> None:
+    """--postgres (the server for a throwaway database, empty to skip) and the hidden --only
+    with which each_database runs one database in a child process."""
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="server to make a throwaway database on; empty to skip",
+    )
+    parser.add_argument("--only", help=argparse.SUPPRESS)
 
 
 def each_database(script: str, postgres: str, *args: str) -> int:

@@ -62,7 +62,7 @@ from bench._app_server_load import (
     seed,
     slowloris,
 )
-from bench._harness import each_database, node_environment, setup_django
+from bench._harness import database_options, each_database, node_environment, setup_django
 
 
 @dataclass
@@ -209,12 +209,7 @@ def main() -> int:
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--slow", type=int, default=SLOW_CLIENTS, help="slow clients; 0: none")
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432/postgres",
-        help="server to make a throwaway database on; empty to skip",
-    )
-    parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in a child process
+    database_options(parser)  # --postgres, and --only: one database, in a child process
     args = parser.parse_args()
     if args.only:
         # Stopped: stop the servers and drop the database on the way out.

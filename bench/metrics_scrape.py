@@ -22,7 +22,14 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._harness import each_database, node_environment, setup_django, summary, timed
+from bench._harness import (
+    database_options,
+    each_database,
+    node_environment,
+    setup_django,
+    summary,
+    timed,
+)
 
 TOKEN = "bench-metrics-token"  # noqa: S105 - a throwaway node's
 KINDS = ["request", "registered", "reply", "refusal", "information", "consent_request", "ack"]
@@ -132,12 +139,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--scrapes", type=int, default=50)
-    parser.add_argument(
-        "--postgres",
-        default="postgres://postgres@127.0.0.1:5432/postgres",
-        help="server to make a throwaway database on; empty to skip",
-    )
-    parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in a child process
+    database_options(parser)  # --postgres, and --only: one database, in a child process
     args = parser.parse_args()
     if args.only:
         return 1 if run_one(args.only, args.rows, args.scrapes) else 0
