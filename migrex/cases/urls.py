@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from migrex.cases import views_boxes, views_case, views_draft
+from migrex.cases import views_boxes, views_case, views_documents, views_draft
 
 register_converter(views_boxes.BoxConverter, "box")
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:action>/", views_case.act, name="act"),
     path("cases/<int:pk>/request.pdf", views_case.request_letter, name="letter"),
     path("cases/<int:pk>/refusal.pdf", views_case.refusal_notice, name="refusal-notice"),
+    path("cases/<int:pk>/answer.pdf", views_documents.answer, name="answer"),
+    path(
+        "cases/<int:pk>/clarifications/<int:event_id>.pdf",
+        views_documents.clarification,
+        name="clarification",
+    ),
+    path("cases/<int:pk>/case-file.pdf", views_documents.case_file, name="case-file"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_id>/",
         views_case.attachment,

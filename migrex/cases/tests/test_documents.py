@@ -18,11 +18,22 @@ import subprocess
 import pytest
 
 from migrex.cases.documents import (
+    ANSWER,
+    CLARIFICATION,
+    PARTIAL_ANSWER,
     Bilingual,
+    CaseFile,
+    Entry,
     RefusalNotice,
+    Reply,
     RequestLetter,
+    render_case_file,
     render_refusal_notice,
+    render_reply,
     render_request_letter,
+    ru_date,
+    ru_iso,
+    title_of,
 )
 from migrex.core.tests.pdftext import flat, pages_text, pdf_text
 
@@ -88,6 +99,23 @@ NOTICE = RefusalNotice(
     officer_name=BELARUSIAN,
     officer_position="Начальник управления",
     conversation_id=CONVERSATION,
+    outgoing_number="BY-MVD-2026-000001/2",
+)
+ANSWER_LETTER = Reply(
+    kind=ANSWER,
+    agreement_title=AGREEMENT,
+    outgoing_number="BY-MVD-2026-000001/2",
+    date=dt.date(2026, 3, 14),
+    request_number="KZ-MVD-2026-000123",
+    request_date=dt.date(2026, 3, 5),
+    requesting_authority=KZ,
+    requested_authority=BY,
+    text=f"Гражданин {KAZAKH} зарегистрирован в г. Минске.",
+    conversation_id=CONVERSATION,
+    persons=[f"{KAZAKH}, дата рождения 12.07.1985"],
+    attachments=["справка.pdf"],
+    officer_name=BELARUSIAN,
+    officer_position="Начальник управления",
 )
 
 
@@ -193,7 +221,10 @@ def test_refusal_notice_states_grounds_articles_and_reasons():
         "1. prejudice to security (Art. 10.4)",
         "2. contrary to national law (Art. 10.4)",
         "2. Reasons for refusal [as given]: " + NOTICE.reasons,
-        "Дата уведомления: 20.03.2026",
+        "Дата: 20 марта 2026 г.",
+        "Конфиденциально (ст. 11.1)",
+        "Исх. № BY-MVD-2026-000001/2 от 20.03.2026",
+        "Начальник управления _____________ " + BELARUSIAN,
     ):
         assert expected in text, expected
 
@@ -269,3 +300,152 @@ def test_an_independent_extractor_reads_the_same_strings(tmp_path):
             assert name in text
     assert KAZAKH in flat(_external_text(render_request_letter(LETTER), tmp_path))
     assert "ПРОЕКТ" in flat(_external_text(render_request_letter(LETTER), tmp_path))
+
+
+# --- the requested side's letters (Art. 10.1, 10.3) and the case file --------------------------
+
+
+def test_russian_dates():
+    assert ru_date(dt.date(2026, 3, 14)) == "14 марта 2026 г."
+    assert ru_date(dt.date(2026, 1, 1)) == "1 января 2026 г."
+    assert ru_iso("1990-01-05") == "05.01.1990"
+    assert ru_iso("1990") == "1990"  # a partial date stays the officer's own text
+
+
+def test_answer_is_an_official_letter_of_the_requested_authority():
+    """Art. 10.3: the results, the persons provided (Art. 6), Art. 11.2-11.3 on their use."""
+    pdf = render_reply(ANSWER_LETTER)
+    assert render_reply(ANSWER_LETTER) == pdf
+    text = pdf_text(pdf)
+    for expected in (
+        "Конфиденциально (ст. 11.1)",
+        "ДЕПАРТАМЕНТ ПО ГРАЖДАНСТВУ И МИГРАЦИИ МВД РЕСПУБЛИКИ БЕЛАРУСЬ",
+        "Исх. № BY-MVD-2026-000001/2 от 14.03.2026 На № KZ-MVD-2026-000123 от 05.03.2026",
+        "Запрашивающий орган: " + KZ.ru,
+        "ОТВЕТ о результатах исполнения запроса (ст. 10.3)",
+        "исполнения Вашего запроса от 5 марта 2026 г. № KZ-MVD-2026-000123.",
+        "1. Результаты исполнения запроса: " + ANSWER_LETTER.text,
+        f"2. Сведения о лицах (ст. 6): 1. {KAZAKH}, дата рождения 12.07.1985",
+        "3. Приложения: 1. справка.pdf",
+        "(ст. 11.2)",
+        "Начальник управления _____________ " + BELARUSIAN,
+        "Дата: 14 марта 2026 г.",
+        "ANSWER on the results of the execution of the request (Art. 10.3)",
+    ):
+        assert expected in text, expected
+    assert "Основания" not in text  # a full answer refuses nothing
+    pages = pages_text(pdf)
+    assert all(f"из {len(pages)}" in page for page in pages)
+
+
+def test_partial_answer_states_its_grounds():
+    grounds = [(Bilingual("ущерб безопасности", "prejudice to security"), "10.4")]
+    partial = dataclasses.replace(ANSWER_LETTER, kind=PARTIAL_ANSWER, grounds=grounds)
+    text = pdf_text(render_reply(partial))
+    assert "ОТВЕТ о частичном исполнении запроса (ст. 10.3, 10.4)" in text
+    assert "4. Основания частичного отказа (ст. 10.4): 1. ущерб безопасности (ст. 10.4)" in text
+
+
+def test_clarification_request_asks_under_article_10_1():
+    letter = dataclasses.replace(
+        ANSWER_LETTER, kind=CLARIFICATION, outgoing_number="BY-MVD-2026-000001/1"
+    )
+    text = pdf_text(render_reply(letter))
+    assert "ЗАПРОС о представлении дополнительных сведений (ст. 10.1)" in text
+    assert "В соответствии с абзацем вторым пункта 1 статьи 10 Соглашения" in text
+    assert "Необходимые сведения: " + letter.text in text
+    assert "Исх. № BY-MVD-2026-000001/1" in text and "Конфиденциально (ст. 11.1)" in text
+    assert "Сведения о лицах" not in text
+
+
+def test_a_received_copy_is_signed_by_the_sending_authority_not_a_blank_line():
+    received = dataclasses.replace(
+        ANSWER_LETTER,
+        officer_name="",
+        officer_position="",
+        received_at=dt.datetime(2026, 3, 14, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+    )
+    text = pdf_text(render_reply(received))
+    assert "№ BY-MVD-2026-000001/2 получено 14.03.2026" in text
+    assert f"{BY.ru} электронная подпись узла отправителя" in text
+    assert "Получено по защищённому каналу связи 14.03.2026 09:15 (UTC+05:00) (ст. 9.1)" in text
+    assert "_____________" not in text
+
+
+def test_unknown_reply_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown kind"):
+        dataclasses.replace(ANSWER_LETTER, kind="note")
+
+
+KZT = dt.timezone(dt.timedelta(hours=5))
+
+
+def _case_file(**overrides) -> CaseFile:
+    fields = {
+        "number": "KZ-MVD-2026-000123",
+        "their_number": "BY-MVD-2026-000001",
+        "kind": "Запрос о содействии (ст. 8, 9)",
+        "direction": "исходящий",
+        "state": "Исполнен частично",
+        "agreement_title": AGREEMENT,
+        "requesting_authority": KZ,
+        "requested_authority": BY,
+        "dates": [("Подписан", "05.03.2026 14:30")],
+        "due_date": dt.date(2026, 4, 4),
+        "confidential": True,
+        "conversation_id": CONVERSATION,
+        "prepared_by": "Иванов Иван",
+        "prepared_at": dt.datetime(2026, 3, 20, 11, 0, tzinfo=KZT),
+        "listed": [title_of(SIGNED), title_of(ANSWER_LETTER)],
+        "history": [
+            Entry(
+                dt.datetime(2026, 3, 5, 14, 30, tzinfo=KZT),
+                "Подписан и направлен",
+                "9.3",
+                KAZAKH,
+                "out",
+            ),
+            Entry(
+                dt.datetime(2026, 3, 14, 9, 0, tzinfo=KZT),
+                "Получен ответ на запрос",
+                "10.3",
+                BY.ru,
+                "in",
+                ANSWER_LETTER.text,
+            ),
+        ],
+        "letters": [SIGNED, ANSWER_LETTER],
+    }
+    return CaseFile(**(fields | overrides))
+
+
+def test_case_file_has_a_cover_the_letters_in_order_and_the_history():
+    text = pdf_text(render_case_file(_case_file()))
+    for expected in (
+        "ДЕЛО № KZ-MVD-2026-000123 Запрос о содействии (ст. 8, 9) · исходящий",
+        "Номер другой Стороны BY-MVD-2026-000001",
+        "Соглашение " + AGREEMENT.ru,
+        "Срок исполнения (ст. 10.3) 04.04.2026",
+        "1. Запрос о содействии № KZ-MVD-2026-000123 от 05.03.2026",
+        "2. Ответ на запрос № BY-MVD-2026-000001/2 от 14.03.2026",
+        "3. История дела",
+        "05.03.2026 14:30 — Подписан и направлен (ст. 9.3)",
+        "получено от другой Стороны " + ANSWER_LETTER.text,
+    ):
+        assert expected in text, expected
+    assert text.index("ЗАПРОС о содействии") < text.index("ОТВЕТ о результатах")
+    assert text.index("ОТВЕТ о результатах") < text.index("ИСТОРИЯ ДЕЛА")
+    assert "English translation" not in text  # the file is in Russian (Art. 14)
+
+
+def test_restricted_case_file_lists_letters_without_their_texts():
+    """Art. 11.4: for a role without personal data, no letter and no text is in the file."""
+    hidden = [
+        Entry(
+            dt.datetime(2026, 3, 14, 9, 0, tzinfo=KZT), "Получен ответ", "10.3", BY.ru, "in", None
+        )
+    ]
+    text = pdf_text(render_case_file(_case_file(letters=[], history=hidden, restricted=True)))
+    assert "скрыты для вашей роли (ст. 11.4" in text and "Текст скрыт для вашей роли" in text
+    assert "2. Ответ на запрос № BY-MVD-2026-000001/2 от 14.03.2026" in text
+    assert KAZAKH not in text and "ОТВЕТ" not in text

@@ -61,6 +61,11 @@ UI: dict[str, tuple[str, ...] | str] = {
     "cases/<int:pk>/act/<slug:action>/": (LOGIN, OK, DENIED, DENIED, DENIED, HIDDEN),
     "cases/<int:pk>/request.pdf": (LOGIN, OK, OK, OK, DENIED, HIDDEN),
     "cases/<int:pk>/refusal.pdf": (LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    # A draft has no answer nor clarification yet; its file is for everyone who sees the case,
+    # the auditor's without personal data (Art. 11.4).
+    "cases/<int:pk>/answer.pdf": (LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "cases/<int:pk>/clarifications/<int:event_id>.pdf": (LOGIN, *[HIDDEN] * 5),
+    "cases/<int:pk>/case-file.pdf": (LOGIN, OK, OK, OK, OK, HIDDEN),
     "cases/<int:pk>/attachments/<int:attachment_id>/": (LOGIN, OK, OK, OK, DENIED, HIDDEN),
     "exchange/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
     "exchange/inbox": ENVELOPE,
@@ -294,6 +299,7 @@ def _values(case, attachment, consent) -> dict[str, object]:
         "pk": case.pk,
         "case_id": case.pk,
         "attachment_id": attachment.pk,
+        "event_id": case.events.first().pk,  # its creation: no letter
         "consent_id": consent.pk,
         "list_id": SignatoryList.objects.get(party_id="KZ").pk,
         "action": "submit",
