@@ -112,6 +112,11 @@ def reminders(now: dt.datetime) -> list[Notice]:
         due_date__isnull=False,
         due_date__lte=horizon,
     ).select_related("requested_authority__party")
+    # The stages already decided (any officer's row): not looked at again, so that a run costs
+    # a query per case only on the day a stage begins.
+    decided = set(
+        Notice.objects.filter(what="reminder", due_date__lte=horizon).values_list("case_id", "key")
+    )
     rows = []
     for case in cases.iterator(chunk_size=BATCH):
         today = timezone.localtime(now, validation.party_timezone(case.requested_authority.party))
@@ -123,6 +128,8 @@ def reminders(now: dt.datetime) -> list[Notice]:
         if at is None:
             continue
         key = f"due:{case.due_date.isoformat()}:{'overdue' if at == OVERDUE else at}"
+        if (case.pk, key) in decided:
+            continue
         for pk in recipients.reachable(recipients.must_answer(case)).values_list("pk", flat=True):
             rows.append(
                 Notice(

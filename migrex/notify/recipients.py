@@ -2,7 +2,8 @@
 migrex/cases/actions/):
 
 - A request or information without a request received (`request`, `spontaneous`), or forwarded
-  to this authority by another of this party (`forward`, Art. 2): the officers who take it in,
+  to this authority by another of this party (`forward`, Art. 2; then only that is told, not the
+  receipt by the first authority): the officers who take it in,
   i.e. who may register it, acknowledge it, forward it or ask for its confirmation: the
   operators and supervisors of the authority that now holds the case (the actors of `register`,
   `acknowledge` and `ask_confirmation` are OPERATOR and SUPERVISOR; signatories only sign
@@ -53,6 +54,9 @@ def for_event(event: CaseEvent) -> QuerySet:
     case = event.case
     User = get_user_model()
     if event.action in TAKE_IN:
+        if event.action != "forward" and case.events.filter(action="forward").exists():
+            # Forwarded since (Art. 2): the authority that holds it now is told of that.
+            return User.objects.none()
         return reachable(officers(case.owner_id, OPERATOR, SUPERVISOR))
     if event.direction != "in":
         return User.objects.none()

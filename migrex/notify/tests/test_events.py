@@ -151,3 +151,28 @@ def test_turned_off_after_the_event_drops_what_waits(smtp, addressed, deliver):
     assert [m["To"] for m in smtp.messages()] == ["by-operator@mail.test"]
     assert done.sent.dropped == 1
     assert Notice.objects.get(user=addressed["by_supervisor"]).status == "dropped"
+
+
+def test_a_request_forwarded_mails_the_new_authority_once(smtp, addressed, make_user, deliver):
+    """Art. 2: the authority that now holds the request is told it was forwarded to it; the
+    first authority's officers, not told yet, are not told any more."""
+    smtp.stop()
+    border = make_user("by-border-operator", "by-border", "operator")
+    border.email = "by-border-operator@mail.test"
+    border.save()
+    _, theirs = send(addressed, deliver)
+    services.run()  # the mail server is down: the BY officers' notices wait
+    transition(
+        case=theirs,
+        action="forward",
+        actor=addressed["by_supervisor"],
+        data={
+            "authority": "by-border",
+            "text": "Вопрос относится к ведению пограничного комитета.",
+        },
+    )
+    smtp.start()
+    services.run()
+    assert [m["To"] for m in smtp.messages()] == ["by-border-operator@mail.test"]
+    assert "A request was forwarded to your authority (Art. 2)." in body(smtp.messages()[0])
+    assert Notice.objects.filter(status="dropped").count() == 2
