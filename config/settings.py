@@ -79,6 +79,18 @@ MIGREX_AUDIT_REPEAT_WINDOW = env.integer("MIGREX_AUDIT_REPEAT_WINDOW", 600, mini
 # An API token works this many days after it is issued (and until its user's password changes).
 MIGREX_TOKEN_DAYS = env.integer("MIGREX_TOKEN_DAYS", 90, minimum=1)
 
+# E-mail notifications to officers (migrex/notify, `migrex notify`): Django's SMTP backend. No
+# host: no mail. TLS: `starttls` (submission, port 587), `ssl` (port 465) or `none` (a relay on
+# this host). Links in the mail point at MIGREX_PUBLIC_URL.
+EMAIL_HOST = env.text("MIGREX_SMTP_HOST")
+EMAIL_PORT = env.integer("MIGREX_SMTP_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.text("MIGREX_SMTP_USER")
+EMAIL_HOST_PASSWORD = env.text("MIGREX_SMTP_PASSWORD")
+_SMTP_TLS = env.choice("MIGREX_SMTP_TLS", "starttls", ("starttls", "ssl", "none"))
+EMAIL_USE_TLS, EMAIL_USE_SSL = _SMTP_TLS == "starttls", _SMTP_TLS == "ssl"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env.text("MIGREX_MAIL_FROM", "migrex@localhost")
+
 # The bearer token Prometheus sends to GET /metrics; empty: /metrics answers 404.
 MIGREX_METRICS_TOKEN = env.text("MIGREX_METRICS_TOKEN")
 
@@ -100,6 +112,7 @@ INSTALLED_APPS = [
     "migrex.stats",
     "migrex.registers",
     "migrex.channels",
+    "migrex.notify",
     "migrex.shell",
 ]
 

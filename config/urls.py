@@ -25,6 +25,7 @@ urlpatterns = [
     path("stats/", include("migrex.stats.urls")),
     path("channels/", include("migrex.channels.urls")),
     path("registers/", include("migrex.registers.urls")),
+    path("notifications/", include("migrex.notify.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("migrex.audit.urls")),
     path("api/v1/", api.urls),
