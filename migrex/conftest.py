@@ -411,8 +411,8 @@ def log_in(page: Page, username: str) -> None:
     if re.search(r"/login/(code|enrol)/$", page.url):  # signatories: the second factor
         page.get_by_label("Код из приложения-аутентификатора").fill(current_code(username))
         page.get_by_role("button", name="Подтвердить").click()
-    expect(page).to_have_url(re.compile(r"/incoming/$"))
-    expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))  # the start page: what needs the officer
+    expect(page.get_by_role("heading", name="Требуют действия")).to_be_visible()
 
 
 def enrolled(user: User):

@@ -217,6 +217,25 @@ class Attachment(models.Model):
         return self.name
 
 
+class CaseSeen(models.Model):
+    """When an officer last opened a case: what the other party did after it, or a colleague's
+    change of state, is news to them (attention.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("opened at"))
+
+    class Meta:
+        verbose_name = _("case opened")
+        verbose_name_plural = _("cases opened")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "case"], name="case_seen_once_per_officer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.case_id} {self.at}"
+
+
 class Counter(models.Model):
     """Registration-number sequences, one per authority and year, taken under a row lock."""
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from migrex.accounts import access
 from migrex.accounts.access import Channel, Data
-from migrex.cases import labels, selectors
+from migrex.cases import attention, labels, selectors
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
 from migrex.core.templatetags.migrex_ui import authority
 from migrex.core.web import officer_view
@@ -48,7 +48,7 @@ class BoxConverter:
 @officer_view
 def box(request, name: str):
     today = timezone.localdate()
-    cases = selectors.box(request.user, name, today)
+    cases = attention.with_news(request.user, selectors.box(request.user, name, today))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     texts = access.allows(request.user, Data.TEXT, Channel.PAGE)
     rows = [_row(case, selectors.clock(case, today), name, texts) for case in page.object_list]
@@ -75,6 +75,7 @@ def _row(case, clock, box: str, texts: bool) -> dict:
         "url": reverse("cases:detail", args=[case.pk]),
         "number": case.number,
         "their_number": case.their_number,
+        "news": getattr(case, "news", False),  # since the officer last opened it (attention.py)
         "spontaneous": case.kind == "spontaneous",
         "authority": authority(case.other_authority),
         "summary": Truncator(case.summary or "—").chars(140) if texts else None,

@@ -24,6 +24,7 @@ from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import directory, profile_of
 from migrex.cases import (
     actions,
+    attention,
     downloads,
     labels,
     letters,
@@ -61,6 +62,7 @@ def detail(request, pk: int):
     case = selectors.case_for(user, pk)
     if not table.allows(user, Data.METADATA, Channel.PAGE):  # deny by default: no role
         raise Http404
+    attention.opened(user, case)  # what happened before now is no longer news to them
     today = timezone.localdate()
     profile = profile_of(case.agreement)
     events = list(case.events.select_related("actor").order_by("at", "id"))

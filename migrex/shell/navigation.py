@@ -1,5 +1,5 @@
-"""The header of every page: the officer's boxes with their counts (selectors.counts) and the tabs
-the officer may open."""
+"""The header of every page: what needs the officer (cases/attention.py, counted first), the
+officer's boxes with their counts (selectors.counts) and the tabs the officer may open."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from migrex.accounts.roles import sees_personal_data, supervises
-from migrex.cases import selectors
+from migrex.cases import attention, selectors
 from migrex.cases.selectors import can_draft
 from migrex.cases.views_boxes import TITLES
 from migrex.channels.views import may_see as sees_channels
@@ -23,6 +23,12 @@ class Nav:
 
     def __init__(self, user):
         self.user = user
+
+    @cached_property
+    def attention(self) -> int:
+        """What needs the officer, as the start page lists it: its cases (one query) and the
+        consents awaiting the officer's decision (counted for the datasets tab already)."""
+        return attention.total(self.user, timezone.localdate()) + (self.datasets or 0)
 
     @cached_property
     def boxes(self) -> list[dict]:

@@ -120,7 +120,7 @@ def sign(page: Page, number: str) -> None:
 
 def find_incoming(page: Page, their_number: str) -> Locator:
     """The row of the request in a BY officer's Входящие: received, with the 30-day clock."""
-    expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
+    open_box(page, "Входящие")
     row = page.get_by_role("row").filter(has_text=their_number)
     expect(row).to_contain_text("Поступил")
     expect(row).to_contain_text("ещё не зарегистрирован")
@@ -290,7 +290,7 @@ def test_russian_by_default_even_for_an_english_browser(chromium, live_server, o
         page.get_by_label("Username").fill(officers["kz_operator"].username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Incoming")).to_be_visible()
+        expect(page.get_by_role("heading", name="Needs action")).to_be_visible()
         expect(page.get_by_role("link", name="New request")).to_be_visible()
         expect(page.get_by_text("Входящие")).to_have_count(0)
         page.screenshot(path=str(SCREENSHOTS / "22-switched-to-english.png"), full_page=True)

@@ -47,7 +47,7 @@ UI: dict[str, tuple[str, ...] | str] = {
     "login/enrol/": LOGIN,
     "logout/": NOT_GET,
     "i18n/setlang/": "home",  # Django's set_language: changes only on POST; GET goes home
-    "": (LOGIN, "home", "home", "home", "home", "home"),
+    "": OFFICERS,  # the start page, «Требуют действия»
     "<box:name>/": OFFICERS,
     "cases/new/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
     "cases/new/information/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),

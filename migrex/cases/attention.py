@@ -1,0 +1,237 @@
+"""What needs an officer now: the sections of the start page (shell/views.py `home`), the count
+the navigation shows, and the news of a case since the officer last opened it (the unread mark).
+
+A case needs an officer when it stands where the workflow's table (actions.py) gives one of the
+officer's roles the move that is due next: the request to sign (Art. 9.3) or to confirm
+(Art. 9.5), the request to register (Art. 10.1) or to answer (Art. 10.3), the other party's
+question to answer (Art. 10.1, 10.2, 11.1). The roles are read from the table, never restated
+here. Reads only, always through selectors.visible_cases (the officer's own authority's copies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from migrex.accounts.roles import WORKING, holds, sees_personal_data, supervises
+from migrex.cases import actions, selectors, workflow
+from migrex.cases.models import Case, CaseEvent, CaseSeen
+from migrex.cases.workflow import Kind, Side, State
+from migrex.persons.models import Consent
+
+SHOWN = 10  # cases listed per section; the count says how many there are
+
+
+@dataclass(frozen=True)
+class Due:
+    """A move due on a case: a copy of `side` and `kind` standing in `state` waits for
+    `action` by one of the roles the table names as its actors."""
+
+    side: Side
+    kind: Kind
+    state: State
+    action: str
+
+    @property
+    def roles(self) -> frozenset[str]:
+        move = actions.find(self.side, self.kind, self.state, self.action)
+        if move is None:  # a declaration changed: fail at import, not on a page
+            raise RuntimeError(f"no move {self.action} from {self.state} ({self.side})")
+        return move.actors
+
+    def q(self) -> Q:
+        return Q(side=self.side, kind=self.kind, status=self.state)
+
+
+R, QD = Side.REQUESTER, Side.REQUESTED
+REQUEST, SPONTANEOUS = Kind.REQUEST, Kind.SPONTANEOUS
+
+# The sections of moves due, in the order the start page shows them.
+DUE: dict[str, tuple[Due, ...]] = {
+    "sign": (
+        Due(R, REQUEST, State.AWAITING_SIGNATURE, "sign"),  # Art. 9.3
+        Due(R, SPONTANEOUS, State.AWAITING_SIGNATURE, "sign"),  # Art. 8, 9.3
+        Due(R, REQUEST, State.AWAITING_CONFIRMATION, "confirm"),  # Art. 9.5, signed as 9.3
+    ),
+    "register": (
+        Due(QD, REQUEST, State.RECEIVED, "register"),  # Art. 10.1
+        Due(QD, SPONTANEOUS, State.RECEIVED, "acknowledge"),  # Art. 8
+    ),
+    "answer": (Due(QD, REQUEST, State.REGISTERED, "reply"),),  # Art. 10.3
+    "asked": (
+        Due(R, REQUEST, State.AWAITING_INFORMATION, "provide_information"),  # Art. 10.1
+        Due(R, REQUEST, State.CONDITIONS_PROPOSED, "accept_conditions"),  # Art. 10.2
+        Due(R, REQUEST, State.AWAITING_CONFIDENTIALITY_DECISION, "proceed"),  # Art. 11.1
+    ),
+}
+
+
+def _consistent() -> None:
+    """Every move named above is in the table: checked at import, not on a page."""
+    for dues in DUE.values():
+        for due in dues:
+            if not due.roles:  # raises itself when the move is missing
+                raise RuntimeError(f"{due.action} has no actors")
+
+
+_consistent()
+SECTIONS = ("sign", "register", "answer", "asked", "news", "consents", "deadline")
+ANSWER = DUE["answer"][0]
+
+
+def _may(user, due: Due) -> bool:
+    return holds(user, *due.roles)
+
+
+def _executes_any(user) -> bool:
+    """The officer may assign the requested side's cases to others (a supervisor, by the
+    table): every case is theirs to see to; an operator's are those assigned to them or to
+    nobody yet (Art. 10.1)."""
+    assign = actions.find(QD, REQUEST, State.REGISTERED, "assign")
+    return assign is not None and holds(user, *assign.actors)
+
+
+def _theirs(user) -> Q:
+    if _executes_any(user):
+        return Q()
+    return Q(assignee=user) | Q(assignee__isnull=True)
+
+
+# --- news: what happened on a case since the officer last opened it ------------------------------
+
+
+def _newsworthy(user) -> Q:
+    """An event is news to `user` when the other party made it (a message that came in, a
+    refusal of its node) or when it changed the state and was not the user's own move."""
+    others = ~Q(from_state=F("to_state")) & ~Q(actor=user)
+    return Q(direction="in") | others
+
+
+def news_events(user) -> QuerySet[CaseEvent]:
+    """Events of the outer case (OuterRef "pk") that are news to `user`: none of their opening
+    of the case came at or after them."""
+    seen_after = CaseSeen.objects.filter(case=OuterRef("case"), user=user, at__gte=OuterRef("at"))
+    return CaseEvent.objects.filter(_newsworthy(user), case=OuterRef("pk")).exclude(
+        Exists(seen_after)
+    )
+
+
+def has_news(user) -> Exists:
+    return Exists(news_events(user))
+
+
+def with_news(user, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases`, each with `news`: whether anything happened on it since `user` last opened it
+    (a case never opened: whether anything happened at all)."""
+    return cases.annotate(news=has_news(user))
+
+
+def _concerns(user) -> Q:
+    """The cases whose news the start page tells the officer: those they wrote, signed, execute
+    or have opened before."""
+    opened = CaseSeen.objects.filter(case=OuterRef("pk"), user=user)
+    return Q(author=user) | Q(signed_by=user) | Q(assignee=user) | Q(Exists(opened))
+
+
+def opened(user, case: Case) -> None:
+    """Record that `user` opened `case` now (one statement: an upsert on the officer's row)."""
+    CaseSeen.objects.bulk_create(
+        [CaseSeen(case=case, user=user, at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "case"],
+        update_fields=["at"],
+    )
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+
+def _deadline(today: dt.date) -> Q:
+    """Requests this authority must answer whose 30-day period ends within
+    selectors.DUE_SOON_DAYS days or has passed (Art. 10.3), unless a postponement holds
+    (Art. 10.2)."""
+    soon = today + dt.timedelta(days=selectors.DUE_SOON_DAYS)
+    running = Q(
+        side=QD,
+        kind=REQUEST,
+        status__in=workflow.CLOCK_RUNNING,
+        due_date__isnull=False,
+        due_date__lte=soon,
+    )
+    return running & ~selectors._postponement_holds(today)
+
+
+def section_filters(user, today: dt.date) -> dict[str, Q]:
+    """The case sections that concern `user`, each as a filter on their visible cases; a
+    section none of the user's roles acts in is absent."""
+    found: dict[str, Q] = {}
+    for name, dues in DUE.items():
+        mine = [due for due in dues if _may(user, due)]
+        if not mine:
+            continue
+        q = Q()
+        for due in mine:
+            q |= due.q() & (~Q(author=user) if due.action == "sign" else Q())  # Art. 9.3
+        found[name] = q & _theirs(user) if name == "answer" else q
+    if holds(user, *WORKING):
+        found["news"] = _concerns(user) & Q(has_news(user))
+    if _may(user, ANSWER):
+        found["deadline"] = _deadline(today) & _theirs(user)
+    return found
+
+
+def consents_due(user) -> QuerySet[Consent] | None:
+    """Consents the other party asked of the user's authority, awaiting its decision
+    (Art. 11.2, 11.3): a supervisor's to decide; None for others."""
+    if user.authority_id is None or not sees_personal_data(user) or not supervises(user):
+        return None
+    return Consent.objects.filter(
+        side=Consent.Side.PROVIDER, provider_id=user.authority_id, status=Consent.Status.REQUESTED
+    )
+
+
+def total(user, today: dt.date) -> int:
+    """How many cases need `user` (each once, in however many sections): one query. The
+    consents are counted apart, by the navigation, which counts them already."""
+    filters = section_filters(user, today)
+    if not filters:
+        return 0
+    anything = Q()
+    for q in filters.values():
+        anything |= q
+    return selectors.visible_cases(user).filter(anything).count()
+
+
+@dataclass
+class Section:
+    name: str
+    count: int
+    cases: list[Case]  # each with `news` (bool) and `latest` (the action of its latest news)
+    consents: list[Consent] | None = None
+
+
+def sections(user, today: dt.date) -> list[Section]:
+    """The start page: the sections that concern `user`, each with up to SHOWN cases (the ones
+    waiting longest first, the deadline's nearest first), in SECTIONS order."""
+    filters = section_filters(user, today)
+    found: dict[str, Section] = {}
+    if filters:
+        visible = selectors.visible_cases(user)
+        counts = visible.aggregate(**{n: Count("pk", filter=q) for n, q in filters.items()})
+        latest = news_events(user).order_by("-at", "-id").values("action")[:1]
+        for name, q in filters.items():
+            cases: list[Case] = []
+            if counts[name]:
+                listed = with_news(user, visible.filter(q)).annotate(latest=Subquery(latest))
+                listed = listed.select_related("requesting_authority", "requested_authority")
+                order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
+                cases = list(listed.order_by(*order)[:SHOWN])
+            found[name] = Section(name, counts[name], cases)
+    asked = consents_due(user)
+    if asked is not None:
+        listed = list(asked.select_related("requester").order_by("created_at")[:SHOWN])
+        found["consents"] = Section("consents", asked.count(), [], listed)
+    return [found[name] for name in SECTIONS if name in found]
