@@ -19,6 +19,24 @@ from migrex.persons.schema import PersonData
 CITIZENSHIP_QUESTION = "citizenship"
 
 
+# The schema's own words for what an officer meets most, in Russian; the rest keep pydantic's.
+_START = {"issued_on": "даты выдачи", "decided_on": "даты решения"}
+_RUSSIAN = {
+    "missing": lambda e: "Не заполнено.",
+    "literal_error": lambda e: "Выберите значение из списка.",
+    "date_before_start": lambda e: f"Дата раньше {_START.get(e['ctx']['start'], 'начальной')}.",
+    "date_from_datetime_parsing": lambda e: "Неверная дата.",
+    "date_parsing": lambda e: "Неверная дата.",
+    "date_type": lambda e: "Неверная дата.",
+    "string_too_long": lambda e: f"Не длиннее {e['ctx']['max_length']} знаков.",
+}
+
+
+def _russian(e) -> str:
+    said = _RUSSIAN.get(e["type"])
+    return said(e) if said else f"Неверное значение: {e['msg']}."
+
+
 def clean_persons(
     persons: list[dict], profile: Profile, where: Callable[[int], str] = "persons[{}]".format
 ) -> list[dict]:
@@ -66,7 +84,7 @@ def clean_persons(
                 problems.append(
                     error(
                         "invalid_person_field",
-                        f"Неверное значение: {e['msg']}.",
+                        _russian(e),
                         f"Invalid value: {e['msg']}.",
                         "6",
                         f"{where_i}.data{'.' + path if path else ''}",
