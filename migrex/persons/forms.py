@@ -116,7 +116,7 @@ class PersonForm(ArticleMixin, forms.Form):
         help_text=_("One entry a line"),
     )
     residence_permit_kind = forms.ChoiceField(
-        label=_("Residence permit"),
+        label=_("Kind of residence permit"),
         required=False,
         choices=[("", "—"), ("temporary", _("temporary")), ("permanent", _("permanent"))],
     )
