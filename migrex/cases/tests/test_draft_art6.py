@@ -225,6 +225,5 @@ def test_kinds_of_case_and_their_direction_agree_in_gender():
         == "Информация без запроса · исходящая"
     )
     assert (
-        labels.kind_and_direction("spontaneous", "requested")
-        == "Информация без запроса · входящая"
+        labels.kind_and_direction("spontaneous", "requested") == "Информация без запроса · входящая"
     )
