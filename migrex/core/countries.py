@@ -86,14 +86,15 @@ def code_of(text: str) -> str | None:
     return _index().get(_key(text or ""))
 
 
-def name_of(code: str | None) -> str:
-    """The country's name in the active language; an unknown code as it is."""
+def name_of(code: str | None, language: str | None = None) -> str:
+    """The country's name in `language` ("ru" or "en"; by default the active language); an
+    unknown code as it is."""
     if not code:
         return ""
     found = pycountry.countries.get(alpha_2=str(code).upper())
     if found is None:
         return str(code)
-    if english():
+    if (language or ("en" if english() else "ru")) == "en":
         return found.name
     return RU_NAMES.get(found.alpha_2) or _russian().gettext(found.name)
 

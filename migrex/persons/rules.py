@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from migrex.agreements.profile import Profile
+from migrex.core.countries import name_of
 from migrex.core.errors import Invalid, MigrexError, error
 from migrex.persons.schema import PersonData
 
@@ -92,13 +93,14 @@ def clean_persons(
                 )
             continue
         if category != CITIZENSHIP_QUESTION and not parties & set(record.citizenship):
-            listed = ", ".join(sorted(parties))
+            listed_ru = ", ".join(sorted(name_of(p, "ru") for p in parties))
+            listed_en = ", ".join(sorted(name_of(p, "en") for p in parties))
             problems.append(
                 error(
                     "citizenship_not_party",
-                    f"Лицо должно быть гражданином государства Стороны ({listed}); иначе "
+                    f"Лицо должно быть гражданином государства Стороны ({listed_ru}); иначе "
                     "укажите категорию «сведения о принадлежности к гражданству».",
-                    f"The person must be a citizen of a party ({listed}), "
+                    f"The person must be a citizen of a party ({listed_en}), "
                     "unless the category is the citizenship question (Art. 5.3).",
                     "5",
                     f"{where_i}.data.citizenship",
