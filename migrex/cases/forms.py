@@ -37,6 +37,7 @@ SPONTANEOUS_LABELS = {
     "purpose": _("Purpose of passing the information"),
     "justification": _("Reasons to believe the information is of interest to the other party"),
     "other_information": _("Other information"),
+    "requested_authority": _("Receiving authority"),
     "confidential": _(
         "Confidential: the receipt and content of the information are kept confidential"
     ),
@@ -108,7 +109,8 @@ class DraftForm(ArticleMixin, forms.Form):
                 self.set_article(item.code, item.article, needed_to_sign=item.required)
         if self.kind == "spontaneous":
             for name, label in SPONTANEOUS_LABELS.items():
-                self.fields[name].label = label
+                if name in self.fields:
+                    self.fields[name].label = label
 
     def _agreement_field(self, today) -> Agreement | None:
         field = self.fields["agreement"]

@@ -210,9 +210,12 @@ def test_the_information_form_has_its_own_labels_art_8(client, officers):
         "Цель передачи сведений",
         "Основания полагать, что информация представляет интерес для другой Стороны",
         "факт поступления и содержание информации не разглашаются",
+        "Направляющий орган",
+        "Орган-получатель",
     ):
         assert label in page, label
-    assert "Цель запроса" not in page and "Обоснование запроса" not in page
+    for label in ("Цель запроса", "Обоснование запроса", "Запрашиваемый орган"):
+        assert label not in page, label
     request = client.get("/cases/new/").content.decode()
     assert "Цель запроса" in request and "Цель передачи сведений" not in request
 
