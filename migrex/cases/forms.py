@@ -28,6 +28,21 @@ from migrex.core.forms import (
 
 TEXT_CONTENT = ("summary", "purpose", "justification", "other_information")
 
+# Information sent without a request (Art. 8: «имеющуюся у нее информацию по вопросам миграции
+# без запроса, если есть основания полагать, что такая информация представляет интерес для
+# другой Стороны») is not a request: its fields say what it is. The content still follows the
+# items of Art. 9.2, whose articles and «needed to sign» marks the profile gives.
+SPONTANEOUS_LABELS = {
+    "summary": _("Summary of the information"),
+    "purpose": _("Purpose of passing the information"),
+    "justification": _("Reasons to believe the information is of interest to the other party"),
+    "other_information": _("Other information"),
+    "requested_authority": _("Receiving authority"),
+    "confidential": _(
+        "Confidential: the receipt and content of the information are kept confidential"
+    ),
+}
+
 
 class DraftForm(ArticleMixin, forms.Form):
     """The Art. 9.2 content of a request or of information without a request (Art. 8)."""
@@ -69,10 +84,11 @@ class DraftForm(ArticleMixin, forms.Form):
         initial=True,
     )
 
-    def __init__(self, *args, user, case=None, **kwargs):
+    def __init__(self, *args, user, case=None, kind: str = "request", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.case = case
+        self.kind = case.kind if case is not None else kind
         today = timezone.localdate()
         if case is not None:  # the agreement and the authorities of a draft do not change
             del self.fields["agreement"], self.fields["requested_authority"]
@@ -91,6 +107,10 @@ class DraftForm(ArticleMixin, forms.Form):
             if item.code in TEXT_CONTENT:
                 self.fields[item.code].label = bi(item.name)
                 self.set_article(item.code, item.article, needed_to_sign=item.required)
+        if self.kind == "spontaneous":
+            for name, label in SPONTANEOUS_LABELS.items():
+                if name in self.fields:
+                    self.fields[name].label = label
 
     def _agreement_field(self, today) -> Agreement | None:
         field = self.fields["agreement"]

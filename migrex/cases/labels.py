@@ -55,6 +55,24 @@ KINDS: dict[str, Promise] = {
     workflow.Kind.SPONTANEOUS: _("Information without a request"),
 }
 
+# The kind of a case with its direction, the adjective agreeing with the noun in gender
+# («Запрос · исходящий», «Информация без запроса · исходящая»).
+KIND_DIRECTIONS: dict[tuple[str, str], Promise] = {
+    (workflow.Kind.REQUEST, workflow.Side.REQUESTER): _("Request · outgoing"),
+    (workflow.Kind.REQUEST, workflow.Side.REQUESTED): _("Request · incoming"),
+    (workflow.Kind.SPONTANEOUS, workflow.Side.REQUESTER): _(
+        "Information without a request · outgoing"
+    ),
+    (workflow.Kind.SPONTANEOUS, workflow.Side.REQUESTED): _(
+        "Information without a request · incoming"
+    ),
+}
+
+
+def kind_and_direction(kind: str, side: str) -> str:
+    found = KIND_DIRECTIONS.get((kind, side))
+    return str(found) if found else str(KINDS.get(kind, kind))
+
 
 def state_label(state: str) -> str:
     return str(STATES.get(state, state))

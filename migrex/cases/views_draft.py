@@ -94,7 +94,7 @@ def _draft_page(request, *, kind: Kind, case=None):
         return _forbidden(request)
     refresh = request.method == "POST" and "refresh" in request.GET
     if request.method == "POST":
-        form = DraftForm(request.POST, user=request.user, case=case)
+        form = DraftForm(request.POST, user=request.user, case=case, kind=kind)
         persons = person_forms(request.POST, form.profile)
         attachments = attachment_forms(request.POST, request.FILES, form.profile)
     else:
@@ -106,7 +106,7 @@ def _draft_page(request, *, kind: Kind, case=None):
                 topics=case.topics,
                 confidential=case.confidential,
             )
-        form = DraftForm(initial=initial, user=request.user, case=case)
+        form = DraftForm(initial=initial, user=request.user, case=case, kind=kind)
         if case is not None:
             persons = stored_person_forms(case.persons.filter(event=None), form.profile)
         else:
@@ -125,7 +125,7 @@ def _draft_page(request, *, kind: Kind, case=None):
             problems = local_problems(form, persons, attachments)
         status = 422
     elif refresh:  # the agreement changed: offer its authorities, subjects and categories
-        form = _unbound_copy(request)
+        form = _unbound_copy(request, kind)
         persons = [_unbound_person(p, form.profile) for p in persons]
     context = {
         "form": form,
@@ -142,7 +142,7 @@ def _draft_page(request, *, kind: Kind, case=None):
     return render(request, template, context, status=status)
 
 
-def _unbound_copy(request) -> DraftForm:
+def _unbound_copy(request, kind: Kind) -> DraftForm:
     data = request.POST
     initial = {
         name: data.getlist(name) if name == "topics" else data.get(name, "")
@@ -151,7 +151,7 @@ def _unbound_copy(request) -> DraftForm:
     initial["confidential"] = data.get("confidential") == "on"
     initial["agreement"] = data.get("agreement")
     initial["requested_authority"] = data.get("requested_authority")
-    return DraftForm(initial=initial, user=request.user)
+    return DraftForm(initial=initial, user=request.user, kind=kind)
 
 
 def _unbound_person(person: PersonForm, profile) -> PersonForm:

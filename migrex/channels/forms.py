@@ -9,6 +9,7 @@ from migrex.agreements.models import Agreement, Authority
 from migrex.cases.models import Case
 from migrex.cases.workflow import Side
 from migrex.channels.models import CATEGORIES, ROLES
+from migrex.core.countries import CountriesField
 from migrex.core.errors import Invalid
 from migrex.core.forms import article_label
 
@@ -85,9 +86,7 @@ class IndividualForm(forms.Form):
     )
     patronymic_latin = forms.CharField(label=gettext_lazy("Patronymic (Latin)"), required=False)
     birth_date = forms.DateField(label=gettext_lazy("Date of birth"), **_DATE)
-    citizenship = forms.CharField(
-        label=gettext_lazy("Citizenship (ISO codes, comma-separated)"), required=False
-    )
+    citizenship = CountriesField(label=gettext_lazy("Citizenship"), required=False)
     documents = forms.CharField(
         label=gettext_lazy("Document numbers"),
         required=False,
@@ -115,9 +114,8 @@ class IndividualForm(forms.Form):
                 data[name] = spelling
         if d["birth_date"]:
             data["birth_date"] = d["birth_date"].isoformat()
-        codes = [c.strip() for c in d["citizenship"].split(",") if c.strip()]
-        if codes:
-            data["citizenship"] = codes
+        if d["citizenship"]:
+            data["citizenship"] = d["citizenship"]
         docs = []
         for line in d["documents"].splitlines():
             parts = line.split()
@@ -138,7 +136,7 @@ class IndividualForm(forms.Form):
             for s in ("cyrillic", "latin"):
                 initial[f"{name}_{s}"] = (data.get(name) or {}).get(s, "")
         initial["birth_date"] = data.get("birth_date", "")
-        initial["citizenship"] = ", ".join(data.get("citizenship", []))
+        initial["citizenship"] = list(data.get("citizenship", []))
         initial["documents"] = "\n".join(
             " ".join(filter(None, (d.get("series"), d.get("number"))))
             for d in data.get("identity_document", [])

@@ -82,3 +82,11 @@ class OptionDisabledSelect(forms.Select):
 
 def text_area(rows: int = 3, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+def date_input() -> forms.DateInput:
+    """A date typed as the active language writes it (14.03.1985 in Russian; ISO is accepted
+    too): the browser's own date picker would show the browser's format, not the officer's."""
+    return forms.DateInput(
+        attrs={"placeholder": _("dd.mm.yyyy"), "autocomplete": "off", "maxlength": 10}
+    )

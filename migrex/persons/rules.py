@@ -11,12 +11,31 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from migrex.agreements.profile import Profile
+from migrex.core.countries import name_of
 from migrex.core.errors import Invalid, MigrexError, error
 from migrex.persons.schema import PersonData
 
 # Art. 5.3: the category whose question is the citizenship itself ("сведения о принадлежности к
 # гражданству"); only a record of this category may name no citizenship of a party.
 CITIZENSHIP_QUESTION = "citizenship"
+
+
+# The schema's own words for what an officer meets most, in Russian; the rest keep pydantic's.
+_START = {"issued_on": "даты выдачи", "decided_on": "даты решения"}
+_RUSSIAN = {
+    "missing": lambda e: "Не заполнено.",
+    "literal_error": lambda e: "Выберите значение из списка.",
+    "date_before_start": lambda e: f"Дата раньше {_START.get(e['ctx']['start'], 'начальной')}.",
+    "date_from_datetime_parsing": lambda e: "Неверная дата.",
+    "date_parsing": lambda e: "Неверная дата.",
+    "date_type": lambda e: "Неверная дата.",
+    "string_too_long": lambda e: f"Не длиннее {e['ctx']['max_length']} знаков.",
+}
+
+
+def _russian(e) -> str:
+    said = _RUSSIAN.get(e["type"])
+    return said(e) if said else f"Неверное значение: {e['msg']}."
 
 
 def clean_persons(
@@ -66,7 +85,7 @@ def clean_persons(
                 problems.append(
                     error(
                         "invalid_person_field",
-                        f"Неверное значение: {e['msg']}.",
+                        _russian(e),
                         f"Invalid value: {e['msg']}.",
                         "6",
                         f"{where_i}.data{'.' + path if path else ''}",
@@ -74,13 +93,14 @@ def clean_persons(
                 )
             continue
         if category != CITIZENSHIP_QUESTION and not parties & set(record.citizenship):
-            listed = ", ".join(sorted(parties))
+            listed_ru = ", ".join(sorted(name_of(p, "ru") for p in parties))
+            listed_en = ", ".join(sorted(name_of(p, "en") for p in parties))
             problems.append(
                 error(
                     "citizenship_not_party",
-                    f"Лицо должно быть гражданином государства Стороны ({listed}); иначе "
+                    f"Лицо должно быть гражданином государства Стороны ({listed_ru}); иначе "
                     "укажите категорию «сведения о принадлежности к гражданству».",
-                    f"The person must be a citizen of a party ({listed}), "
+                    f"The person must be a citizen of a party ({listed_en}), "
                     "unless the category is the citizenship question (Art. 5.3).",
                     "5",
                     f"{where_i}.data.citizenship",

@@ -10,7 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from migrex.matching.validators import country
 
@@ -62,11 +71,29 @@ class Document(_Strict):
     issuer: str | None = Field(default=None, max_length=300)
 
 
+def _not_before(value: dt.date | None, info: ValidationInfo, start: str) -> dt.date | None:
+    """An end date is not before the start date of the same entry (both given)."""
+    begun = info.data.get(start)
+    if value is not None and begun is not None and value < begun:
+        raise PydanticCustomError(
+            "date_before_start", "the date is before {start}", {"start": start}
+        )
+    return value
+
+
 class ResidencePermit(_Strict):
+    """A temporary or permanent residence permit (Art. 6: «о наличии разрешения на временное и
+    постоянное проживание»)."""
+
     kind: Literal["temporary", "permanent"]
     number: str | None = Field(default=None, max_length=40)
     issued_on: dt.date | None = None
     valid_until: dt.date | None = None
+
+    @field_validator("valid_until")
+    @classmethod
+    def _after_issue(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return _not_before(value, info, "issued_on")
 
 
 class Decision(_Strict):
@@ -76,6 +103,11 @@ class Decision(_Strict):
     authority: str | None = Field(default=None, max_length=300)
     until: dt.date | None = None
     grounds: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("until")
+    @classmethod
+    def _after_decision(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return _not_before(value, info, "decided_on")
 
 
 class PersonData(_Strict):

@@ -19,14 +19,28 @@ from migrex.accounts import access as table
 from migrex.accounts.access import Channel, Data
 from migrex.audit.actions import Action
 from migrex.audit.services import record
-from migrex.core import csvcells
+from migrex.core import countries, csvcells
 from migrex.core.errors import Invalid, MigrexError
+from migrex.core.templatetags.migrex_ui import isodate
 from migrex.core.web import officer_view
 from migrex.persons import access, consents, selectors, sources
 from migrex.persons.models import Consent
+from migrex.persons.templatetags.persons_ui import sex
 
 PAGE_SIZE = 50
 COLUMNS = ("surname", "given_name", "patronymic", "sex", "birth_date", "citizenship")
+
+
+def cell(column: str, value) -> str:
+    """A column of a person shown in a list: sex, dates and countries in the officer's words
+    (мужской, 14.03.1985, Казахстан), names in both scripts."""
+    if column == "sex":
+        return sex(value)
+    if column == "birth_date":
+        return isodate(value)
+    if column == "citizenship":
+        return countries.names_of(value if isinstance(value, list) else [value] if value else [])
+    return spell(value)
 
 
 def spell(value) -> str:
@@ -52,7 +66,7 @@ def dataset_detail(request, pk: int):
         request.GET.get("page")
     )
     access.record_reads(user, page.object_list, dataset=dataset)
-    rows = [(r, [spell(r.data.get(c)) for c in COLUMNS]) for r in page.object_list]
+    rows = [(r, [cell(c, r.data.get(c)) for c in COLUMNS]) for r in page.object_list]
     return render(
         request,
         "persons/dataset.html",

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from migrex.accounts.roles import sees_personal_data
+from migrex.core.forms import date_input
 from migrex.core.web import officer_view
 from migrex.persons import search, shown
-from migrex.persons.views import COLUMNS, spell
+from migrex.persons.views import COLUMNS, cell
 
 
 class SearchForm(forms.Form):
@@ -24,7 +25,7 @@ class SearchForm(forms.Form):
     birth_date = forms.DateField(
         label=gettext_lazy("Date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
     )
     document = forms.CharField(label=gettext_lazy("Document number"), required=False, max_length=40)
 
@@ -76,7 +77,7 @@ def person_search(request):
                     "because": because.kind,
                     "why": because.text(),
                     "link": because.link(),
-                    "cells": [spell(result.item.data.get(c)) for c in COLUMNS],
+                    "cells": [cell(c, result.item.data.get(c)) for c in COLUMNS],
                 }
             )
         shown.record_reads(user, results, via="search")

@@ -39,6 +39,12 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
+def kind_and_direction(case) -> str:
+    """«Запрос · исходящий», «Информация без запроса · входящая»: for the case page's head."""
+    return labels.kind_and_direction(case.kind, case.side)
+
+
+@register.filter
 def clock_text(clock) -> str:
     return clock.label_en if english() else clock.label_ru
 

@@ -90,7 +90,7 @@ def draft_request(page: Page, summary: str, person: dict[str, str]) -> str:
     page.get_by_label("Гражданство").fill(person["citizenship"])
     page.get_by_label("Серия документа").fill(person["document_series"])
     page.get_by_label("Номер документа").fill(person["document_number"])
-    page.get_by_label("Дата выдачи").fill("2020-02-03")
+    page.get_by_label(re.compile("^Дата выдачи ст")).fill("03.02.2020")
     page.get_by_label("Кем выдан").fill("МВД Республики Казахстан")
     page.get_by_role("button", name="Сохранить проект").click()
 
@@ -155,8 +155,8 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
             "surname_latin": "Hovhannisyan",
             "given_name_latin": "Aram",
             "sex": "мужской",
-            "birth_date": "1990-01-05",
-            "citizenship": "AM, KZ",
+            "birth_date": "05.01.1990",
+            "citizenship": "Армения; Казахстан",
             "document_series": "AR",
             "document_number": "1234567",
         },
@@ -227,8 +227,8 @@ def test_request_is_refused_with_grounds_and_reasons(page, officers, deliver):
             "surname_latin": "Ivanova",
             "given_name_latin": "Mariia",
             "sex": "женский",
-            "birth_date": "1985-07-21",
-            "citizenship": "KZ",
+            "birth_date": "21.07.1985",
+            "citizenship": "Казахстан",
             "document_series": "N",
             "document_number": "07654321",
         },

@@ -148,13 +148,13 @@ def test_invalid_draft_shows_field_errors_with_article_and_stores_nothing(
     data = draft_post(
         agreement,
         Authority.objects.get(code="by-mvd"),
-        **{"persons-a1-citizenship": "KAZ", "persons-a1-category": ""},
+        **{"persons-a1-citizenship": "Нарния", "persons-a1-category": ""},
     )
     response = client.post("/cases/new/", data)
     assert response.status_code == 422
     body = response.content.decode()
     assert "Ничего не сохранено" in body
-    assert "KAZ: не двухбуквенный код ISO 3166-1 (ст. 6)" in body
+    assert "«Нарния»: такой страны нет; выберите название из списка. (ст. 6)" in body
     assert "Обязательное поле. (ст. 5)" in body
     assert "Оганесян" in body  # what was typed is kept
     assert not Case.objects.exists()

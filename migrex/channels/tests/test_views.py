@@ -53,8 +53,9 @@ def test_an_operator_records_a_channel_and_an_individual_on_the_pages(client, of
         "residence_address": "г. Алматы",
         "phone": "+7 701 123 45 67",
     }
-    wrong = client.post(url, {**form, "citizenship": "Казахстан"})
-    assert "ст. 6" in wrong.content.decode() and not Individual.objects.exists()
+    wrong = client.post(url, {**form, "citizenship": "Нарния"})
+    assert "«Нарния»: такой страны нет" in wrong.content.decode()
+    assert not Individual.objects.exists()
     assert client.post(url, form).status_code == 302
     person = Individual.objects.get()
     assert person.data["identity_document"] == [
@@ -65,7 +66,7 @@ def test_an_operator_records_a_channel_and_an_individual_on_the_pages(client, of
     page = client.get(f"/channels/{channel.pk}/").content.decode()
     assert "Иванов" in page and "Брест" in page and "N 12345678" in page
     edit = client.get(f"{url}?id={person.pk}").content.decode()
-    assert "AB7654321" in edit
+    assert "AB7654321" in edit and 'value="Казахстан; Беларусь"' in edit  # names, not codes
 
 
 def test_another_authority_never_sees_the_channel(client, officers, channels):

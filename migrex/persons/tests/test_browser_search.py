@@ -22,7 +22,7 @@ def test_an_officer_finds_a_person_by_a_latin_spelling(page, officers, held):
     log_in(page, "by-operator")
     page.get_by_role("link", name="Поиск лица").click()
     page.get_by_label("Фамилия").fill("HOVHANNISYAN")
-    page.get_by_label("Дата рождения").fill("1962-07-19")
+    page.get_by_label("Дата рождения").fill("19.07.1962")
     page.get_by_role("button", name="Найти").click()
     rows = page.locator("#candidates tbody tr")
     expect(rows).to_have_count(2)
