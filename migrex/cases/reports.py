@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Case as DbCase
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import Count, DurationField, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from migrex.accounts.roles import AUDITOR, SUPERVISOR, administers, holds, of_an_authority
@@ -122,9 +122,12 @@ class Figures:
         return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def add(self, other: Figures) -> None:
-        for name in ("requests", "answered", "refused", "dropped", "overdue", "judged", "in_time"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days.update(other.days)
+
+
+COUNTS = ("requests", "answered", "refused", "dropped", "overdue", "judged", "in_time")
 
 
 @dataclass
@@ -148,46 +151,59 @@ class Report:
 
 def report(user, agreement: Agreement, start: dt.date, end: dt.date, today: dt.date) -> Report:
     """The figures of `agreement` for requests of the period `start`–`end` (both included), and
-    the open requests by the days left to their deadline today. Four queries."""
+    the open requests by the days left to their deadline today. Three queries on the cases."""
     cases = Case.objects.filter(scope(user), agreement=agreement, kind=Kind.REQUEST)
-    lines = _lines(cases, agreement, start, end, today)
+    ours = settings.MIGREX_PARTY if administers(user) else user.authority.party_id
+    lines = _lines(cases, agreement, ours, start, end, today)
     totals = {side: Figures() for side in Side}
     for line in lines:
         totals[line.side].add(line.figures)
     return Report(agreement, start, end, today, lines, totals, _deadlines(cases, today))
 
 
-def _in_party_calendar(column: str, authority: str, zones: dict[str, ZoneInfo]) -> DbCase:
-    """The date of the datetime `column` in the calendar of the party of `authority`
-    ("requesting_authority" or "requested_authority"): one CASE over the agreement's parties,
-    so that one query serves both directions."""
+def _replied_on(zones: dict[str, ZoneInfo], ours: str) -> DbCase:
+    """The day a request closed in the requested party's calendar (Art. 10.3): ours for the
+    incoming requests, the other party's for the outgoing ones (of which there is one under a
+    bilateral agreement, so that no join is needed)."""
+    others = [party for party in zones if party != ours] or [ours]
     return DbCase(
+        When(side=Side.REQUESTED, then=TruncDate("closed_at", tzinfo=zones[ours])),
         *(
-            When(**{f"{authority}__party_id": party}, then=TruncDate(column, tzinfo=zone))
-            for party, zone in zones.items()
+            When(
+                requested_authority__party_id=party,
+                then=TruncDate("closed_at", tzinfo=zones[party]),
+            )
+            for party in others[:-1]
         ),
-        default=TruncDate(column),
+        default=TruncDate("closed_at", tzinfo=zones[others[-1]]),
     )
 
 
-def _lines(cases, agreement, start, end, today) -> list[Line]:
+def _lines(cases, agreement, ours: str, start, end, today) -> list[Line]:
     zones = {p.code: ZoneInfo(p.timezone) for p in agreement.parties.all()}
-    # Sent: the day the requester's signatory signed it (the request leaves on signature);
-    # replied: the day it closed, in the requested party's calendar (Art. 10.3).
-    dated = cases.annotate(
-        sent_on=_in_party_calendar("signed_at", "requesting_authority", zones),
-        replied_on=_in_party_calendar("closed_at", "requested_authority", zones),
-    ).filter(
-        Q(side=Side.REQUESTER, sent_on__range=(start, end))
+    zones.setdefault(ours, ZoneInfo(settings.TIME_ZONE))
+    # Sent: when the requester's signatory signed it (the request leaves on signature), within
+    # the days of the period in our calendar: compared as instants, so the index serves it.
+    first = dt.datetime.combine(start, dt.time(), tzinfo=zones[ours])
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zones[ours])
+    dated = cases.filter(
+        Q(side=Side.REQUESTER, signed_at__gte=first, signed_at__lt=after)
         | Q(side=Side.REQUESTED, received_on__range=(start, end))
-    )
+    ).annotate(replied_on=_replied_on(zones, ours))
     keys = ("side", "requesting_authority_id", "requested_authority_id")
     open_ = ~Q(status__in=CLOSED)
     past = open_ & Q(due_date__lt=today) & _not_held(today)
-    replied = Q(status__in=REPLIED)
+    replied = Q(status__in=REPLIED, closed_at__isnull=False, received_on__isnull=False)
+    # One pass: grouped by pair of authorities and by days to reply (none for the requests not
+    # replied to), so the rows are a histogram the median is read from.
+    days = DbCase(
+        When(replied, then=F("replied_on") - F("received_on")),
+        output_field=DurationField(),
+    )
     rows = (
-        dated.order_by()
-        .values(*keys)
+        dated.annotate(days=days)
+        .order_by()
+        .values(*keys, "days")
         .annotate(
             requests=Count("pk"),
             answered=Count("pk", filter=Q(status__in=ANSWERED)),
@@ -196,22 +212,15 @@ def _lines(cases, agreement, start, end, today) -> list[Line]:
             overdue=Count("pk", filter=past),
             judged=Count("pk", filter=replied | past),
             in_time=Count("pk", filter=replied & Q(replied_on__lte=F("due_date"))),
+            replies=Count("pk", filter=replied),
         )
     )
     found: dict[tuple, Figures] = {}
     for row in rows:
-        key = tuple(row[k] for k in keys)
-        found[key] = Figures(**{k: v for k, v in row.items() if k not in keys})
-    days = ExpressionWrapper(F("replied_on") - F("received_on"), output_field=DurationField())
-    spread = (
-        dated.filter(replied, received_on__isnull=False, closed_at__isnull=False)
-        .order_by()
-        .annotate(days=days)
-        .values(*keys, "days")
-        .annotate(n=Count("pk"))
-    )
-    for row in spread:
-        found[tuple(row[k] for k in keys)].days[row["days"].days] += row["n"]
+        figures = found.setdefault(tuple(row[k] for k in keys), Figures())
+        figures.add(Figures(**{name: row[name] for name in COUNTS}))
+        if row["days"] is not None:
+            figures.days[row["days"].days] += row["replies"]
     names = Authority.objects.in_bulk({a for key in found for a in key[1:]})
     lines = []
     for (side, requesting, requested), figures in found.items():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 480
+WIDTH = 360  # at 14 units a letter: about 12 px on a phone, 17 px in half a desktop page
 PAD = 8
 VALUE_ROOM = 64  # right of the longest bar, for its figure
 ROW = 44  # one bar: its label line and the bar

@@ -31,6 +31,7 @@ PRESETS = {
 }
 EXPORTS = ("figures", "deadlines")
 FORMATS = tables.FORMATS
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # the period's dates stay dates
 DIRECTIONS = {
     Side.REQUESTER: gettext_lazy("Outgoing requests"),
     Side.REQUESTED: gettext_lazy("Incoming requests"),
@@ -49,11 +50,11 @@ BUCKET_LABELS = {
 }
 BUCKET_TONES = {
     reports.OVERDUE: "rc-overdue",
-    reports.DAYS_0_1: "rc-refused",
+    reports.DAYS_0_1: "rc-soon",
     reports.DAYS_2_5: "rc-soon",
-    reports.DAYS_6_10: "rc-soon",
-    reports.DAYS_11_PLUS: "rc-answered",
-    reports.POSTPONED: "rc-total",
+    reports.DAYS_6_10: "rc-nearing",
+    reports.DAYS_11_PLUS: "rc-later",
+    reports.POSTPONED: "rc-postponed",
 }
 
 
@@ -100,6 +101,11 @@ class ReportForm(forms.Form):
             return data
         elif start > end:
             self.add_error("to", _("The end of the period is before its start."))
+            return data
+        for name, value in (("from", start), ("to", end)):
+            if not EARLIEST <= value <= LATEST:
+                self.add_error(name, _("Enter a date from 1900 to 2199."))
+        if self.errors:
             return data
         data["from"], data["to"] = start, end
         if data.get("format") and not data.get("export"):
@@ -156,7 +162,9 @@ def report_page(request):
         today_text=date_format(today, "DATE_FORMAT"),
         sections=[_section(found, side) for side in Side],
         deadlines=_deadline_rows(found),
-        deadline_charts=[_deadline_chart(found, side) for side in Side],
+        deadline_charts=[
+            {"title": DIRECTIONS[side], "chart": _deadline_chart(found, side)} for side in Side
+        ],
         downloads=[
             {
                 "label": f"{label}, {fmt.upper()}",
