@@ -225,8 +225,8 @@ def _lines(cases, agreement, ours: str, start, end, today) -> list[Line]:
     lines = []
     for (side, requesting, requested), figures in found.items():
         outgoing = side == Side.REQUESTER
-        ours, theirs = (requesting, requested) if outgoing else (requested, requesting)
-        lines.append(Line(Side(side), names[ours], names[theirs], figures))
+        mine, theirs = (requesting, requested) if outgoing else (requested, requesting)
+        lines.append(Line(Side(side), names[mine], names[theirs], figures))
     lines.sort(key=lambda line: (line.side != Side.REQUESTER, line.ours.code, line.theirs.code))
     return lines
 
