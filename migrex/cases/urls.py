@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from migrex.cases import views_boxes, views_case, views_documents, views_draft
+from migrex.cases.views_reports import report_page
 
 register_converter(views_boxes.BoxConverter, "box")
 
@@ -8,6 +9,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("<box:name>/", views_boxes.box, name="box"),
+    path("reports/", report_page, name="reports"),
     path("cases/new/", views_draft.new_request, name="new"),
     path("cases/new/information/", views_draft.new_information, name="new-information"),
     path("cases/rows/person/", views_draft.person_row, name="person-row"),

@@ -49,6 +49,8 @@ UI: dict[str, tuple[str, ...] | str] = {
     "i18n/setlang/": "home",  # Django's set_language: changes only on POST; GET goes home
     "": OFFICERS,  # the start page, «Требуют действия»
     "<box:name>/": OFFICERS,
+    # Figures only, no personal data: supervisors, auditors, administrators (cases/reports.py).
+    "reports/": (LOGIN, DENIED, OK, OK, OK, DENIED),
     "cases/new/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
     "cases/new/information/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
     # An empty row of the draft or answer form (htmx): no data, any officer of an authority of
