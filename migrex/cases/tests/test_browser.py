@@ -58,7 +58,7 @@ def start_action(page: Page, label: str) -> Locator:
 def send_reviewed(page: Page) -> None:
     """On the review page of an answer or a refusal: tick that it was checked, and send it."""
     expect(page.get_by_role("heading", name="Проверьте перед отправкой")).to_be_visible()
-    page.get_by_label(re.compile("^Я проверил")).check()
+    page.get_by_label("Я проверил(а), что будет направлено").check()
     page.get_by_role("button", name="Подтвердить и направить").click()
 
 
