@@ -211,9 +211,7 @@ def decide(request, pk: int):
             "expires": expires,
             "unticked": step == "send",
         }
-        return render(
-            request, "persons/consent_review.html", context, status=422 if step else 200
-        )
+        return render(request, "persons/consent_review.html", context, status=422 if step else 200)
     try:
         consents.decide(user, consent, grant=grant, expires_on=expires, reason=typed["reason"])
     except Invalid as exc:

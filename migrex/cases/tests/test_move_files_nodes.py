@@ -149,8 +149,9 @@ def test_an_answer_arrives_at_the_other_node_with_its_file(
     assert done == {"status": "answered"}
     by_operator = Api(by, "by-operator")
     case = wait_for(
-        lambda: (c := by_operator.ok("GET", f"/cases/{registered['id']}"))["status"] == "answered"
-        and c,
+        lambda: (
+            (c := by_operator.ok("GET", f"/cases/{registered['id']}"))["status"] == "answered" and c
+        ),
         "the answer at BY",
     )
     [answer] = [e for e in case["history"] if e["action"] == "answer"]

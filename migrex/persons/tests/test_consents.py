@@ -195,4 +195,3 @@ def test_a_decision_leaves_only_from_its_review_page_ticked_as_checked(
     assert sent.status_code == 302
     consent.refresh_from_db()
     assert consent.status == Consent.Status.REFUSED
-
