@@ -33,7 +33,7 @@ from migrex.accounts.models import User
 from migrex.cases.models import Case
 from migrex.cases.services import transition
 case = Case.objects.get(conversation_id=DATA["conversation"], side="requested")
-transition(
+case = transition(
     case=case,
     action="reply",
     actor=User.objects.get(username="kz-operator"),
