@@ -13,8 +13,26 @@ from migrex.accounts.roles import OPERATOR, SUPERVISOR
 from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import directory
 from migrex.cases import actions
-from migrex.cases.validation import MAX_CONDITION, MAX_MOVE_TEXT
+from migrex.cases.validation import MAX_ATTACHMENT, MAX_CONDITION, MAX_MOVE_TEXT
 from migrex.core.forms import ArticleMixin, article_label, bi, english
+
+
+class FilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input (Django's documented pattern for `multiple`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FilesInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data]
+        return [one(data, initial)] if data else []
 
 
 class ActionForm(ArticleMixin, forms.Form):
@@ -91,6 +109,12 @@ class ActionForm(ArticleMixin, forms.Form):
             )
             self.set_article("until", "10.2")
             self.set_article("condition", "10.2")
+        if spec.files:
+            self.fields["attachments"] = FilesField(
+                label=_("Attach files"),
+                required=False,
+                help_text=_("Up to 5 MB together: the message carries them to the other party."),
+            )
         if spec.password:
             self.fields["password"] = forms.CharField(
                 label=_("Confirm your password to sign"),
@@ -102,6 +126,25 @@ class ActionForm(ArticleMixin, forms.Form):
     @property
     def takes_persons(self) -> bool:
         return self.spec.persons
+
+    def clean_attachments(self) -> list:
+        uploads = self.cleaned_data.get("attachments") or []
+        for upload in uploads:
+            if upload.size > MAX_ATTACHMENT:
+                raise forms.ValidationError(_("The file is larger than 25 MB."))
+        return uploads
+
+    def uploads(self) -> list[dict]:
+        """The uploaded files as the services take them (services.transition)."""
+        return [
+            {
+                "name": upload.name,
+                "kind": "document",
+                "content_type": upload.content_type or "application/octet-stream",
+                "content": upload.read(),
+            }
+            for upload in self.cleaned_data.get("attachments") or []
+        ]
 
     def service_data(self, persons: list[dict]) -> dict:
         d = self.cleaned_data

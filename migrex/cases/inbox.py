@@ -6,9 +6,6 @@ refused here leaves nothing behind."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import uuid
 
 from django.db import transaction
@@ -102,11 +99,8 @@ def _open(
 
 
 def _store(case: Case, item: AttachmentPayload) -> None:
-    try:
-        content = base64.b64decode(item.content, validate=True)
-    except (binascii.Error, ValueError):
-        content = None
-    if content is None or hashlib.sha256(content).hexdigest() != item.sha256:
+    content = validation.opened_file(item.model_dump())
+    if content is None:  # rules.attachments refused it already; kept should that rule change
         raise invalid(
             "attachment_digest",
             "Вложение повреждено.",

@@ -83,6 +83,23 @@ def action_label(action: str) -> str:
     return str(found.label) if found else action
 
 
+# Where the record of a move reads otherwise for information without a request (Art. 8).
+SPONTANEOUS_EVENTS: dict[str, Promise] = {
+    "sign": _("Information signed and sent"),
+}
+
+
+def event_label(action: str, kind: str = workflow.Kind.REQUEST) -> str:
+    """How the history records a move: what was done, in the past tense, as an official record
+    reads («Запрос зарегистрирован»), not the button that made it («Зарегистрировать»)."""
+    if kind == workflow.Kind.SPONTANEOUS and action in SPONTANEOUS_EVENTS:
+        return str(SPONTANEOUS_EVENTS[action])
+    found = actions.get(action)
+    if found is None:
+        return action
+    return str(found.done or found.label)
+
+
 def action_help(action: str) -> str:
     found = actions.get(action)
     return str(found.help) if found else ""

@@ -6,7 +6,8 @@ attachments and signatory (Art. 9.3); `registered` the requested side's number a
 (Art. 10.1, 10.3); `postponed` its reason and term (Art. 10.2); `confirmation` the question it
 answers and its signatory (Art. 9.5, 9.3); `forwarded` the authority now holding the request
 (Art. 2); every other kind the written part of the move, with the refusal grounds of `refusal`
-and `partial_answer` (Art. 10.4) and the persons an answer provides.
+and `partial_answer` (Art. 10.4), the persons an answer provides, and the files attached to a
+question, to the information given in reply, to an answer or to a refusal.
 """
 
 from __future__ import annotations
@@ -88,7 +89,14 @@ class TextPayload(Payload):
     persons: list[Person] = Field(default_factory=list, max_length=MAX_PERSONS)
 
 
-class RefusalPayload(TextPayload):
+class FilesPayload(TextPayload):
+    """`information_requested`, `information` and `answer`: the written part, the persons, and
+    the files attached to it (rules.attachments holds them to a request's limits)."""
+
+    attachments: list[AttachmentPayload] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+
+class RefusalPayload(FilesPayload):
     """`refusal` and `partial_answer`: the grounds of the agreement's list (Art. 10.4); the
     reasons are `text`."""
 
@@ -158,12 +166,24 @@ def text(case: Case, event, data: dict) -> TextPayload:
     return TextPayload(text=data.get("text", ""), persons=data.get("persons") or [])
 
 
+def with_files(case: Case, event, data: dict) -> FilesPayload:
+    return FilesPayload(
+        text=data.get("text", ""), persons=data.get("persons") or [], attachments=_files(event)
+    )
+
+
 def refusal(case: Case, event, data: dict) -> RefusalPayload:
     return RefusalPayload(
         text=data.get("text", ""),
         grounds=list(data.get("grounds") or []),
         persons=data.get("persons") or [],
+        attachments=_files(event),
     )
+
+
+def _files(event) -> list[AttachmentPayload]:
+    """The files stored with the move's history entry (services.transition)."""
+    return [] if event is None else [_attachment(a) for a in event.attachments.all()]
 
 
 def postponed(case: Case, event, data: dict) -> PostponedPayload:

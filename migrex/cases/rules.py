@@ -167,6 +167,25 @@ def forwarded(profile: Profile, payload: dict, case: Case | None = None) -> None
         )
 
 
+def attachments(profile: Profile, payload: dict, case: Case | None = None) -> None:
+    """The files a message carries (a request's, an answer's, a question's and the information
+    given in reply): each is what its digest says (Art. 11.4), of a kind the agreement allows
+    (Art. 6), not empty, and within the limits the sender is held to (validation.check_files)."""
+    files = []
+    for item in payload.get("attachments") or []:
+        content = validation.opened_file(item)
+        if content is None:
+            raise invalid(
+                "attachment_digest",
+                "Вложение повреждено.",
+                "An attachment does not match its digest.",
+                "11.4",
+                "attachments",
+            )
+        files.append({**item, "content": content})
+    validation.check_files(profile, files)
+
+
 def _persons(profile: Profile, payload: dict, case: Case | None = None) -> None:
     validation.clean_persons(payload.get("persons") or [], profile)
 
@@ -213,9 +232,11 @@ RULES: dict[str, Rule] = {
 def check(kind: str, profile: Profile, payload: dict, case: Case | None = None) -> None:
     """Run the rule of message `kind` on `payload`; a kind without a rule is a programming error
     (every kind the workflow sends has one: a test holds the table and RULES together). The
-    lengths of the written parts are checked first, for every kind alike."""
+    lengths of the written parts and the files attached are checked first, for every kind alike."""
     limits = {"text": validation.MAX_MOVE_TEXT, "condition": validation.MAX_CONDITION}
     for member, limit in limits.items():
         if len(str(payload.get(member) or "")) > limit:
             raise Invalid([validation.too_long(member, limit, "10")])
+    if payload.get("attachments"):
+        attachments(profile, payload, case)
     RULES[kind](profile, payload, case)

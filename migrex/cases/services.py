@@ -19,7 +19,7 @@ from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson
 from migrex.cases.numbers import next_number
 from migrex.cases.workflow import PEER, Kind, Side, State
 from migrex.core import vault
-from migrex.core.errors import Forbidden
+from migrex.core.errors import Forbidden, invalid
 from migrex.exchange import outbox
 from migrex.persons import search
 
@@ -161,10 +161,16 @@ def transition(
     `actor` is an officer (a User) or a Peer; `confirmed` says the officer re-entered their
     credentials for this move (required to sign, Art. 9.3). An attachment that no longer opens
     refuses the move (AttachmentUnreadable, Art. 11.4): nothing is saved or sent, the refusal is
-    audited.
+    audited. `data["attachments"]`: the files the move's message carries, each `name`, `kind`,
+    `content_type` and `content` (bytes from an officer; base64 with its `sha256` from a peer,
+    whose rule has checked them).
     """
     try:
-        return _transition(case=case, action=action, actor=actor, data=data, confirmed=confirmed)
+        # The files a move attaches do not outlive a move that rolls back (core/vault.py).
+        with vault.discarded_on_failure():
+            return _transition(
+                case=case, action=action, actor=actor, data=data, confirmed=confirmed
+            )
     except AttachmentUnreadable as exc:
         # Recorded after the move rolled back: inside it, the entry would have gone with it.
         record(
@@ -201,6 +207,7 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
     declared = actions.BY_NAME[action]
     if isinstance(actor, Peer):  # the other side's move, held to the rule its sender ran
         rules.check(action, validation.profile_of(case.agreement), data, case)
+    files = _files(case, declared, actor, data.pop("attachments", None) or [])
     sender = case.owner  # the authority that makes the move, though it forwards the case (Art. 2)
     if declared.check is not None:
         declared.check(case, actor, data, confirmed)
@@ -225,9 +232,59 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
     )
     if data.get("persons"):
         _replace_persons(case, data["persons"], event)
+    for f in files:
+        attachment = Attachment(
+            case=case,
+            event=event,
+            kind=f["kind"],
+            name=f["name"],
+            content_type=f.get("content_type") or "application/octet-stream",
+            uploaded_by=None if isinstance(actor, Peer) else actor,
+        )
+        vault.store(attachment, f["content"])  # sealed, a key of its own (Art. 11.4)
+        attachment.save()
     if move.emits:
         _emit(case, event, declared, move.emits, data, sender)
     return case
+
+
+def _files(case: Case, declared: actions.Action, actor, files: list[dict]) -> list[dict]:
+    """The files of the move, as bytes, once they keep the limits a request's attachments keep
+    (validation.check_files); a peer's were checked by their rule and are decoded here."""
+    if not files:
+        return []
+    if isinstance(actor, Peer):
+        return [{**f, "content": validation.opened_file(f)} for f in files]
+    if not declared.form.files:
+        raise invalid(
+            "attachments_not_allowed",
+            "К этому действию файлы не прилагаются.",
+            "Files are not attached to this move.",
+            declared.article,
+            "attachments",
+        )
+    validation.check_files(validation.profile_of(case.agreement), files)
+    return files
+
+
+def precheck(*, case: Case, action: str, actor, data: dict) -> None:
+    """What the move would refuse before anything is written: for the page that shows the move
+    as it will leave before the officer confirms it (views_case, the review step). The move
+    checks it all again when it is made."""
+    move = actions.find(case.side, case.kind, case.status, action)
+    if move is None:
+        raise IllegalMove(
+            code="illegal_move",
+            message_ru=f"Действие «{action}» невозможно в состоянии «{case.status}».",
+            message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
+            field="kind",
+        )
+    _authorise(case, move, actor)
+    declared = actions.BY_NAME[action]
+    data = dict(data)
+    _files(case, declared, actor, data.pop("attachments", None) or [])
+    if declared.check is not None:
+        declared.check(case, actor, data, False)
 
 
 def _authorise(case: Case, move: workflow.Transition, actor) -> None:

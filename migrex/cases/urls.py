@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from migrex.cases import views_boxes, views_case, views_documents, views_draft
+from migrex.cases import views_act, views_boxes, views_case, views_documents, views_draft
 from migrex.cases.views_reports import report_page
 
 register_converter(views_boxes.BoxConverter, "box")
@@ -16,7 +16,7 @@ urlpatterns = [
     path("cases/rows/attachment/", views_draft.attachment_row, name="attachment-row"),
     path("cases/<int:pk>/", views_case.detail, name="detail"),
     path("cases/<int:pk>/edit/", views_draft.edit_draft, name="edit"),
-    path("cases/<int:pk>/act/<slug:action>/", views_case.act, name="act"),
+    path("cases/<int:pk>/act/<slug:action>/", views_act.act, name="act"),
     path("cases/<int:pk>/request.pdf", views_case.request_letter, name="letter"),
     path("cases/<int:pk>/refusal.pdf", views_case.refusal_notice, name="refusal-notice"),
     path("cases/<int:pk>/answer.pdf", views_documents.answer, name="answer"),

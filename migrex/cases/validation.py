@@ -5,7 +5,10 @@ Every error names the field and the article it enforces.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -29,7 +32,11 @@ MAX_TEXT = {"summary": 8000, "purpose": 2000, "justification": 8000, "other_info
 MAX_MOVE_TEXT = 8000  # the written part of a move: a question, an answer, reasons (Art. 10)
 MAX_CONDITION = 2000  # the condition a postponement waits for (Art. 10.2)
 MAX_PERSONS = 50  # persons in one request or one answer (Art. 5, 6)
-MAX_ATTACHMENTS = 50  # files attached to one request (its letter lists them)
+MAX_ATTACHMENTS = 50  # files attached to one request or one move (its letter lists them)
+# The files of one message together: an envelope is at most 8 MB (exchange/crypto.py) and base64
+# grows a file by a third, so more would be accepted here and then never leave the outbox.
+MAX_MESSAGE_FILES = 5 * 1024 * 1024
+FILE_KINDS = ("document", "photo", "fingerprint_card")
 
 
 def party_timezone(party: Party) -> ZoneInfo:
@@ -218,34 +225,69 @@ def current_signatory(agreement: Agreement, user, on: dt.date) -> Signatory:
 
 
 def check_attachment(case, *, kind: str, name: str, content: bytes) -> None:
+    """A file the author attaches to a draft request (Art. 9.2)."""
+    problems = _file_problems(profile_of(case.agreement), kind, name, content, "file")
+    kept = case.attachments.filter(event=None)
+    if kept.count() >= MAX_ATTACHMENTS:
+        problems.append(_too_many("file"))
+    if sum(kept.values_list("size", flat=True)) + len(content) > MAX_MESSAGE_FILES:
+        problems.append(_too_large_together("file"))
+    if problems:
+        raise Invalid(problems)
+
+
+def check_files(profile: Profile, files: list[dict]) -> None:
+    """The files of one message (`name`, `kind` and `content` as bytes each): of a move an
+    officer makes and of one the other party's node sends, with the same limits, codes and
+    articles as a request's attachments (rules.attachments runs this on a received payload)."""
+    problems: list[MigrexError] = []
+    for f in files:
+        problems += _file_problems(profile, f["kind"], f["name"], f["content"], "attachments")
+    if len(files) > MAX_ATTACHMENTS:
+        problems.append(_too_many("attachments"))
+    if sum(len(f["content"]) for f in files) > MAX_MESSAGE_FILES:
+        problems.append(_too_large_together("attachments"))
+    if problems:
+        raise Invalid(problems)
+
+
+def opened_file(item: dict) -> bytes | None:
+    """The bytes of an attachment as a payload carries it (base64 `content`, hex `sha256`);
+    None when the content is not base64 or does not hash to its digest (Art. 11.4)."""
+    try:
+        content = base64.b64decode(str(item.get("content", "")), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if hashlib.sha256(content).hexdigest() != item.get("sha256"):
+        return None
+    return content
+
+
+def _file_problems(profile: Profile, kind: str, name: str, content: bytes, field: str) -> list:
     problems = []
-    if kind in ("photo", "fingerprint_card") and kind not in profile_of(case.agreement).field_codes:
+    if kind in ("photo", "fingerprint_card") and kind not in profile.field_codes:
         problems.append(
             error(
                 "field_not_allowed",
                 "Соглашение не допускает передачу этих данных.",
                 "The agreement does not allow passing this data.",
                 "6",
-                "kind",
+                "kind" if field == "file" else field,
             )
         )
-    if kind not in ("document", "photo", "fingerprint_card"):
+    if kind not in FILE_KINDS:
         problems.append(
-            error("bad_kind", "Неизвестный вид вложения.", "Unknown attachment kind.", None, "kind")
+            error(
+                "bad_kind",
+                "Неизвестный вид вложения.",
+                "Unknown attachment kind.",
+                None,
+                "kind" if field == "file" else field,
+            )
         )
     if not content:
         problems.append(
-            error("empty_file", f"Файл «{name}» пуст.", f"File '{name}' is empty.", None, "file")
-        )
-    if case.attachments.filter(event=None).count() >= MAX_ATTACHMENTS:
-        problems.append(
-            error(
-                "too_many_attachments",
-                f"К запросу можно приложить не более {MAX_ATTACHMENTS} файлов.",
-                f"At most {MAX_ATTACHMENTS} files can be attached to a request.",
-                "9.2",
-                "file",
-            )
+            error("empty_file", f"Файл «{name}» пуст.", f"File '{name}' is empty.", None, field)
         )
     if len(content) > MAX_ATTACHMENT:
         problems.append(
@@ -254,8 +296,27 @@ def check_attachment(case, *, kind: str, name: str, content: bytes) -> None:
                 f"Файл «{name}» больше 25 МБ.",
                 f"File '{name}' is larger than 25 MB.",
                 None,
-                "file",
+                field,
             )
         )
-    if problems:
-        raise Invalid(problems)
+    return problems
+
+
+def _too_many(field: str) -> MigrexError:
+    return error(
+        "too_many_attachments",
+        f"К одному сообщению можно приложить не более {MAX_ATTACHMENTS} файлов.",
+        f"At most {MAX_ATTACHMENTS} files can be attached to one message.",
+        "9.2",
+        field,
+    )
+
+
+def _too_large_together(field: str) -> MigrexError:
+    return error(
+        "file_too_large",
+        "Файлы одного сообщения вместе больше 5 МБ; передайте их несколькими сообщениями.",
+        "The files of one message are larger than 5 MB together; send them in several.",
+        None,
+        field,
+    )

@@ -1,4 +1,5 @@
-"""One case: its page, the action panel (one small form per move), and its documents."""
+"""One case: its page, which leads with what happened last and what to do next, and its
+documents. The form of each move is views_act's."""
 
 from __future__ import annotations
 
@@ -11,38 +12,26 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migrex.accounts import access as table
 from migrex.accounts.access import Channel, Data
-from migrex.accounts.lockout import client_address
-from migrex.accounts.roles import sees_personal_data
-from migrex.accounts.services import confirm_identity
 from migrex.agreements.profile import rule_or_empty
 from migrex.agreements.selectors import directory, profile_of
 from migrex.cases import (
     actions,
     attention,
     downloads,
-    labels,
     letters,
     received,
     selectors,
-    services,
-    workflow,
 )
-from migrex.cases.errors import IllegalMove
-from migrex.cases.forms_actions import ActionForm
-from migrex.cases.models import Case
 from migrex.core import vault
-from migrex.core.errors import Forbidden, Invalid, MigrexError
-from migrex.core.forms import bi, new_key
-from migrex.core.problems import Problem, local_problems, place_errors
-from migrex.core.web import go_to, is_htmx, officer_view
+from migrex.core.errors import Forbidden, Invalid
+from migrex.core.forms import bi
+from migrex.core.web import officer_view
 from migrex.persons import access
-from migrex.persons.forms import PersonForm, person_forms, stored_person_forms
 from migrex.persons.views import received_panel
 
 log = logging.getLogger("migrex.cases")
@@ -110,6 +99,10 @@ def detail(request, pk: int):
         selectors.moves_for(user, case),
         key=lambda m: (tone[m.action] != actions.PRIMARY, tone[m.action] == actions.DANGER),
     )
+    # What ends the case against the other's wish, or throws the draft away, waits at the end of
+    # the page, away from the usual moves and from any form's «Отмена».
+    danger = [m for m in moves if tone[m.action] == actions.DANGER]
+    moves = [m for m in moves if tone[m.action] != actions.DANGER]
     return render(
         request,
         "cases/detail.html",
@@ -123,7 +116,9 @@ def detail(request, pk: int):
             "attachments": attachments_by_event.get(None, []),
             "all_attachments": [a for group in attachments_by_event.values() for a in group],
             "history": history,
+            "latest": _latest(history),
             "moves": moves,
+            "danger_moves": danger,
             "tones": tone,
             "refusal": _refusal_of(events),
             "categories": categories,
@@ -134,6 +129,13 @@ def detail(request, pk: int):
             else None,
         },
     )
+
+
+def _latest(history: list[dict]) -> dict | None:
+    """What happened last: the latest message between the parties (a question, an answer, a
+    refusal…), or, before any, the latest entry of the history."""
+    sent = [h for h in history if h["event"].direction]
+    return (sent or history or [None])[-1]
 
 
 def _content(case, profile, *, texts: bool) -> list[tuple[str, str | None, str]]:
@@ -147,105 +149,6 @@ def _content(case, profile, *, texts: bool) -> list[tuple[str, str | None, str]]
         value = getattr(case, code) if texts else None
         rows.append((label, value, item.article if item else "9.2"))
     return rows
-
-
-def _move(case, user, action: str) -> workflow.Transition | None:
-    return next((m for m in selectors.moves_for(user, case) if m.action == action), None)
-
-
-@officer_view
-def act(request, pk: int, action: str):
-    """GET: the form of one move; POST: make it through services.transition()."""
-    user = request.user
-    case = selectors.case_for(user, pk)
-    declared = actions.get(action)
-    if declared is None or declared.by_peer:
-        raise Http404
-    profile = profile_of(case.agreement)
-    move = _move(case, user, action)
-    article = move.article if move else declared.article
-    problems: list[Problem] = []
-    status = 200
-    if request.method == "POST":
-        form = ActionForm(request.POST, action=action, case=case, profile=profile, article=article)
-        persons = person_forms(request.POST, profile) if form.takes_persons else []
-        if all([form.is_valid()] + [p.is_valid() for p in persons]):
-            done, problems, status = _make_move(request, case, form, persons)
-            if done:
-                messages.success(
-                    request, _("Done: %(action)s.") % {"action": labels.action_label(action)}
-                )
-                if not selectors.visible_cases(user).filter(pk=case.pk).exists():
-                    return go_to(request, reverse("cases:box", args=["incoming"]))  # forwarded
-                return go_to(request, reverse("cases:detail", args=[case.pk]))
-        else:
-            problems, status = local_problems(form, persons), 422
-    else:
-        form = ActionForm(action=action, case=case, profile=profile, article=article)
-        persons = []
-        if form.takes_persons:  # start the answer from the persons the request asked about
-            asked = [p for p in case.persons.all() if p.event_id is None]
-            persons = stored_person_forms(asked, profile) or [
-                PersonForm(profile=profile, key=new_key())
-            ]
-        if move is None:
-            problems = [Problem("", _("This action is not available to you now."), article)]
-            status = 403
-    context = {
-        "case": case,
-        "action": action,
-        "move": move,
-        "article": article,
-        "form": form,
-        "persons": persons,
-        "problems": problems,
-        "personal": sees_personal_data(user),
-        "danger": declared.tone == actions.DANGER,
-    }
-    template = "cases/_action_form.html" if is_htmx(request) else "cases/action.html"
-    return render(request, template, context, status=status)
-
-
-def _make_move(request, case, form: ActionForm, persons) -> tuple[bool, list[Problem], int]:
-    action = form.action
-    data = form.service_data([p.record() for p in persons])
-    try:
-        confirmed = form.spec.password and confirm_identity(
-            request.user, form.cleaned_data.get("password"), address=client_address(request)
-        )
-        if confirmed:  # the password opens the signatory's key (Art. 9.3); no history keeps it
-            data["password"] = form.cleaned_data["password"]
-        services.transition(
-            case=case, action=action, actor=request.user, data=data, confirmed=confirmed
-        )
-    except Invalid as exc:
-        return False, place_errors(exc.errors, form, persons), exc.status
-    except Forbidden as exc:
-        if exc.code == "reauthentication_required":  # Art. 9.3: the signer proves who they are
-            what_ru, what_en = (
-                ("запрос не подписан", "the request is not signed")
-                if action == "sign"
-                else ("подтверждение не подписано", "the confirmation is not signed")
-            )
-            exc = Forbidden(
-                code="wrong_password",
-                message_ru=f"Пароль неверен: {what_ru}.",
-                message_en=f"Wrong password: {what_en}.",
-                article="9.3",
-                field="password",
-            )
-        return False, place_errors([exc], form, persons), exc.status
-    except IllegalMove as exc:  # the case moved on meanwhile: say so with the labels, not codes
-        state = Case.objects.values_list("status", flat=True).get(pk=case.pk)
-        message = _("“%(action)s” is not possible while the case is “%(state)s”.") % {
-            "action": labels.action_label(action),
-            "state": labels.state_label(state),
-        }
-        problem = Problem("", message, exc.article)
-        return False, [problem], exc.status
-    except MigrexError as exc:
-        return False, place_errors([exc], form, persons), getattr(exc, "status", 422)
-    return True, [], 200
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -277,18 +277,12 @@ def decides(user, consent: Consent) -> bool:
     )
 
 
-@transaction.atomic
-def decide(
-    user, consent: Consent, *, grant: bool, expires_on: dt.date | None = None, reason: str = ""
-) -> Consent:
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not decides(user, consent) or consent.status != Status.REQUESTED:
-        raise Forbidden(
-            code="forbidden",
-            message_ru="Решение по этому запросу согласия принять нельзя.",
-            message_en="This consent request cannot be decided by you now.",
-            article=ARTICLE[consent.use],
-        )
+def check_decision(
+    consent: Consent, *, grant: bool, expires_on: dt.date | None, reason: str
+) -> str:
+    """What a decision must give (the reasons of a refusal, returned cleaned; the end of a
+    consent granted): checked by decide(), and before, by the page that shows the decision as
+    it will be sent (persons/views.py)."""
     today = timezone.localdate()
     if grant and (expires_on is None or expires_on < today):
         raise Invalid(
@@ -303,7 +297,23 @@ def decide(
             ]
         )
     if not grant:
-        reason = _text(reason, "reason", ARTICLE[consent.use])
+        return _text(reason, "reason", ARTICLE[consent.use])
+    return reason
+
+
+@transaction.atomic
+def decide(
+    user, consent: Consent, *, grant: bool, expires_on: dt.date | None = None, reason: str = ""
+) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not decides(user, consent) or consent.status != Status.REQUESTED:
+        raise Forbidden(
+            code="forbidden",
+            message_ru="Решение по этому запросу согласия принять нельзя.",
+            message_en="This consent request cannot be decided by you now.",
+            article=ARTICLE[consent.use],
+        )
+    reason = check_decision(consent, grant=grant, expires_on=expires_on, reason=reason)
     consent.status = Status.GRANTED if grant else Status.REFUSED
     consent.expires_on = expires_on if grant else None
     consent.reason = reason.strip()

@@ -170,7 +170,9 @@ def export(request, kind: str, pk: int):
 
 
 @officer_view
-def consent_list(request):
+def consent_list(request, typed: dict | None = None, status: int = 200):
+    """The consent requests of both sides; `typed`: a decision brought back from its review page
+    to be edited, as it was filled in ({consent pk: the form's values})."""
     user = request.user
     if user.authority_id is None:
         raise PermissionDenied
@@ -184,29 +186,48 @@ def consent_list(request):
             "decidable": {c.pk for c in asked_of_us if consents.decides(user, c)},
             "asked": mine.filter(side=Consent.Side.ASKED),
             "today": timezone.localdate(),
+            "typed": typed or {},
         },
+        status=status,
     )
 
 
 @officer_view
 @require_POST
 def decide(request, pk: int):
+    """A decision on a consent asked of this authority leaves the country: first shown as it will
+    be sent, then sent once the officer ticks that it was checked (the server checks the tick);
+    or brought back to the list to be edited, as it was filled in."""
     user = request.user
     consent = Consent.objects.filter(pk=pk, side=Consent.Side.PROVIDER).first()
     if consent is None or not consents.decides(user, consent):
         raise PermissionDenied
-    grant = request.POST.get("decision") == "grant"
+    typed = {k: request.POST.get(k, "") for k in ("decision", "expires_on", "reason")}
+    step = request.POST.get("step", "")
+    if step == "edit":
+        return consent_list(request, typed={consent.pk: typed})
+    grant = typed["decision"] == "grant"
     try:
-        expires = request.POST.get("expires_on") or None
-        consents.decide(
-            user,
-            consent,
-            grant=grant,
-            expires_on=dt.date.fromisoformat(expires) if expires else None,
-            reason=request.POST.get("reason", ""),
-        )
+        expires = dt.date.fromisoformat(typed["expires_on"]) if typed["expires_on"] else None
+        consents.check_decision(consent, grant=grant, expires_on=expires, reason=typed["reason"])
     except ValueError:
         messages.error(request, _("The date is not a valid date."))
+        return consent_list(request, typed={consent.pk: typed}, status=422)
+    except Invalid as exc:
+        for e in exc.errors:
+            messages.error(request, e.message_ru)
+        return consent_list(request, typed={consent.pk: typed}, status=422)
+    if step != "send" or request.POST.get("reviewed") != "on":
+        context = {
+            "consent": consent,
+            "typed": typed,
+            "grant": grant,
+            "expires": expires,
+            "unticked": step == "send",
+        }
+        return render(request, "persons/consent_review.html", context, status=422 if step else 200)
+    try:
+        consents.decide(user, consent, grant=grant, expires_on=expires, reason=typed["reason"])
     except Invalid as exc:
         for e in exc.errors:
             messages.error(request, e.message_ru)

@@ -56,6 +56,8 @@ class Form:
     password: bool = False  # the password re-entered to sign (Art. 9.3)
     authority: bool = False  # another competent authority of this party (Art. 2)
     postponement: bool = False  # until when, or on what condition, execution waits (Art. 10.2)
+    files: bool = False  # files attached to the message the move sends (rules.attachments)
+    review: bool = False  # shown as it will leave before it is sent, and ticked as checked
 
 
 Check = Callable[..., None]
@@ -75,6 +77,7 @@ class Action:
     schema: type | None = None  # the payload of this move as a message from the other side
     message: Promise | None = None  # what that message is, for the supervisors' exchange page
     tone: str = ""  # PRIMARY: the usual next move; DANGER: ends the case against the other's wish
+    done: Promise | None = None  # the history's entry, in the past tense (else `label`)
 
     def __post_init__(self) -> None:
         # The rows were written without the move's name (moves()): they carry it from here.
@@ -116,8 +119,13 @@ MESSAGES = {
 }
 
 
-def with_text(article: str, label: Promise, what_ru: str, what_en: str) -> dict:
-    return {"form": Form(text=label), "check": checks.text_required(article, what_ru, what_en)}
+def with_text(
+    article: str, label: Promise, what_ru: str, what_en: str, *, files: bool = False
+) -> dict:
+    return {
+        "form": Form(text=label, files=files),
+        "check": checks.text_required(article, what_ru, what_en),
+    }
 
 
 def notice(name, rows, label, help, schema=messages.TextPayload, **more) -> Action:

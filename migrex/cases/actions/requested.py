@@ -49,6 +49,7 @@ REQUESTED: tuple[Action, ...] = (
         form=Form(comment=True),
         payload=messages.text,
         tone=PRIMARY,
+        done=_("Receipt acknowledged"),
     ),
     Action(
         "register",
@@ -60,6 +61,7 @@ REQUESTED: tuple[Action, ...] = (
         keeps=("assignee",),
         payload=messages.registered,
         tone=PRIMARY,
+        done=_("Request registered"),
     ),
     Action(
         "forward",
@@ -73,6 +75,7 @@ REQUESTED: tuple[Action, ...] = (
         form=Form(comment=True, authority=True),
         keeps=("from", "authority"),
         payload=messages.forwarded,
+        done=_("Forwarded to another authority"),
     ),
     Action(
         "assign",
@@ -82,25 +85,29 @@ REQUESTED: tuple[Action, ...] = (
         check=checks.assign,
         form=Form(comment=True, assignee=True),
         keeps=("assignee",),
+        done=_("Executing officer assigned"),
     ),
     Action(
         "request_information",
         moves(Q, S.REGISTERED, S.AWAITING_INFORMATION, OPERATORS, "10.1", "information_requested"),
         _("Request additional information"),
         _("Ask the requesting party for information needed to execute the request."),
-        payload=messages.text,
+        payload=messages.with_files,
         **with_text(
             "10.1",
             _("What information is needed"),
             "какие сведения нужны",
             "what information is needed",
+            files=True,
         ),
+        done=_("Additional information requested"),
     ),
     notice(
         "information",
         moves(Q, S.AWAITING_INFORMATION, S.REGISTERED, {PEER}, "10.1"),
         _("Additional information received"),
         _("The requesting party sent information."),
+        schema=messages.FilesPayload,
     ),
     Action(
         "notify_obstacle",
@@ -114,6 +121,7 @@ REQUESTED: tuple[Action, ...] = (
             "обстоятельства",
             "the circumstances",
         ),
+        done=_("Obstacles reported"),
     ),
     Action(
         "postpone",
@@ -124,6 +132,7 @@ REQUESTED: tuple[Action, ...] = (
         form=Form(text=_("Reason for postponing"), postponement=True),
         keeps=("until", "condition"),
         payload=messages.postponed,
+        done=_("Execution postponed"),
     ),
     Action(
         "resume",
@@ -135,6 +144,7 @@ REQUESTED: tuple[Action, ...] = (
         **with_text(
             "10.2", _("Why execution resumes"), "сведения о возобновлении", "why execution resumes"
         ),
+        done=_("Execution resumed"),
     ),
     Action(
         "set_conditions",
@@ -143,6 +153,7 @@ REQUESTED: tuple[Action, ...] = (
         _("Make execution subject to conditions you set."),
         payload=messages.text,
         **with_text("10.2", _("Conditions of execution"), "условия исполнения", "the conditions"),
+        done=_("Conditions proposed"),
     ),
     notice(
         "conditions_accepted",
@@ -175,6 +186,7 @@ REQUESTED: tuple[Action, ...] = (
             "почему конфиденциальность невозможна",
             "why confidentiality cannot be kept",
         ),
+        done=_("Reported that confidentiality cannot be kept"),
     ),
     Action(
         "reply",
@@ -182,9 +194,10 @@ REQUESTED: tuple[Action, ...] = (
         _("Reply"),
         _("Inform the requesting party of the result of the execution."),
         check=checks.reply,
-        form=Form(text=_("Result of the execution"), persons=True),
-        payload=messages.text,
+        form=Form(text=_("Result of the execution"), persons=True, files=True, review=True),
+        payload=messages.with_files,
         tone=PRIMARY,
+        done=_("Answer sent"),
     ),
     Action(
         "reply_partially",
@@ -196,9 +209,12 @@ REQUESTED: tuple[Action, ...] = (
             text=_("Result of the execution and reasons for the partial refusal"),
             grounds=True,
             persons=True,
+            files=True,
+            review=True,
         ),
         keeps=("grounds",),
         payload=messages.refusal,
+        done=_("Answer on partial execution sent"),
     ),
     Action(
         "refuse",
@@ -206,10 +222,11 @@ REQUESTED: tuple[Action, ...] = (
         _("Refuse execution"),
         _("Refuse on a ground of the agreement; the requesting party is told the reasons."),
         check=checks.refuse,
-        form=Form(text=_("Reasons for the refusal"), grounds=True),
+        form=Form(text=_("Reasons for the refusal"), grounds=True, files=True, review=True),
         keeps=("grounds",),
         payload=messages.refusal,
         tone=DANGER,
+        done=_("Refusal of execution sent"),
     ),
     notice(
         "withdrawal",
@@ -239,6 +256,7 @@ REQUESTED: tuple[Action, ...] = (
         ),
         payload=messages.text,
         **with_text("9.5", _("What is in doubt"), "в чём сомнение", "what is doubted"),
+        done=_("Confirmation of the request requested"),
     ),
     notice(
         "confirmation_request",
@@ -259,6 +277,7 @@ REQUESTED: tuple[Action, ...] = (
         keeps=("in_reply_to", "signatory"),
         payload=messages.confirmation,
         tone=PRIMARY,
+        done=_("Request confirmed and sent"),
     ),
     notice(
         "confirmation",

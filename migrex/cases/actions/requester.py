@@ -48,6 +48,7 @@ REQUESTER: tuple[Action, ...] = (
         check=checks.submit,
         form=Form(comment=True),
         tone=PRIMARY,
+        done=_("Submitted for signature"),
     ),
     Action(
         "discard",
@@ -56,6 +57,7 @@ REQUESTER: tuple[Action, ...] = (
         _("The draft is closed without being sent. This cannot be undone."),
         check=checks.discard,
         tone=DANGER,
+        done=_("Draft discarded"),
     ),
     Action(
         "return",
@@ -63,6 +65,7 @@ REQUESTER: tuple[Action, ...] = (
         _("Return for revision"),
         _("The request goes back to its author as a draft."),
         form=Form(comment=True),
+        done=_("Returned for revision"),
     ),
     Action(
         "sign",
@@ -75,6 +78,7 @@ REQUESTER: tuple[Action, ...] = (
         keeps=("key_id", "signature"),  # never the password
         payload=messages.request,
         tone=PRIMARY,
+        done=_("Request signed and sent"),
     ),
     # ... what the requested side tells it
     notice(
@@ -106,6 +110,7 @@ REQUESTER: tuple[Action, ...] = (
         moves(R, S.REGISTERED, S.AWAITING_INFORMATION, {PEER}, "10.1"),
         _("Additional information requested"),
         _("The requested party needs more information."),
+        schema=messages.FilesPayload,
     ),
     notice(
         "obstacle",
@@ -145,6 +150,7 @@ REQUESTER: tuple[Action, ...] = (
         moves(R, S.REGISTERED, S.ANSWERED, {PEER}, "10.3"),
         _("Answer received"),
         _("The requested party executed the request."),
+        schema=messages.FilesPayload,
     ),
     notice(
         "partial_answer",
@@ -168,11 +174,16 @@ REQUESTER: tuple[Action, ...] = (
         moves(R, S.AWAITING_INFORMATION, S.REGISTERED, {OPERATOR}, "10.1", "information"),
         _("Provide information"),
         _("Send the additional information the requested party asked for."),
-        payload=messages.text,
+        payload=messages.with_files,
         tone=PRIMARY,
         **with_text(
-            "10.1", _("Additional information"), "дополнительные сведения", "the information"
+            "10.1",
+            _("Additional information"),
+            "дополнительные сведения",
+            "the information",
+            files=True,
         ),
+        done=_("Additional information sent"),
     ),
     Action(
         "accept_conditions",
@@ -181,6 +192,7 @@ REQUESTER: tuple[Action, ...] = (
         _("The request is executed on the conditions proposed."),
         form=Form(comment=True),
         payload=messages.text,
+        done=_("Conditions accepted"),
     ),
     Action(
         "decline_conditions",
@@ -192,6 +204,7 @@ REQUESTER: tuple[Action, ...] = (
         **with_text(
             "10.2", _("Why the conditions are declined"), "причину отказа от условий", "why"
         ),
+        done=_("Conditions declined"),
     ),
     Action(
         "proceed",
@@ -203,6 +216,7 @@ REQUESTER: tuple[Action, ...] = (
         payload=messages.text,
         schema=messages.TextPayload,
         message=MESSAGES["proceed"],
+        done=_("Decided to proceed without confidentiality"),
     ),
     Action(
         "withdraw",
@@ -214,5 +228,6 @@ REQUESTER: tuple[Action, ...] = (
         **with_text(
             "8", _("Reason for withdrawal"), "причину отзыва", "why the request is withdrawn"
         ),
+        done=_("Request withdrawn"),
     ),
 )

@@ -29,6 +29,11 @@ def action_label(action: str) -> str:
 
 
 @register.filter
+def event_label(action: str, kind: str = "request") -> str:
+    return labels.event_label(action, kind)
+
+
+@register.filter
 def action_help(action: str) -> str:
     return labels.action_help(action)
 

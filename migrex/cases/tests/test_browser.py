@@ -46,12 +46,20 @@ def open_case(page: Page, box: str, number: str) -> None:
 
 
 def start_action(page: Page, label: str) -> Locator:
-    """Click an action button of the case page; return the form htmx puts under it."""
+    """Click an action button of the case page; return the form htmx puts under it (in the
+    panel of the usual moves, or of the irreversible ones at the end of the page)."""
     page.wait_for_load_state()  # htmx (a deferred script) is set up; else the link just navigates
     page.get_by_role("link", name=label, exact=True).click()
-    form = page.locator("#action-form form")
+    form = page.locator("#action-form form, #danger-form form")
     expect(form.get_by_role("heading", name=re.compile(f"^{label}"))).to_be_visible()
     return form
+
+
+def send_reviewed(page: Page) -> None:
+    """On the review page of an answer or a refusal: tick that it was checked, and send it."""
+    expect(page.get_by_role("heading", name="Проверьте перед отправкой")).to_be_visible()
+    page.get_by_label("Я проверил(а), что будет направлено").check()
+    page.get_by_role("button", name="Подтвердить и направить").click()
 
 
 def expect_state(page: Page, label: str) -> None:
@@ -180,7 +188,7 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
     form.get_by_label("Подтвердите пароль для подписания").fill(PASSWORD)
     form.get_by_role("button", name="Подписать и направить").click()
     expect_state(page, "Направлен")
-    expect(page.get_by_role("status")).to_have_text("Выполнено: Подписать и направить.")
+    expect(page.get_by_role("status")).to_have_text("Запрос подписан и направлен.")
     expect(page.get_by_text("Заместитель министра")).to_be_visible()  # the signatory's position
     page.shot("03-kz-signatory-signed-and-sent")
     expect_pdf(page, "Письмо-запрос (PDF)")
@@ -198,7 +206,8 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
     form.get_by_label("Результат исполнения запроса").fill(
         "Гражданин находится на территории Республики Беларусь законно, регистрация до 01.06.2026."
     )
-    form.get_by_role("button", name="Направить ответ").click()
+    form.get_by_role("button", name="Проверить перед отправкой").click()
+    send_reviewed(page)
     expect_state(page, "Исполнен")
     page.shot("06-by-operator-answered")
     log_out(page)
@@ -210,8 +219,9 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Исполнен")
     open_case(page, "Закрытые", number)
     expect_state(page, "Исполнен")
-    expect(page.get_by_text("Получен ответ")).to_be_visible()
-    expect(page.get_by_text("регистрация до 01.06.2026")).to_be_visible()
+    expect(page.locator(".case-latest")).to_contain_text("Получен ответ")  # what happened last
+    expect(page.locator(".case-latest")).to_contain_text("регистрация до 01.06.2026")
+    expect(page.locator(".timeline")).to_contain_text("Получен ответ")
     page.shot("07-kz-operator-sees-answer")
 
 
@@ -244,15 +254,17 @@ def test_request_is_refused_with_grounds_and_reasons(page, officers, deliver):
     register(page, number)
     form = start_action(page, "Отказать в исполнении")
     form.get_by_label("Ущерб безопасности").check()
-    form.get_by_role("button", name="Отказать в исполнении").click()
+    form.get_by_role("button", name="Проверить перед отправкой").click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Укажите причины отказа")
     expect(alert).to_contain_text("ст. 10.4")
-    expect_state(page, "На исполнении")
     page.shot("11-by-supervisor-refusal-without-reasons")
+    form = page.locator("form.action-card")  # the form's own page now, nothing sent
     expect(form.get_by_label("Ущерб безопасности")).to_be_checked()  # kept after the error
     form.get_by_label("Причины отказа").fill("Исполнение запроса нанесёт ущерб безопасности.")
-    form.get_by_role("button", name="Отказать в исполнении").click()
+    form.get_by_role("button", name="Проверить перед отправкой").click()
+    expect(page.locator(".review")).to_contain_text("Исполнение запроса нанесёт ущерб")
+    send_reviewed(page)
     expect_state(page, "Отказ в исполнении")
     page.shot("12-by-supervisor-refused")
     log_out(page)

@@ -64,7 +64,9 @@ def test_postpone_forward_and_ask_on_a_narrow_screen(page, officers, deliver):
     form = page.locator("#action-form form")
     form.locator('[name="condition"]').fill("до окончания следствия")
     form.locator('button[type="submit"]').click()
-    expect(page.get_by_text("Исполнение отложено", exact=True)).to_be_visible()
+    expect(
+        page.locator(".case-badges").get_by_text("Исполнение отложено", exact=True)
+    ).to_be_visible()
     expect(page.locator(".case-badges .clock")).to_contain_text("отсрочено: до окончания следствия")
     fits(page)
     page.shot("42-narrow-postponed")

@@ -77,11 +77,10 @@ def test_request_from_draft_to_refusal_through_the_pages(client, officers, agree
     assert empty.status_code == 422
     assert "Укажите основание отказа" in empty.content.decode()
     assert "Укажите причины отказа" in empty.content.decode()
-    done = client.post(
-        url,
-        {"grounds": ["security"], "text": "Исполнение нанесёт ущерб безопасности."},
-        HTTP_HX_REQUEST="true",
-    )
+    typed = {"grounds": ["security"], "text": "Исполнение нанесёт ущерб безопасности."}
+    review = client.post(url, typed)  # a refusal leaves only from its review page
+    assert review.status_code == 200 and "Проверьте перед отправкой" in review.content.decode()
+    done = client.post(url, {**typed, "step": "send", "reviewed": "on"}, HTTP_HX_REQUEST="true")
     assert done.status_code == 204
     theirs.refresh_from_db()
     assert theirs.status == State.REFUSED

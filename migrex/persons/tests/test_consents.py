@@ -29,10 +29,11 @@ def ask(client, dataset, use="export", purpose="Передача в суд", rec
     return client.post(url, {"use": use, "purpose": purpose, "recipient": recipient}, follow=True)
 
 
-def decide(client, consent, decision, expires_on="", reason=""):
+def decide(client, consent, decision, expires_on="", reason="", **review):
+    """The decision sent from its review page, ticked as checked (`review` overrides that)."""
     url = reverse("persons:decide", args=[consent.pk])
     data = {"decision": decision, "expires_on": expires_on, "reason": reason}
-    return client.post(url, data, follow=True)
+    return client.post(url, {**data, "step": "send", "reviewed": "on", **review}, follow=True)
 
 
 def provider_row() -> Consent:
@@ -166,3 +167,31 @@ def test_persons_received_in_a_case_are_bound_the_same_way(client, officers, del
     client.force_login(officers["kz_operator"])
     own = client.get(reverse("cases:detail", args=[ours.pk])).content.decode()
     assert 'id="received-h"' not in own
+
+
+def test_a_decision_leaves_only_from_its_review_page_ticked_as_checked(
+    client, officers, dataset, deliver
+):
+    """Art. 11.2, 11.3: the decision is shown as it will be sent; without the tick nothing is
+    sent; going back keeps what was typed."""
+    client.force_login(officers["by_operator"])
+    ask(client, dataset)
+    deliver()
+    client.force_login(officers["kz_signatory"])
+    consent = provider_row()
+    url = reverse("persons:decide", args=[consent.pk])
+    typed = {"decision": "refuse", "expires_on": "", "reason": "Цель не связана с запросом"}
+    review = client.post(url, typed)
+    body = review.content.decode()
+    assert review.status_code == 200 and "Проверьте перед отправкой" in body
+    assert "Цель не связана с запросом" in body and "Передача в суд" in body
+    unticked = client.post(url, {**typed, "step": "send"})
+    assert unticked.status_code == 422 and "Ничего не отправлено" in unticked.content.decode()
+    consent.refresh_from_db()
+    assert consent.status == Consent.Status.REQUESTED
+    back = client.post(url, {**typed, "step": "edit"}).content.decode()
+    assert 'value="Цель не связана с запросом"' in back
+    sent = client.post(url, {**typed, "step": "send", "reviewed": "on"})
+    assert sent.status_code == 302
+    consent.refresh_from_db()
+    assert consent.status == Consent.Status.REFUSED

@@ -192,7 +192,7 @@ def test_a_consent_keeps_a_forwarded_requests_person_findable_by_the_authority_t
     deliver()
     client.force_login(kz)
     provider_row = Consent.objects.get(side=Consent.Side.PROVIDER)
-    granted = {"decision": "grant", "expires_on": "2026-12-31", "reason": ""}
+    granted = {"decision": "grant", "expires_on": "2026-12-31", "step": "send", "reviewed": "on"}
     client.post(reverse("persons:decide", args=[provider_row.pk]), granted)
     deliver()
     asked = Consent.objects.get(side=Consent.Side.ASKED)

@@ -12,7 +12,7 @@
     }
     var close = event.target.closest("[data-close]");
     if (close) {
-      var panel = close.closest("#action-form");
+      var panel = close.closest("#action-form, #danger-form");
       if (panel) {
         event.preventDefault();
         panel.innerHTML = "";
@@ -22,14 +22,14 @@
   });
 
   function markActive(button) {
-    document.querySelectorAll(".action-buttons .btn").forEach(function (b) {
+    document.querySelectorAll(".action-buttons .btn, .next-moves .btn").forEach(function (b) {
       b.classList.toggle("is-active", b === button);
     });
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var source = event.detail.elt;
-    if (source && source.closest && source.closest(".action-buttons")) markActive(source);
+    if (source && source.closest && source.closest(".action-buttons, .next-moves")) markActive(source);
   });
 
   function focusProblems(root) {
@@ -44,7 +44,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (focusProblems(target.parentNode || target)) return;
-    if (target.id === "action-form") {
+    if (target.id === "action-form" || target.id === "danger-form") {
       var first = target.querySelector("textarea, input:not([type=hidden]), select");
       target.scrollIntoView({ behavior: "smooth", block: "nearest" });
       if (first) first.focus({ preventScroll: true });
