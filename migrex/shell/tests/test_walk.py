@@ -44,7 +44,10 @@ MAX_PAGES = 120  # a role's walk; more means a link the walker should not follow
 # Pages other parts of issue 15 are rewriting now (the boxes, the case page, the draft forms, the
 # start page): their faults are reported as warnings here, not failures, until those parts land.
 # (URL path pattern, reason)
-ALLOWED: tuple[tuple[str, str], ...] = ()
+ALLOWED: tuple[tuple[str, str], ...] = (
+    (r"^/cases/\d+/$", "the case page is wider than a 390 px screen (the case page's part)"),
+    (r"^/closed/$", "the closed box: .badge-muted fails axe colour contrast (the boxes' part)"),
+)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from migrex.channels.tests.conftest import IVANOV
 from migrex.conftest import PERSON, TwoNodes
 from migrex.exchange.crypto import public_jwks
 from migrex.exchange.models import NodeKey, Peer
-from migrex.stats.tests.conftest import ARMENIANS, SEEDS_CSV, import_text
+from migrex.stats.tests.conftest import ARMENIANS, import_text
 
 # username → (authority, roles, surname); the KZ officers are the ones the walker signs in as.
 OFFICERS = {
@@ -185,7 +185,7 @@ class Seed:
     def others(self) -> None:
         """A statistical dataset and a channel of KZ (datasets come from the cases' answers)."""
         import_text(
-            SEEDS_CSV,
+            "год,гражданство,значение\n2024,AM,2623\n2025,AM,2134\n",
             "kz-mvd",
             title="Трудящиеся-мигранты из Армении",
             indicator=ARMENIANS,
