@@ -4,11 +4,12 @@ phone's screen; no serious or critical accessibility violation (axe-core, from t
 installed by `make install`).
 
 One node (walk_seed.py: the Kazakh ministry with cases in every state on both sides), seeded
-once for the module and served by a live server of the module's own; each test signs in as one
-role, follows the links of the navigation and of every page (one case per list; the admin's
-index and its changelists; no download, no action other than reading) and reports each fault
-with the URL and the text. Codes may stay in attributes (a title="" tooltip for the auditor):
-only what a person reads is checked.
+once: the module's one test (the live server's database is emptied after each test) signs in as
+each role in turn, follows the links of the navigation and of every page (one case per list;
+the admin's index and its changelists; no download, no action other than reading), reads each
+page at 1280 px and narrows it to 390 px, and lists every fault with the URL and the text.
+Codes may stay in attributes (a title="" tooltip for the auditor): only what a person reads is
+checked.
 """
 
 from __future__ import annotations
