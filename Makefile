@@ -5,7 +5,7 @@ PYTHON ?= python3
 
 .PHONY: install browser nginx demo test test-fast lint format clean messages translations
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 # The browser tests drive the machine's Chromium, from Debian's packages (never a downloaded build).
 browser:
@@ -23,6 +23,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# axe-core, which the browser tests inject into the pages they walk: from the npm registry, at the
+# version package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 demo: install
@@ -55,4 +61,4 @@ translations: install
 	cd migrex && MIGREX_DEBUG=1 ../$(BIN)/migrex compilemessages -l ru
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) node_modules var .pytest_cache

@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,7 +84,9 @@ class Agreement(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.code
+        """Its title in the officer's language: officers know an agreement by its name, not by
+        the code the nodes use (the code stays in `code`)."""
+        return self.title_en if (get_language() or "").startswith("en") else self.title_ru
 
 
 class AgreementVersion(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from migrex.accounts.models import User
 from migrex.accounts.roles import AUDITOR
-from migrex.audit import subjects
+from migrex.audit import details, subjects
 from migrex.audit.actions import LABELS, Action, label
 from migrex.audit.models import AuditEntry
 from migrex.core.web import officer_view
@@ -157,7 +157,8 @@ class Row:
     label: str
     who: str  # the officer's name, when the actor is a user of this node
     case: subjects.Link | None = None  # the case of a read of personal data
-    details: list[tuple[str, str]] = field(default_factory=list)
+    details: list[tuple[details.Shown, details.Shown]] = field(default_factory=list)
+    subject: details.Shown | None = None
 
 
 def _rows(entries: list[AuditEntry]) -> list[Row]:
@@ -166,6 +167,7 @@ def _rows(entries: list[AuditEntry]) -> list[Row]:
         u.username: str(u) for u in User.objects.filter(username__in=actors).only(*_NAME_FIELDS)
     }
     cases = subjects.cases({_case_of(e) for e in entries} - {None})
+    known = details.names()
     rows = []
     for e in entries:
         case_pk = _case_of(e)
@@ -176,7 +178,8 @@ def _rows(entries: list[AuditEntry]) -> list[Row]:
                 label=label(e.action),
                 who=name if name != e.actor else "",
                 case=cases.get(case_pk) if case_pk else None,
-                details=_details(e),
+                details=_details(e, known),
+                subject=details.subject(e.subject) if e.subject else None,
             )
         )
     return rows
@@ -192,24 +195,23 @@ def _case_of(entry: AuditEntry) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _details(entry: AuditEntry) -> list[tuple[str, str]]:
+def _details(entry: AuditEntry, known: dict[str, str]) -> list[tuple[details.Shown, details.Shown]]:
     """The detail as label/value pairs; for reads of personal data the case is shown apart."""
     if not isinstance(entry.detail, dict):
-        return [("", str(entry.detail))]
+        return [(details.Shown(""), details.value(entry.detail, known))]
     out = []
     for key, value in entry.detail.items():
         if entry.action == Action.PERSONAL_DATA_READ and key == "case":
             continue
         if key == "via":
-            value = VIA.get(value, value)
+            value = str(VIA.get(value, value))
         if value is None or value == "" or value == []:
             continue
-        if isinstance(value, list):
-            value = ", ".join(map(str, value))
-        value = str(value)
-        if len(value) > 40 and " " not in value:  # a digest or a key id: its start is enough
-            value = value[:16] + "…"
-        out.append((key, value))
+        label, shown = details.detail(key, value, known)
+        text = shown.text
+        if len(text) > 40 and " " not in text:  # a digest or a key id: its start is enough
+            shown = details.Shown(text[:16] + "…", shown.code or text)
+        out.append((label, shown))
     return out
 
 
@@ -290,6 +292,7 @@ def subject(request, subject: str):
         "audit/subject.html",
         {
             "subject": subject,
+            "shown": details.subject(subject),
             "description": subjects.describe(subject),
             "readers": _readers(subject),
             "page": page,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from migrex.agreements import dates
 from migrex.agreements.models import Agreement, SignatoryList
@@ -57,7 +58,9 @@ def _first_notice(agreement: Agreement, party: str, direction: str) -> dt.date |
         .values_list("created_at", flat=True)
         .first()
     )
-    return first.date() if first else None
+    # The day in this node's calendar (Art. 10.3 counts in the receiving party's): the stored
+    # UTC date is a day behind east of Greenwich every evening.
+    return timezone.localdate(first) if first else None
 
 
 def dashboard(today: dt.date, party: str | None = None) -> list[Row]:

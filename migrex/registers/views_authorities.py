@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,9 +52,11 @@ def index(request):
         {
             # "Ours" and "theirs" as the viewer's own authority's party sees them.
             "rows": duties.dashboard(today, user.authority.party_id if user.authority else None),
-            "lists": signatory_lists.visible(user).filter(
-                pk__in=signatory_lists.current_ids(today)
-            ),
+            # In force here, and those that take effect later: a list the other party sent
+            # "effective today" in its calendar may take effect tomorrow in this node's.
+            "lists": signatory_lists.visible(user)
+            .filter(Q(pk__in=signatory_lists.current_ids(today)) | Q(effective_from__gt=today))
+            .order_by("agreement__code", "party_id", "effective_from"),
             "unsent": signatory_keys.unsent_lists(),  # Art. 9.4: to be sent at once
             "notices": AuthorityNotice.objects.select_related("agreement", "party")[:100],
             "rename": rename,

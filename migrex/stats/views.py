@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from migrex.agreements import dates
 from migrex.agreements.selectors import directory
 from migrex.core.errors import Invalid
 from migrex.core.forms import article_label
@@ -42,25 +44,41 @@ class UploadForm(forms.Form):
 class SendForm(forms.Form):
     route = forms.ChoiceField(label=gettext_lazy("Send to"))
 
-    def __init__(self, *args, routes: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, routes: tuple[list, str | None], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = routes
+        self.fields["route"].choices, self.fields["route"].initial = routes
 
 
-def _routes(dataset: StatDataset) -> list[tuple[str, str]]:
-    """(agreement:authority, label) for each authority of another party under each agreement
-    that the holding authority is a party to."""
+def _routes(dataset: StatDataset) -> tuple[list, str | None]:
+    """The authorities of another party under each agreement the holding authority is a party
+    to, grouped by the agreement's title (those in force first, Art. 17), with the one chosen
+    by default: under an agreement in force, the holder's counterpart (an authority of the same
+    kind), else the first. ("agreement:authority", name) each."""
     english = (get_language() or "ru").startswith("en")
     own = dataset.authority
-    found = []
-    for code, terms in sorted(directory().agreements.items()):
+    today = timezone.localdate()
+    groups, default = [], None
+    everything = sorted(directory().agreements.items())
+    in_force = {code for code, t in everything if dates.is_in_force(t.profile, today)}
+    for code, terms in sorted(everything, key=lambda item: item[0] not in in_force):
         if own.code not in terms.authorities:
             continue
-        for other in sorted(terms.authorities.values(), key=lambda a: a.code):
-            if other.party_id != own.party_id:
-                name = other.name_en if english else other.name_ru
-                found.append((f"{code}:{other.code}", f"{name} ({code})"))
-    return found
+        others = [
+            a
+            for a in sorted(terms.authorities.values(), key=lambda a: a.code)
+            if a.party_id != own.party_id
+        ]
+        if not others:
+            continue
+        options = [(f"{code}:{a.code}", a.name_en if english else a.name_ru) for a in others]
+        title = str(terms.agreement)
+        if code not in in_force:
+            title += " — " + _("not in force")
+        groups.append((title, options))
+        if default is None and code in in_force:
+            same = next((a for a in others if a.kind == own.kind), others[0])
+            default = f"{code}:{same.code}"
+    return groups, default
 
 
 def _flash(request, exc: Invalid | formats.Malformed) -> None:

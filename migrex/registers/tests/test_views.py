@@ -207,3 +207,47 @@ def test_the_page_shows_both_partys_lists_in_force_with_their_entries_art_9_4(of
     assert "Kz-Signatory" in lists and "By-Supervisor" in lists
     assert "Заместитель министра" in lists and "Министерство внутренних дел" in lists
     assert "10.01.2021" in lists and "2021-01-10" not in lists  # officers read no ISO dates
+
+
+# 20:30 UTC on 16 March is 01:30 on 17 March in Almaty (the node's time zone) and 23:30 on the
+# 16th in Minsk.
+EVENING = dt.datetime(2026, 3, 16, 20, 30, tzinfo=dt.UTC)
+
+
+def test_the_register_dates_a_list_sent_by_this_nodes_calendar(officers, supervisor):
+    """The list went out on 17 March in Almaty: the dashboard says so, not 16 March, the day
+    in UTC (Art. 9.4: sent "at once"; dates in the party's own calendar)."""
+    from migrex.agreements.models import SignatoryList
+    from migrex.agreements.tests.conftest import record_sent
+
+    AuthorityNotice.objects.filter(direction="sent").delete()
+    ours = SignatoryList.objects.get(party_id="KZ")
+    with time_machine.travel(EVENING, tick=False):
+        record_sent(ours)
+        page = supervisor.get("/registers/signatories/").text
+    assert "через обмен 17.03.2026" in page and "через обмен 16.03.2026" not in page
+
+
+def test_the_register_names_the_signatories_of_a_list_that_takes_effect_tomorrow_here(
+    officers, supervisor
+):
+    """The other party's list, effective from its "today" east of us, takes effect tomorrow in
+    this node's calendar: its signatories are named all the same, with that date (Art. 9.3)."""
+    from migrex.agreements.models import Authority, Signatory, SignatoryList
+
+    with time_machine.travel(EVENING, tick=False):
+        listing = SignatoryList.objects.create(
+            agreement=officers["by_supervisor"].authority.agreements.get(code="kz-by-2019"),
+            party_id="BY",
+            exchanged_on=dt.date(2026, 3, 18),
+            effective_from=dt.date(2026, 3, 18),
+        )
+        Signatory.objects.create(
+            signatory_list=listing,
+            full_name="Костюкевич Андрей Петрович",
+            authority=Authority.objects.get(code="by-mvd"),
+            position="Первый заместитель министра",
+            valid_from=dt.date(2026, 3, 18),
+        )
+        page = supervisor.get("/registers/signatories/").text
+    assert "Костюкевич Андрей Петрович" in page and "18.03.2026" in page

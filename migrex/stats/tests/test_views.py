@@ -134,3 +134,21 @@ def test_a_file_over_the_size_limit_is_refused_unread(officers):
     response = _upload(client, big, indicator="x")
     assert response.status_code == 422 and "больше 20" in response.content.decode()
     assert not StatDataset.objects.exists()
+
+
+def test_sending_defaults_to_the_counterpart_under_an_agreement_in_force(armenians, officers):
+    """With the Kazakhstan–Armenia agreement loaded but not in force (Art. 17 of each), the send
+    form offers its authorities last, marked so, and chooses the Belarusian ministry of internal
+    affairs under the agreement in force; agreements are named by their titles, not codes."""
+    import re
+
+    from migrex.agreements.services import load
+
+    load("kz-am-2024")
+    page = client_of(officers["kz_signatory"]).get(f"/stats/{armenians.pk}/").content.decode()
+    select = re.search(r'<select name="route".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="kz-by-2019:by-mvd"[^>]*selected', select)
+    groups = re.findall(r'<optgroup label="([^"]*)"', select)
+    assert groups[0].startswith("Соглашение между Правительством Республики Казахстан")
+    assert "Беларусь" in groups[0] and "Армения" in groups[-1] and "не действует" in groups[-1]
+    assert "(kz-by-2019)" not in select
