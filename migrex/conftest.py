@@ -359,6 +359,9 @@ def chromium():
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                # The interface language, which date inputs follow (ДД.ММ.ГГГГ), as an
+                # officer's Russian Chromium; the context's locale sets only Accept-Language.
+                "--lang=ru",
             ],
         )
         yield browser

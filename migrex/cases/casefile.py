@@ -25,57 +25,6 @@ from migrex.cases.documents import (
 from migrex.cases.models import Case, CaseEvent
 from migrex.cases.workflow import Kind, Side
 
-# What an official record says happened, one entry per move of either side (actions/*.py).
-HISTORY: dict[str, str] = {
-    "create": "Создан проект",
-    "refused_by_peer": "Сообщение отклонено узлом другой Стороны",
-    "submit": "Проект передан на подпись",
-    "discard": "Проект аннулирован",
-    "return": "Проект возвращён на доработку",
-    "sign": "Подписан и направлен другой Стороне",
-    "acknowledged": "Другая Сторона подтвердила получение",
-    "registered": "Запрос зарегистрирован запрашиваемой Стороной",
-    "forwarded": "Запрос передан в другой компетентный орган запрашиваемой Стороны",
-    "information_requested": "Получен запрос дополнительных сведений",
-    "obstacle": "Получено уведомление об обстоятельствах, препятствующих исполнению",
-    "postponed": "Запрашиваемая Сторона отложила исполнение запроса",
-    "resumed": "Запрашиваемая Сторона возобновила исполнение запроса",
-    "conditions": "Запрашиваемая Сторона предложила условия исполнения",
-    "confidentiality_impossible": "Получено уведомление о невозможности сохранить "
-    "конфиденциальность",
-    "answer": "Получен ответ на запрос",
-    "partial_answer": "Получен ответ о частичном исполнении запроса",
-    "refusal": "Получено уведомление об отказе в исполнении запроса",
-    "provide_information": "Направлены дополнительные сведения",
-    "accept_conditions": "Условия исполнения приняты",
-    "decline_conditions": "Условия исполнения отклонены",
-    "proceed": "Принято решение исполнять запрос без сохранения конфиденциальности",
-    "withdraw": "Запрос отозван",
-    "confirmation_request": "Получен запрос о подтверждении запроса",
-    "confirm": "Запрос подтверждён",
-    "request": "Поступил запрос",
-    "spontaneous": "Поступила информация без запроса",
-    "acknowledge": "Подтверждено получение информации",
-    "register": "Запрос зарегистрирован",
-    "forward": "Запрос передан в другой компетентный орган",
-    "assign": "Назначен исполнитель",
-    "request_information": "Направлен запрос дополнительных сведений",
-    "information": "Получены дополнительные сведения",
-    "notify_obstacle": "Направлено уведомление об обстоятельствах, препятствующих исполнению",
-    "postpone": "Исполнение запроса отложено",
-    "resume": "Исполнение запроса возобновлено",
-    "set_conditions": "Предложены условия исполнения",
-    "conditions_accepted": "Запрашивающая Сторона приняла условия исполнения",
-    "conditions_declined": "Запрашивающая Сторона отклонила условия исполнения",
-    "notify_confidentiality": "Направлено уведомление о невозможности сохранить конфиденциальность",
-    "reply": "Направлен ответ на запрос",
-    "reply_partially": "Направлен ответ о частичном исполнении запроса",
-    "refuse": "Направлено уведомление об отказе в исполнении запроса",
-    "withdrawal": "Запрашивающая Сторона отозвала запрос",
-    "ask_confirmation": "Направлен запрос о подтверждении запроса",
-    "confirmation": "Получено подтверждение запроса",
-}
-
 
 def full(user) -> bool:
     """May `user` have the letters and texts (and the persons the letters name) in a PDF?"""
@@ -146,7 +95,7 @@ def build(case: Case, user) -> CaseFile:
         history = [
             Entry(
                 at=timezone.localtime(e.at),
-                entry=HISTORY.get(e.action) or labels.action_label(e.action),
+                entry=labels.event_label(e.action, case.kind),
                 article=e.article,
                 actor=_actor(case, e),
                 direction=e.direction,

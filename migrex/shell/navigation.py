@@ -8,7 +8,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from migrex.accounts.roles import sees_personal_data, supervises
-from migrex.cases import attention, selectors
+from migrex.cases import attention, reports, selectors
 from migrex.cases.selectors import can_draft
 from migrex.cases.views_boxes import TITLES
 from migrex.channels.views import may_see as sees_channels
@@ -60,6 +60,7 @@ class Nav:
             "stats": sees_stats(self.user),
             "channels": sees_channels(self.user),
             "registers": reads_registers(self.user),
+            "reports": reports.may_see(self.user),
         }
 
     @cached_property

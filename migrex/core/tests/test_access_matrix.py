@@ -83,6 +83,8 @@ UI: dict[str, tuple[str, ...] | str] = {
     "consents/<int:pk>/decide/": (LOGIN, NOT_GET, NOT_GET, NOT_GET, NOT_GET, NOT_GET),
     "audit/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED),
     "audit/subject/<path:subject>/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED),
+    # Each officer's own choice of e-mail notifications: no data of anyone else.
+    "notifications/": OFFICERS,
     "retention/": (LOGIN, DENIED, OK, OK, DENIED, DENIED),
     "retention/acts/<int:pk>.pdf": (LOGIN, DENIED, HIDDEN, HIDDEN, DENIED, DENIED),
     # Statistics (Art. 3.1.1): officers of the holding authority; no dataset is numbered
