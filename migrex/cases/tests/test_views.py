@@ -47,7 +47,14 @@ def test_login_page_is_russian_and_logs_in(client, officers):
     home = client.get("/", follow=True)
     assert home.redirect_chain[-1][0] == "/incoming/"
     body = home.content.decode()
-    for label in ("Входящие", "Исходящие", "Срок истекает", "Просрочено", "Закрытые"):
+    for label in (
+        "Входящие",
+        "Исходящие",
+        "Срок истекает",
+        "Просрочено",
+        "Закрытые входящие",
+        "Закрытые исходящие",
+    ):
         assert label in body
     assert "Новый запрос" in body and "Информация без запроса" in body
     assert "Kz-Operator" in body and "Министерство внутренних дел Республики Казахстан" in body
