@@ -20,6 +20,7 @@ import random
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._harness import (
@@ -32,7 +33,15 @@ from bench._harness import (
     timed,
 )
 
-PAGES = {"inbox": "/incoming/", "due-soon": "/due-soon/"}
+PAGES = {
+    "inbox": "/incoming/",
+    "due-soon": "/due-soon/",
+    "closed incoming": "/closed-incoming/",
+    "inbox filtered": "/incoming/?state=registered&sort=number",
+    "search their number": "/cases/search/?q=KZ-MVD-2026-004321",
+    "search text (all)": "/cases/search/?" + urlencode({"q": "пребывании"}),
+    "search person (all)": "/cases/search/?" + urlencode({"person": "Оганесян"}),
+}
 
 
 def add_cases(
@@ -102,6 +111,11 @@ def add_cases(
         ),
         batch_size=2000,
     )
+    from migrex.persons.search import index_case_persons
+
+    # As services.create_draft and the inbox do: every person of a case can be searched for.
+    persons = CasePerson.objects.filter(case__owner=ours, case__number__startswith=prefix)
+    index_case_persons(persons.only("pk", "data"), ours.pk)
     CaseEvent.objects.bulk_create(
         (
             CaseEvent(
@@ -183,10 +197,10 @@ def run_one(database: str, n_cases: int, n_requests: int) -> bool:
             results = measure(url, cookie, ids, n_requests)
     base = results["baseline /healthz"][0]
     print(f"\n{label}: {n_cases} cases, {n_requests} sequential requests per page")
-    print(f"  {'page':<28}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
+    print(f"  {'page':<48}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
     missed = False
     for name, (median, p95) in results.items():
-        print(f"  {name:<28}{median:>10.1f}{p95:>10.1f}{median / base:>12.1f}")
+        print(f"  {name:<48}{median:>10.1f}{p95:>10.1f}{median / base:>12.1f}")
         missed |= not name.startswith("baseline") and p95 >= 100
     print(f"  target p95 < 100 ms: {'MISSED' if missed else 'met'}")
     return missed

@@ -4,10 +4,10 @@ string (so a list can be bookmarked), and what a list exports.
 A criterion the query string gets wrong (a date that is no date, a state that does not exist) is
 named to the officer and left out; the others still apply, and nothing answers 500.
 
-- `q`: our registration number, the other party's number, and, for the roles that may read the
-  free texts of a case (accounts/access.py, Data.TEXT), its summary, purpose, justification and
-  other information. SQLite's LIKE folds only ASCII letters, so the text is also tried lower-case,
-  upper-case and capitalised: «проверка» finds «Проверка сведений».
+- `q`: our registration number, the other party's number, and, unless it is a number itself,
+  for the roles that may read the free texts of a case (accounts/access.py, Data.TEXT), its
+  summary, purpose, justification and other information. SQLite's LIKE folds only ASCII letters,
+  so a text is also tried lower-case and capitalised: «проверка» finds «Проверка сведений».
 - `person`: a name, surname first or not, in any script and spelling, matched through the same
   folding keys the person search uses (persons/search.py: the persons of the authority's own
   cases). Only for the roles that see personal data; never for an auditor (Art. 11.4).
@@ -173,13 +173,18 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _spellings(text: str) -> set[str]:
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or text.isascii():  # SQLite's LIKE folds ASCII itself
         return {text}
-    return {text, text.lower(), text.upper(), text.capitalize()}
+    return {text, text.lower(), text.capitalize()}  # as typed, as in a sentence, as it begins one
 
 
 def _text(text: str, texts: bool) -> Q:
-    columns = ("number", "their_number", *(TEXTS if texts else ()))
+    """A number (a word with a digit: «KZ-MVD-2026-000123», «000123», «17/2026») is looked for
+    among the numbers only; anything else among the numbers and, for the roles that may read
+    them, the texts. Each text column is read whole, so the long ones are read only when a
+    word is asked."""
+    number = any(c.isdigit() for c in text) and not any(c.isspace() for c in text)
+    columns = ("number", "their_number", *(TEXTS if texts and not number else ()))
     found = Q()
     for spelling in _spellings(text):
         for column in columns:
@@ -190,19 +195,19 @@ def _text(text: str, texts: bool) -> Q:
 def _person(authority_id: int, text: str) -> Q:
     """Cases of the authority with a person of that name: surname, and given name if two words
     are given, in either order, by the folding key or, for spellings made by ear, its
-    skeleton."""
+    skeleton. Two lookups, each along its own index of the search entries."""
     words = fold(text).split()[:3]
     if not words:
         return Q(pk__in=[])
     keys = [skeleton(w) for w in words]
-    entries = SearchEntry.objects.filter(
-        Q(surname__in=words) | Q(surname_key__in=keys),
-        authority_id=authority_id,
-        case_person__isnull=False,
-    )
+    held = SearchEntry.objects.filter(authority_id=authority_id, case_person__isnull=False)
+    folded, heard = held.filter(surname__in=words), held.filter(surname_key__in=keys)
     if len(words) > 1:
-        entries = entries.filter(Q(given_name__in=words) | Q(given_key__in=keys))
-    return Q(pk__in=entries.values("case_person__case_id"))
+        folded = folded.filter(given_name__in=words)
+        heard = heard.filter(given_key__in=keys)
+    return Q(pk__in=folded.values("case_person__case_id")) | Q(
+        pk__in=heard.values("case_person__case_id")
+    )
 
 
 def table(cases: QuerySet[Case], texts: bool) -> tuple[list[str], list[list]]:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from migrex.agreements.models import Authority
+from migrex.cases.models import Case
 from migrex.cases.services import create_draft
 from migrex.cases.tests.conftest import login, sent_case
+from migrex.cases.workflow import Side
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +97,10 @@ def test_search_result_as_xlsx_with_dates_as_dates(client, officers, two_cases, 
     assert row["Номер другой Стороны"] == ours.number and row["Направление"] == "входящее"
     assert row["Другая Сторона"] == "Министерство внутренних дел Республики Казахстан"
     assert row["Состояние"] == "Поступил"
-    received = row["Дата поступления"]
-    assert isinstance(received, dt.datetime) and received.date() == timezone.localdate()
-    assert row["Срок исполнения"].date() == timezone.localdate() + dt.timedelta(days=30)
+    theirs = Case.objects.get(conversation_id=ours.conversation_id, side=Side.REQUESTED)
+    received = row["Дата поступления"]  # the day in the receiving party's time zone (Art. 10.3)
+    assert isinstance(received, dt.datetime) and received.date() == theirs.received_on
+    assert row["Срок исполнения"].date() == theirs.received_on + dt.timedelta(days=30)
     assert row["Закрыт"] is None
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "Поиск дела" and sheet["I2"].number_format == "DD.MM.YYYY"
