@@ -24,6 +24,8 @@ from django import forms
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -119,6 +121,31 @@ class CaseFilterForm(forms.Form):
     def active(self) -> bool:
         """Any field of the form filled, valid or not: the filters are shown open."""
         return any(self.data.get(name) for name in self.fields if name != "q") or bool(self.errors)
+
+    def controls(self) -> list[dict]:
+        """The fields ready to print: a page renders them in a plain loop, not through Django's
+        widget templates (a dozen selects of options cost more than the rest of a list)."""
+        out = []
+        for name, field in self.fields.items():
+            raw = str(self.data.get(name, "")).strip()
+            control = {"name": name, "id": f"id_{name}", "label": field.label, "value": raw}
+            control["errors"] = self.errors.get(name, [])
+            if isinstance(field, forms.ChoiceField):
+                control["options"] = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (v, mark_safe(" selected") if str(v) == raw else "", label)
+                        for v, label in field.choices
+                    ),
+                )
+            elif isinstance(field, forms.DateField):
+                day = self.cleaned_data.get(name)
+                control.update(type="date", value=day.isoformat() if day else raw)
+            else:
+                control.update(type="search" if name == "q" else "text", maxlength=MAX_QUERY)
+            out.append(control)
+        return out
 
     def problems(self) -> list[str]:
         """What the officer asked that cannot apply, each naming its field."""

@@ -118,6 +118,7 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
             "today": today,
             "texts": texts,
             "form": form,
+            "controls": form.controls(),
             "problems": problems,
             "searching": searching,
             "waiting": waiting,
