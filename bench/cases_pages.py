@@ -184,7 +184,9 @@ def measure(url: str, cookie: str, case_ids: list[int], n: int) -> dict[str, tup
     results = {"baseline /healthz": summary(timed(lambda: get("/healthz"), n))}
     for name, path in PAGES.items():
         get(path)  # warm-up
-        results[f"{name} {path}"] = summary(timed(lambda p=path: get(p), n))
+        results[name if "?" in path else f"{name} {path}"] = summary(
+            timed(lambda p=path: get(p), n)
+        )
     ids = iter(case_ids * (n // len(case_ids) + 1))
     results["case page /cases/<id>/"] = summary(timed(lambda: get(f"/cases/{next(ids)}/"), n))
     return results
