@@ -104,7 +104,14 @@ class Work:
 
 ROLES = ("operator", "signatory", "supervisor")
 PLURAL = {"operator": "operators", "signatory": "signatories", "supervisor": "supervisors"}
-BOXES = (("incoming", 40), ("outgoing", 25), ("due-soon", 15), ("overdue", 10), ("closed", 10))
+BOXES = (
+    ("incoming", 40),
+    ("outgoing", 25),
+    ("due-soon", 15),
+    ("overdue", 10),
+    ("closed-incoming", 5),
+    ("closed-outgoing", 5),
+)
 
 
 class Officer:

@@ -13,11 +13,11 @@ from pydantic import Field, SecretStr
 from migrex.agreements.models import Authority
 from migrex.cases import actions, selectors, signatures, workflow
 from migrex.cases.models import Attachment, Case
-from migrex.cases.selectors import BOXES
+from migrex.cases.selectors import API_BOXES
 from migrex.cases.validation import MAX_CONDITION, MAX_MOVE_TEXT, MAX_PERSONS, MAX_TEXT
 from migrex.cases.workflow import PEER, Kind, Side, State
 
-Box = Literal[BOXES]  # type: ignore[valid-type]
+Box = Literal[API_BOXES]  # type: ignore[valid-type]
 # The moves officers make (the others are the other party's messages, applied by the exchange).
 _LOCAL_ACTIONS = tuple(sorted({t.action for t in actions.TRANSITIONS if PEER not in t.actors}))
 ActionName = Literal[_LOCAL_ACTIONS]  # type: ignore[valid-type]

@@ -100,6 +100,8 @@ class Case(models.Model):
             models.Index(fields=["owner", "side", "due_date", "created_at"]),
             models.Index(fields=["owner", "due_date"]),
             models.Index(fields=["owner", "-created_at"]),
+            # The closed boxes, one per direction, latest closed first (views_boxes.py).
+            models.Index(fields=["owner", "side", "closed_at"]),
             # The node's cases by kind, side and state (shell/metrics.py), from the index alone.
             models.Index(fields=["kind", "side", "status"]),
         ]

@@ -16,7 +16,11 @@ from migrex.cases.workflow import Side, State
 from migrex.core import logcontext
 
 DUE_SOON_DAYS = 5
-BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed")
+# Closed cases apart by direction: those the other party sent us, and our own requests and
+# information.
+BOXES = ("incoming", "outgoing", "due-soon", "overdue", "closed-incoming", "closed-outgoing")
+# The API also takes "closed", both directions together, as it always has.
+API_BOXES = (*BOXES, "closed")
 
 
 def can_draft(user) -> bool:
@@ -59,17 +63,28 @@ def box(user, name: str, today: dt.date) -> QuerySet[Case]:
         return open_.filter(side=Side.REQUESTED).order_by("due_date", "-created_at")
     if name == "outgoing":
         return open_.filter(side=Side.REQUESTER).order_by("-created_at")
-    if name == "due-soon":
-        return (
-            _running(open_, today)
-            .filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-            .order_by("due_date")
-        )
-    if name == "overdue":
-        return _running(open_, today).filter(due_date__lt=today).order_by("due_date")
-    if name == "closed":
-        return cases.filter(status__in=workflow.CLOSED).order_by("-closed_at")
+    if name in ("due-soon", "overdue"):
+        return deadline_band(open_, name, today).order_by("due_date", "pk")
+    if name in ("closed", "closed-incoming", "closed-outgoing"):
+        closed = cases.filter(status__in=workflow.CLOSED)
+        if name != "closed":
+            closed = closed.filter(
+                side=Side.REQUESTED if name == "closed-incoming" else Side.REQUESTER
+            )
+        return closed.order_by("-closed_at", "-pk")
     raise Http404
+
+
+def deadline_band(cases: QuerySet[Case], band: str, today: dt.date) -> QuerySet[Case]:
+    """Requests whose 30-day period (Art. 10.3) has passed ("overdue"), ends within
+    DUE_SOON_DAYS ("due-soon") or later ("later"), as the boxes and their counts see them."""
+    running = _running(cases.exclude(status__in=workflow.CLOSED), today)
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    if band == "overdue":
+        return running.filter(due_date__lt=today)
+    if band == "due-soon":
+        return running.filter(due_date__gte=today, due_date__lte=soon)
+    return running.filter(due_date__gt=soon)
 
 
 def _running(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -165,7 +180,7 @@ def counts(user, today: dt.date) -> dict[str, int]:
     for row in grouped.values("status", "side", "kind", "when").annotate(n=Count("status")):
         status, n = row["status"], row["n"]
         if status in workflow.CLOSED:
-            found["closed"] += n
+            found["closed-incoming" if row["side"] == Side.REQUESTED else "closed-outgoing"] += n
             continue
         found["incoming" if row["side"] == Side.REQUESTED else "outgoing"] += n
         if row["kind"] != workflow.Kind.REQUEST or status not in workflow.CLOCK_RUNNING:

@@ -10,6 +10,7 @@ app_name = "cases"
 urlpatterns = [
     path("<box:name>/", views_boxes.box, name="box"),
     path("reports/", report_page, name="reports"),
+    path("cases/search/", views_boxes.search_cases, name="search"),
     path("cases/new/", views_draft.new_request, name="new"),
     path("cases/new/information/", views_draft.new_information, name="new-information"),
     path("cases/rows/person/", views_draft.person_row, name="person-row"),

@@ -1,6 +1,11 @@
-"""The officer's boxes: incoming, outgoing, due within 5 days, overdue, closed."""
+"""The officer's boxes (incoming, outgoing, due within 5 days, overdue, closed incoming and closed
+outgoing) and the search across every case of the authority: one list each, with filters and sort
+in the query string (cases/search.py), pages of 50, and the export of the whole list as CSV or
+XLSX (core/tables.py)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -8,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from migrex.accounts import access
-from migrex.accounts.access import Channel, Data
-from migrex.cases import attention, labels, selectors
+from migrex.cases import attention, labels, search, selectors
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
+from migrex.cases.workflow import Side
+from migrex.core import tables
 from migrex.core.templatetags.migrex_ui import authority
 from migrex.core.web import officer_view
 
@@ -24,15 +30,25 @@ TITLES = {
     "outgoing": _("Outgoing"),
     "due-soon": _("Due soon"),
     "overdue": _("Overdue"),
-    "closed": _("Closed"),
+    "closed-incoming": _("Closed incoming"),
+    "closed-outgoing": _("Closed outgoing"),
 }
 HINTS = {
     "incoming": _("Requests and information from the other party that are still open."),
     "outgoing": _("Your authority's requests and information, from draft until answered."),
     "due-soon": _("Requests whose 30-day period ends within %(days)s days (Art. 10.3)."),
     "overdue": _("Requests whose 30-day period has passed (Art. 10.3)."),
-    "closed": _("Answered, refused, withdrawn, delivered and discarded."),
+    "closed-incoming": _(
+        "Requests and information from the other party: answered, refused, withdrawn by it, "
+        "or acknowledged."
+    ),
+    "closed-outgoing": _(
+        "Your authority's requests and information: answered, refused, withdrawn, delivered, "
+        "and drafts discarded."
+    ),
 }
+# The lists whose date column is the day the case was created here, not the day it was received.
+CREATED = ("outgoing", "closed-outgoing")
 
 
 class BoxConverter:
@@ -48,35 +64,100 @@ class BoxConverter:
 @officer_view
 def box(request, name: str):
     today = timezone.localdate()
-    cases = attention.with_news(request.user, selectors.box(request.user, name, today))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    texts = access.allows(request.user, Data.TEXT, Channel.PAGE)
-    rows = [_row(case, selectors.clock(case, today), name, texts) for case in page.object_list]
+    hint = str(HINTS[name]) % {"days": selectors.DUE_SOON_DAYS}
+    cases = selectors.box(request.user, name, today)
+    return _list(request, cases, today, box=name, title=TITLES[name], hint=hint)
+
+
+@officer_view
+def search_cases(request):
+    """Every case of the authority, found by number, text, person, state and dates."""
+    today = timezone.localdate()
+    cases = selectors.visible_cases(request.user).select_related(
+        "requesting_authority", "requested_authority"
+    )
+    hint = gettext(
+        "Among every case of your authority, open and closed, incoming and outgoing: by our "
+        "number, the other party's number, the text of the request, a person, the status and "
+        "the dates."
+    )
+    return _list(request, cases, today, box="search", title=_("Find a case"), hint=hint)
+
+
+def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
+    searching = box == "search"
+    form = search.CaseFilterForm(request.GET, user=request.user, box=None if searching else box)
+    waiting = searching and not form.given  # the search page before anything is asked
+    cases = cases.none() if waiting else search.apply(cases, form, today)
+    problems = form.problems()
+    fmt = request.GET.get("export")
+    if fmt in tables.FORMATS and not waiting:
+        headers, rows = search.table(cases, form.texts)
+        name = f"{'cases' if searching else box}-{today:%Y-%m-%d}"
+        return tables.download(name, fmt, headers, rows, title=str(title))
+    if fmt and fmt not in tables.FORMATS:
+        problems.append(gettext("A list is exported as CSV or XLSX."))
+    cases = attention.with_news(request.user, cases)
+    page, note = _page(Paginator(cases, PAGE_SIZE), request.GET.get("page"))
+    if note:
+        problems.append(note)
+    texts = form.texts
+    rows = [_row(case, selectors.clock(case, today), box, texts) for case in page.object_list]
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    query = params.urlencode()
     return render(
         request,
         "cases/box.html",
         {
-            "box": name,
-            "title": TITLES[name],
-            "hint": str(HINTS[name]) % {"days": selectors.DUE_SOON_DAYS},
+            "box": box,
+            "title": title,
+            "hint": hint,
             "page": page,
             "rows": rows,
             "today": today,
             "texts": texts,
+            "form": form,
+            "controls": form.controls(),
+            "problems": problems,
+            "searching": searching,
+            "waiting": waiting,
+            "query": query + "&" if query else "",
+            "mixed": box not in search.DIRECTED,
         },
     )
+
+
+def _page(paginator: Paginator, asked: str | None):
+    """The page asked for, or the nearest there is with a note why (never an error page)."""
+    if not asked:
+        return paginator.page(1), None
+    try:
+        number = int(asked)
+    except ValueError:  # not a number, or thousands of digits
+        return paginator.page(1), gettext("The page number is not a number: page 1 is shown.")
+    if number < 1:
+        return paginator.page(1), gettext("There is no such page: page 1 is shown.")
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        note = gettext("There is no such page: the last page (%(n)s) is shown.") % {"n": last}
+        return paginator.page(last), note
+    return paginator.page(number), None
 
 
 def _row(case, clock, box: str, texts: bool) -> dict:
     """One line of a box, every value ready to print: the template then only places them (50
     lines of filters and lookups cost more than the rest of the page)."""
-    shown = timezone.localtime(case.created_at).date() if box == "outgoing" else case.received_on
+    created = box in CREATED or (box == "search" and case.side == Side.REQUESTER)
+    shown = timezone.localtime(case.created_at).date() if created else case.received_on
     return {
         "url": reverse("cases:detail", args=[case.pk]),
         "number": case.number,
         "their_number": case.their_number,
         "news": getattr(case, "news", False),  # since the officer last opened it (attention.py)
         "spontaneous": case.kind == "spontaneous",
+        "incoming": case.side == Side.REQUESTED,
         "authority": authority(case.other_authority),
         "summary": Truncator(case.summary or "—").chars(140) if texts else None,
         "tone": labels.STATE_TONES.get(case.status, "neutral"),

@@ -215,9 +215,9 @@ def test_request_is_drafted_signed_registered_and_answered(page, officers, deliv
     # The registration and the answer reach KZ: the request is executed and closed there.
     assert deliver() == 2  # the notice of registration (Art. 10.1), then the answer
     log_in(page, names["kz_operator"])
-    open_box(page, "Закрытые")
+    open_box(page, "Закрытые исходящие")
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Исполнен")
-    open_case(page, "Закрытые", number)
+    open_case(page, "Закрытые исходящие", number)
     expect_state(page, "Исполнен")
     expect(page.locator(".case-latest")).to_contain_text("Получен ответ")  # what happened last
     expect(page.locator(".case-latest")).to_contain_text("регистрация до 01.06.2026")
@@ -272,7 +272,7 @@ def test_request_is_refused_with_grounds_and_reasons(page, officers, deliver):
     # KZ receives the refusal with its grounds and reasons, and the written notice.
     assert deliver() == 2  # the notice of registration (Art. 10.1), then the refusal
     log_in(page, names["kz_operator"])
-    open_case(page, "Закрытые", number)
+    open_case(page, "Закрытые исходящие", number)
     expect_state(page, "Отказ в исполнении")
     refusal = page.get_by_role("listitem").filter(has_text="Получен отказ")
     expect(refusal).to_contain_text("Ущерб безопасности")

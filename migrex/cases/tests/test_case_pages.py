@@ -94,7 +94,7 @@ def test_request_from_draft_to_refusal_through_the_pages(client, officers, agree
     notice = client.get(f"/cases/{case.pk}/refusal.pdf")
     assert notice.status_code == 200 and notice["Content-Type"] == "application/pdf"
     assert notice.content.startswith(b"%PDF")
-    closed = client.get("/closed/").content.decode()
+    closed = client.get("/closed-outgoing/").content.decode()
     assert case.number in closed and "Отказ в исполнении" in closed
 
 
