@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0003_signing_keys'),
-        ('cases', '0006_index_for_metrics'),
+        ("agreements", "0003_signing_keys"),
+        ("cases", "0007_case_seen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['owner', 'side', 'closed_at'], name='cases_case_owner_i_d55b4f_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["owner", "side", "closed_at"], name="cases_case_owner_i_d55b4f_idx"
+            ),
         ),
     ]
