@@ -49,6 +49,9 @@ UI: dict[str, tuple[str, ...] | str] = {
     "i18n/setlang/": "home",  # Django's set_language: changes only on POST; GET goes home
     "": OFFICERS,  # the start page, «Требуют действия»
     "<box:name>/": OFFICERS,
+    # The boxes' search: every officer among their authority's cases; the person field only
+    # for those who see persons (cases/search.py, Art. 11.4).
+    "cases/search/": OFFICERS,
     # Figures only, no personal data: supervisors, auditors, administrators (cases/reports.py).
     "reports/": (LOGIN, DENIED, OK, OK, OK, DENIED),
     "cases/new/": (LOGIN, OK, DENIED, DENIED, DENIED, OK),
