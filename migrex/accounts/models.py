@@ -1,7 +1,8 @@
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from migrex.accounts.roles import Role
@@ -14,6 +15,25 @@ ROLE_LABELS = {
     Role.AUDITOR: _("auditor"),
     Role.ADMINISTRATOR: _("administrator"),
 }
+
+
+def role_label(code: str) -> str:
+    """A role's name as an officer reads it («Оператор»); an unknown group keeps its own."""
+    label = ROLE_LABELS.get(code)
+    return str(capfirst(label)) if label is not None else code
+
+
+class RoleGroup(Group):
+    """The roles as the admin shows them: Django's groups, named by the role codes the code
+    checks (migration 0003), read in Russian. The roles are fixed: no permissions of their own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return role_label(self.name)
 
 
 class User(AbstractUser):
@@ -120,7 +140,8 @@ class LoginFailure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.address} {self.stage} {self.at:%Y-%m-%d %H:%M:%S}"
+        at = formats.date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{self.username}, {self.address}, {self.get_stage_display()}, {at}"
 
 
 class TotpDevice(models.Model):

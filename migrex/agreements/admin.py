@@ -2,12 +2,20 @@
 (`migrex agreements load`), so they are read-only here; signatory lists are entered here."""
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from migrex.agreements import models as m
+from migrex.core.admin_russian import RussianNames
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def _named(obj, name: str) -> str:
+    """The name an officer reads, the code the nodes and the commands use in its tooltip."""
+    return format_html('<span title="{}">{}</span>', obj.code, name)
+
+
+class ReadOnlyAdmin(RussianNames, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -22,27 +30,7 @@ class AuthorityNameInline(admin.TabularInline):
     model = m.AuthorityName
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("name_ru", "name_en", "valid_from", "valid_until")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
-    model = m.AgreementEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ("date", "kind", "party", "description", "article")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class VersionInline(admin.TabularInline):
-    model = m.AgreementVersion
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ("number", "profile_version", "digest", "source", "loaded_at")
+    fields = readonly_fields = ("name_ru", "valid_from", "valid_until")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -50,20 +38,46 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(m.Party)
 class PartyAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name_ru", "name_en", "timezone")
+    accusative = pgettext_lazy("accusative", "party")
+    counted = ngettext_lazy("%(count)d party", "%(count)d parties", "count")
+    list_display = ("name",)
+    fields = ("name_ru",)
+
+    @admin.display(description=_("name"), ordering="name_ru")
+    def name(self, obj) -> str:
+        return _named(obj, obj.name_ru)
 
 
 @admin.register(m.Authority)
 class AuthorityAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name_ru", "party", "kind")
-    list_filter = ("party", "kind")
+    counted = ngettext_lazy(
+        "%(count)d competent authority", "%(count)d competent authorities", "count"
+    )
+    list_display = ("name", "party")
+    list_filter = ("party",)
+    fields = ("name_ru", "party")
+
+    @admin.display(description=_("name"), ordering="name_ru")
+    def name(self, obj) -> str:
+        return _named(obj, obj.name_ru)
+
     inlines = [AuthorityNameInline]
 
 
 @admin.register(m.Agreement)
 class AgreementAdmin(ReadOnlyAdmin):
-    list_display = ("code", "title_ru", "current_version")
-    inlines = [EventInline, VersionInline]
+    counted = ngettext_lazy("%(count)d agreement", "%(count)d agreements", "count")
+    list_display = ("title", "revision")
+    # Its events and versions read on the agreement's own page; the codes stay out of here.
+    fields = readonly_fields = ("title_ru", "revision")
+
+    @admin.display(description=_("title"), ordering="title_ru")
+    def title(self, obj) -> str:
+        return _named(obj, obj.title_ru)
+
+    @admin.display(description=_("current version"))
+    def revision(self, obj) -> str:
+        return str(obj.current_version.number) if obj.current_version else "—"
 
 
 class SignatoryInline(admin.TabularInline):
@@ -79,19 +93,22 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(m.SignatoryList)
-class SignatoryListAdmin(admin.ModelAdmin):
+class SignatoryListAdmin(RussianNames, admin.ModelAdmin):
+    counted = ngettext_lazy("%(count)d signatory list", "%(count)d signatory lists", "count")
     list_display = ("agreement", "party", "exchanged_on", "effective_from")
     list_filter = ("agreement", "party")
     inlines = [SignatoryInline]
 
 
 @admin.register(m.SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(RussianNames, admin.ModelAdmin):
     """Enrolled with `migrex signatories key generate|import`; deleting one revokes it here (the
     list must then be sent again, Art. 9.4). The sealed private key is never shown."""
 
+    counted = ngettext_lazy("%(count)d signing key", "%(count)d signing keys", "count")
+
     list_display = ("user", "kid", "source", "created_at")
-    fields = readonly_fields = ("user", "kid", "source", "public_jwk", "created_at")
+    fields = readonly_fields = ("user", "kid", "source", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -162,7 +163,8 @@ class SignatoryList(models.Model):
         ordering = ["agreement", "party", "-effective_from"]
 
     def __str__(self) -> str:
-        return f"{self.agreement} {self.party_id} {self.effective_from}"
+        since = formats.date_format(self.effective_from, "SHORT_DATE_FORMAT")
+        return f"{self.agreement}, {self.party}, {since}"
 
 
 class Signatory(models.Model):

@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.utils.translation import ngettext_lazy
 
+from migrex.core.admin_russian import RussianNames
 from migrex.retention import services
 from migrex.retention.models import Act, ReceivedNotice, Rule, Tombstone
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(RussianNames, admin.ModelAdmin):
+    counted = ngettext_lazy("%(count)d retention rule", "%(count)d retention rules", "count")
     list_display = ("agreement", "party", "days", "counted_from", "basis", "updated_at")
     fields = ("agreement", "party", "days", "counted_from", "basis")
 
@@ -25,7 +28,7 @@ class RuleAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(RussianNames, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -38,6 +41,7 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Tombstone)
 class TombstoneAdmin(ReadOnly):
+    counted = ngettext_lazy("%(count)d tombstone", "%(count)d tombstones", "count")
     list_display = (
         "kind",
         "item_kind",
@@ -53,10 +57,14 @@ class TombstoneAdmin(ReadOnly):
 
 @admin.register(Act)
 class ActAdmin(ReadOnly):
+    counted = ngettext_lazy("%(count)d destruction act", "%(count)d destruction acts", "count")
     list_display = ("number", "made_at", "made_by", "items")
     exclude = ("pdf",)
 
 
 @admin.register(ReceivedNotice)
 class ReceivedNoticeAdmin(ReadOnly):
+    counted = ngettext_lazy(
+        "%(count)d destruction notice received", "%(count)d destruction notices received", "count"
+    )
     list_display = ("sender_authority", "act_number", "destroyed_on", "received_at")

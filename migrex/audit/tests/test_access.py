@@ -4,7 +4,6 @@ UI and the API), changes made in Django's admin, agreement profiles loaded, key 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from migrex.accounts import tokens
@@ -82,26 +81,48 @@ def test_a_change_in_the_admin_is_recorded(admin_client, officers):
 
 
 def test_several_objects_deleted_at_once_in_the_admin_are_recorded(admin_client):
-    a, b = Group.objects.create(name="temp-a"), Group.objects.create(name="temp-b")
+    from django.utils import timezone
+
+    from migrex.accounts.models import LoginFailure
+
+    a, b = (
+        LoginFailure.objects.create(username=name, address="10.0.0.1", stage="password", at=now)
+        for name, now in (("temp-a", timezone.now()), ("temp-b", timezone.now()))
+    )
     response = admin_client.post(
-        "/admin/auth/group/",
+        "/admin/accounts/loginfailure/",
         {"action": "delete_selected", "_selected_action": [a.pk, b.pk], "post": "yes"},
     )
     assert response.status_code == 302
     changes = entries("admin.change")
     assert sorted(c.subject for c in changes) == sorted(
-        [f"auth.group:{a.pk}", f"auth.group:{b.pk}"]
+        [f"accounts.loginfailure:{a.pk}", f"accounts.loginfailure:{b.pk}"]
     )
     assert {c.detail["flag"] for c in changes} == {"deleted"}
 
 
 def test_a_change_message_is_kept(admin_client):
-    group = Group.objects.create(name="temp")
-    admin_client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "renamed"})
+    from migrex.agreements.models import Agreement
+    from migrex.retention.models import Rule
+
+    agreement = Agreement.objects.get(code="kz-by-2019")
+    rule = Rule.objects.create(
+        agreement=agreement, party="KZ", days=30, counted_from="case-closed", basis="Закон"
+    )
+    admin_client.post(
+        f"/admin/retention/rule/{rule.pk}/change/",
+        {
+            "agreement": agreement.pk,
+            "party": "KZ",
+            "days": 60,
+            "counted_from": "case-closed",
+            "basis": "Закон",
+        },
+    )
     (change,) = entries("admin.change")
     assert change.detail["flag"] == "changed"
-    assert change.detail["message"] == "Changed Name."
-    assert change.detail["object"] == "renamed"
+    assert change.detail["message"] == "Changed Days."
+    assert change.detail["object"] == str(Rule.objects.get(pk=rule.pk))
 
 
 def test_loading_an_agreement_profile_is_recorded(db):
