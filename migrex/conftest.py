@@ -359,9 +359,7 @@ def chromium():
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
-                # The interface language, which date inputs follow (ДД.ММ.ГГГГ), as an
-                # officer's Russian Chromium; the context's locale sets only Accept-Language.
-                "--lang=ru",
+                "--lang=ru",  # date inputs follow the interface language (ДД.ММ.ГГГГ)
             ],
         )
         yield browser

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from migrex.agreements.models import Agreement, Authority
 from migrex.audit import subjects
 
 
@@ -134,8 +135,6 @@ def subject(value: str) -> Shown:
 
 def names() -> dict[str, str]:
     """Agreements and authorities by code, in the active language."""
-    from migrex.agreements.models import Agreement, Authority
-
     english = (get_language() or "").startswith("en")
     found = {a.code: str(a) for a in Agreement.objects.all()}
     for a in Authority.objects.all():

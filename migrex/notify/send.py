@@ -46,7 +46,7 @@ class Sent:
     failed: str = ""  # why the SMTP server took no more mail, if it did not
 
 
-class _Refused(Exception):
+class _NotTaken(Exception):
     pass
 
 
@@ -73,7 +73,7 @@ def deliver(now: dt.datetime | None = None) -> Sent:
             day = timezone.localtime(digest_boundary(now)).date()
             for notices in digests.values():
                 _send(connection, notices, compose.digest(notices, day), token, result)
-    except (smtplib.SMTPException, OSError, _Refused) as exc:
+    except (smtplib.SMTPException, OSError, _NotTaken) as exc:
         result.failed = summary(exc)
         log.warning("mail not sent (%s): the notices wait for the next run", result.failed)
     finally:
@@ -120,7 +120,7 @@ def _send(connection, notices: list[Notice], mail: compose.Mail, token: str, res
         mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection
     )
     if message.send() != 1:
-        raise _Refused("the SMTP server took no message")
+        raise _NotTaken("the SMTP server took no message")
     done = Notice.objects.filter(pk__in=[n.pk for n in notices], claim=token).update(
         status=SENT, sent_at=timezone.now()
     )

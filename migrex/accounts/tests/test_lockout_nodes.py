@@ -18,30 +18,11 @@ from collections import Counter
 import pytest
 
 from migrex.accounts import totp
+from migrex.accounts.tests.web_forms import post_form, sign_in
 from migrex.conftest import DRAFT
 from migrex.shell.nodes import Api, LocalNode, databases
 
 pytestmark = pytest.mark.nodes
-
-
-def _login(url: str, username: str, password: str, opener=None) -> tuple[int, str]:
-    opener = opener or urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    page = opener.open(url + "/login/", timeout=30).read().decode()
-    return _post(opener, url, "/login/", page, username=username, password=password)
-
-
-def _post(opener, url: str, path: str, page: str, **fields) -> tuple[int, str]:
-    """The form of `page` (its CSRF token) posted to `path` with `fields`."""
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
-    request = urllib.request.Request(url + path, data=body, headers={"Referer": url})  # noqa: S310
-    try:
-        with opener.open(request, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
 
 
 def test_failures_on_one_web_process_lock_the_username_on_another(tmp_path, node_databases):
@@ -54,13 +35,13 @@ def test_failures_on_one_web_process_lock_the_username_on_another(tmp_path, node
         assert first.port != second.port
         password = first.logins["kz-operator"]
         for _ in range(5):
-            status, page = _login(first.url, "kz-operator", "wrong password")
+            status, page = sign_in(first.url, "kz-operator", "wrong password")
         assert status == 429 and "Слишком много неудачных попыток" in page
-        status, page = _login(second.url, "kz-operator", password)
+        status, page = sign_in(second.url, "kz-operator", password)
         assert status == 429, page[-2000:]
         assert re.search(r"повторите попытку в \d\d:\d\d", page)
         # Another officer is not affected, on either process.
-        status, page = _login(second.url, "kz-auditor", first.logins["kz-auditor"])
+        status, page = sign_in(second.url, "kz-auditor", first.logins["kz-auditor"])
         assert status == 200 and "Входящие" in page
     finally:
         first.stop()
@@ -134,7 +115,7 @@ def _checked(node, actor: str, failure: tuple[str, str], attempt, prepare=lambda
 
 def test_clients_trying_at_once_get_no_more_passwords_checked_than_the_limit(node):
     def attempt(n, _prepared):
-        return _login(node.url, "kz-operator", f"wrong password {n}")[0]
+        return sign_in(node.url, "kz-operator", f"wrong password {n}")[0]
 
     codes = _checked(node, "kz-operator", ("login.failed", "password"), attempt)
     assert set(codes) <= {200, 429}, codes
@@ -158,13 +139,13 @@ def test_codes_tried_at_once_at_sign_in_get_no_more_checked_than_the_limit(node)
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
-        status, page = _login(node.url, "kz-signatory", password, opener)
+        status, page = sign_in(node.url, "kz-signatory", password, opener)
         assert status == 200 and "csrfmiddlewaretoken" in page, status
         return opener, page
 
     def attempt(_n, prepared):
         opener, page = prepared
-        return _post(opener, node.url, "/login/code/", page, code=code)[0]
+        return post_form(opener, node.url, "/login/code/", page, code=code)[0]
 
     codes = _checked(node, "kz-signatory", ("login.failed", "code"), attempt, prepare)
     assert set(codes) <= {422, 429}, codes

@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from migrex.cases.tests.browser_steps import BY_MVD, choose
 from migrex.conftest import PASSWORD, SCREENSHOTS, log_in, log_out
 
 pytestmark = [
@@ -21,17 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("roles", "fast_expect"),
 ]
-
-BY_MVD = "Министерство внутренних дел Республики Беларусь"
-
-
-# --- steps an officer takes ---------------------------------------------------------------------
-
-
-def choose(select: Locator, text: str) -> None:
-    """Pick the option of `select` whose visible text contains `text`."""
-    label = select.locator("option", has_text=text).evaluate("option => option.label")
-    select.select_option(label=label)
 
 
 def open_box(page: Page, title: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from migrex.cases.models import Case
-from migrex.cases.tests.test_browser import BY_MVD, choose
+from migrex.cases.tests.browser_steps import BY_MVD, choose
 from migrex.conftest import log_in
 
 pytestmark = [

@@ -1,9 +1,8 @@
 """Real PDFs from migrex.cases.documents, read back as text.
 
-The text is read back by a small reader (in migrex/conftest.py) that understands what
-fpdf2 writes (Flate streams, Identity-H fonts with a ToUnicode map), so these tests run on any
-machine.  When poppler's pdftotext (or pypdf) is present, one more test checks
-the same strings with it.
+The text is read back by a small reader (in migrex/conftest.py) that understands what fpdf2
+writes (Flate streams, Identity-H fonts with a ToUnicode map), so these tests run on any machine.
+When poppler's pdftotext (or pypdf) is present, one more test checks the same strings with it.
 """
 
 from __future__ import annotations

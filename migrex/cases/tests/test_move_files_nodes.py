@@ -11,7 +11,7 @@ import hashlib
 
 import pytest
 
-from migrex.cases.tests.test_rogue_peer import by_request, find, wait_for
+from migrex.cases.tests.node_steps import by_request, find, wait_for
 from migrex.cases.validation import MAX_MESSAGE_FILES
 from migrex.exchange.receipts import Refusal
 from migrex.exchange.tests.conftest import (  # noqa: F401 - fixtures

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from migrex.cases.tests.test_reports import make_known
+from migrex.cases.tests.reports_data import make_known
 from migrex.conftest import log_in
 
 pytestmark = [

@@ -162,6 +162,8 @@ def test_every_code_a_received_message_can_be_refused_with_is_in_the_table():
         module = function.__module__ or ""
         if not module.startswith("migrex.") or ".tests" in module:
             continue
+        if function.__name__ == "<lambda>":  # an entry of a table of messages: raises nothing,
+            continue  # and its source line (the table's) does not parse alone
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
         for code, line in codes_named(tree, CODED, None).items():
             found.setdefault(code, f"{module}:{function.__code__.co_firstlineno + line - 1}")

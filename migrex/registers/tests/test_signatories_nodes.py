@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from migrex.accounts.tests.test_lockout_nodes import _login
+from migrex.accounts.tests.web_forms import sign_in
 from migrex.shell.nodes import LocalNode
 
 pytestmark = pytest.mark.nodes
@@ -26,7 +26,7 @@ def register(node: LocalNode) -> dict[str, str]:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     username = f"{node.party.lower()}-operator"
-    status, _page = _login(node.url, username, node.logins[username], opener)
+    status, _page = sign_in(node.url, username, node.logins[username], opener)
     assert status == 200
     page = opener.open(node.url + "/registers/signatories/", timeout=30).read().decode()
 
