@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from migrex.core.tests.pdftext import pdf_text
 from migrex.notify.tests.conftest import SmtpServer, body
 from migrex.shell import nodes
 from migrex.shell.scenario import PERSON, Scenario
@@ -355,9 +356,9 @@ def test_a_day_of_each_role_on_both_nodes(chromium, day_nodes, mail_server):
 
 
 def documents(day: Day, page: Page, party: str) -> list[str]:
-    """Each PDF the case page offers, downloaded with the officer's session: a PDF, no ISO
-    date in its text, its first page as a PNG (when poppler's tools are installed). Their
-    names, in the page's order."""
+    """Each PDF the case page offers, downloaded with the officer's session: a PDF whose text
+    reads as the pages must (no raw code, English word or ISO date), its first page as a PNG
+    (when poppler's pdftoppm is installed: `make pdftools`). Their names, in the page's order."""
     links = page.locator("aside.case-side ul.docs a[href$='.pdf']")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     names = []
@@ -369,11 +370,9 @@ def documents(day: Day, page: Page, party: str) -> list[str]:
         names.append(name)
         pdf = ARTIFACTS / f"{party}-{name}.pdf"
         pdf.write_bytes(response.body())
+        for fault in rules.text_faults(pdf_text(response.body())):
+            day.faults.append(f"{page.who} {href}: {fault}")
         try:
-            if shutil.which("pdftotext"):
-                out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
-                for match in rules.ISO_DATE.finditer(out.stdout):
-                    day.faults.append(f"{page.who} {href}: ISO date «{match.group(0)}»")
             if shutil.which("pdftoppm"):
                 subprocess.run(
                     [*PDFTOPPM, str(pdf), str(ARTIFACTS / f"{party}-pdf-{name}")],
