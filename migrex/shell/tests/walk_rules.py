@@ -27,6 +27,10 @@ VISIBLE_TEXT = """() => [
     .map(e => e.value),
 ].join('\\n')"""
 WIDTH = "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+# Tables that scroll sideways inside their own frame (.table-wrap): their classes.
+FRAMED_SCROLL = """() => Array.from(document.querySelectorAll('.table-wrap'))
+  .filter(w => w.offsetParent !== null && w.scrollWidth > w.clientWidth + 1)
+  .map(w => (w.querySelector('table') || w).className)"""
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(a => !a.hasAttribute('download'))
   .map(a => a.href)"""
