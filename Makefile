@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser nginx demo test test-fast lint format clean messages translations
+.PHONY: install browser nginx pdftools demo test test-fast lint format clean messages translations
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -18,6 +18,13 @@ nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 		echo "Installing Debian's nginx for the HTTPS tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+# The browser test of the officer's day turns the first page of each PDF of a case into a PNG
+# beside its screenshots: pdftoppm, from Debian's poppler-utils.
+pdftools:
+	@command -v pdftoppm >/dev/null || { \
+		echo "Installing Debian's poppler-utils for the PDF screenshots"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +43,7 @@ demo: install
 
 # Everything: lint, the floors, and the whole suite (browser, node processes, Spark), on every
 # core; a module's tests stay together (they share their node processes).
-test: install browser nginx
+test: install browser nginx pdftools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from migrex.agreements import dates
+from migrex.agreements.selectors import profile_of
 from migrex.cases import reports
 from migrex.cases.reports import Figures, Report
 from migrex.cases.reports_chart import Bar, bar_chart
@@ -125,6 +127,12 @@ def preset(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
 
 
+def _first_in_force(agreements, today: dt.date):
+    """The agreement shown when none is asked for: the first in force today (Art. 17), not one
+    merely signed that nobody exchanges under; the first of all when none is in force."""
+    return next((a for a in agreements if dates.is_in_force(profile_of(a), today)), agreements[0])
+
+
 @officer_view
 def report_page(request):
     user = request.user
@@ -134,7 +142,7 @@ def report_page(request):
     agreements = list(reports.agreements_for(user))
     data = request.GET.copy()
     if agreements and not data.get("agreement"):
-        data["agreement"] = str(agreements[0].pk)
+        data["agreement"] = str(_first_in_force(agreements, today).pk)
     form = ReportForm(data, agreements=agreements, today=today)
     context = {"form": form, "agreements": agreements}
     if not agreements or not form.is_valid():

@@ -26,7 +26,8 @@ def fits(page: Page, width: int) -> None:
 def test_the_other_partys_number_finds_the_case(page, officers, deliver, width):
     ours, theirs = send(officers, deliver)
     page.set_viewport_size({"width": width, "height": 900})
-    log_in(page, "by-operator")
+    log_in(page, "by-operator")  # the start page; the search field is on the lists
+    page.goto("/incoming/")
     expect(page.get_by_role("heading", name="Входящие")).to_be_visible()
     fits(page, width)
 

@@ -187,6 +187,20 @@ def test_presets(client, cases, officers):
     assert 'aria-current="true">Прошлый квартал' in html
 
 
+def test_the_agreement_in_force_is_shown_first(client, cases, officers):
+    """Kazakhstan's agreement with Armenia comes first by its title, but is signed and not in
+    force: the page opens on the one with Belarus, under which the requests are exchanged."""
+    load("kz-am-2024")
+    armenia = Agreement.objects.get(code="kz-am-2024")
+    armenia.authorities.add(officers["kz_signatory"].authority)
+    assert reports.agreements_for(officers["kz_signatory"]).first() == armenia
+    login(client, officers["kz_signatory"])
+    html = client.get(URL).content.decode()
+    assert f'<option value="{cases.pk}" selected>' in html
+    html = client.get(URL, {"agreement": armenia.pk}).content.decode()
+    assert f'<option value="{armenia.pk}" selected>' in html
+
+
 def test_csv_and_xlsx_downloads(client, cases, officers):
     login(client, officers["kz_signatory"])
     query = {"agreement": cases.pk, "from": "2026-01-01", "to": "2026-03-31", "export": "figures"}

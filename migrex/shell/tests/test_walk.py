@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,7 +29,7 @@ pytestmark = [
     pytest.mark.usefixtures("fast_expect"),
 ]
 
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE = rules.AXE
 ROLES = {
     "operator": "kz-operator",
     "signatory": "kz-signatory",

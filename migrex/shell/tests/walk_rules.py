@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # --- in the browser ------------------------------------------------------------------------------
@@ -26,6 +27,10 @@ VISIBLE_TEXT = """() => [
     .map(e => e.value),
 ].join('\\n')"""
 WIDTH = "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+# Tables that scroll sideways inside their own frame (.table-wrap): their classes.
+FRAMED_SCROLL = """() => Array.from(document.querySelectorAll('.table-wrap'))
+  .filter(w => w.offsetParent !== null && w.scrollWidth > w.clientWidth + 1)
+  .map(w => (w.querySelector('table') || w).className)"""
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(a => !a.hasAttribute('download'))
   .map(a => a.href)"""
@@ -42,6 +47,23 @@ def axe_faults(violations: list[dict]) -> list[str]:
     return [
         f"axe {v['impact']} {v['id']} ({v['help']}): {', '.join(v['nodes'])}" for v in violations
     ]
+
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
+def axe_here(page) -> list[str]:
+    """axe's serious and critical violations on the page as it stands (a page a form's POST
+    led to as well): axe is evaluated through the browser's DevTools protocol, which the
+    node's Content-Security-Policy does not govern, so the page keeps its policy."""
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(_axe_source())
+    return axe_faults(page.evaluate(AXE_RUN))
 
 
 # --- which links ---------------------------------------------------------------------------------
