@@ -189,12 +189,8 @@ def transition(
         raise
 
 
-@transaction.atomic
-def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed: bool) -> Case:
-    data = dict(data or {})
-    # The case's row only: its agreement's row is every case's, and would make moves wait for
-    # each other (a signature holds the lock through its key's Argon2).
-    case = Case.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=case.pk)
+def _move(case: Case, action: str) -> actions.Action:
+    """The move `action` from the case's state, as the workflow's table declares it."""
     move = actions.find(case.side, case.kind, case.status, action)
     if move is None:
         raise IllegalMove(
@@ -203,6 +199,16 @@ def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed:
             message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
             field="kind",  # the move itself: for a message, the envelope's kind
         )
+    return move
+
+
+@transaction.atomic
+def _transition(*, case: Case, action: str, actor, data: dict | None, confirmed: bool) -> Case:
+    data = dict(data or {})
+    # The case's row only: its agreement's row is every case's, and would make moves wait for
+    # each other (a signature holds the lock through its key's Argon2).
+    case = Case.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=case.pk)
+    move = _move(case, action)
     _authorise(case, move, actor)
     declared = actions.BY_NAME[action]
     if isinstance(actor, Peer):  # the other side's move, held to the rule its sender ran
@@ -271,14 +277,7 @@ def precheck(*, case: Case, action: str, actor, data: dict) -> None:
     """What the move would refuse before anything is written: for the page that shows the move
     as it will leave before the officer confirms it (views_case, the review step). The move
     checks it all again when it is made."""
-    move = actions.find(case.side, case.kind, case.status, action)
-    if move is None:
-        raise IllegalMove(
-            code="illegal_move",
-            message_ru=f"Действие «{action}» невозможно в состоянии «{case.status}».",
-            message_en=f"Action '{action}' is not allowed in state '{case.status}'.",
-            field="kind",
-        )
+    move = _move(case, action)
     _authorise(case, move, actor)
     declared = actions.BY_NAME[action]
     data = dict(data)

@@ -6,18 +6,6 @@ from __future__ import annotations
 import time
 
 from migrex.conftest import PERSON
-from migrex.exchange.tests.conftest import (  # noqa: F401 - fixtures
-    SEAL,
-    audit,
-    case_count,
-    pair,
-    parallel,
-    post,
-    reply_to,
-    request_payload,
-    script,
-    terminated_profile,
-)
 from migrex.shell.nodes import Api
 
 

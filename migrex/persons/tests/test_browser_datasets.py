@@ -41,6 +41,10 @@ def test_export_needs_the_providers_consent(page, officers, dataset, deliver):
     row.get_by_label("действует до").fill("2099-01-01")
     page.shot("43-consent-to-decide")
     row.get_by_role("button", name="Предоставить").click()
+    # The decision leaves the country only after the review page is ticked.
+    expect(page.get_by_role("heading", name=re.compile("Проверьте"))).to_be_visible()
+    page.get_by_label("Я проверил(а) решение, которое будет направлено.").check()
+    page.get_by_role("button", name="Подтвердить и направить").click()
     expect(page.get_by_role("status")).to_contain_text("Решение направлено")
     log_out(page)
 

@@ -7,10 +7,12 @@ roles by their Russian names, never their codes (accounts/roles.py)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -79,6 +81,9 @@ def administrator(officers, client):
     admin_user = User.objects.create_user(
         "kz-admin", password="x" * 12, is_staff=True, is_superuser=True, last_name="Ковалёв"
     )
+    # The role groups come from a data migration; a transactional test before this one in the
+    # same process (a browser, a live server) flushed them: put them back as it writes them.
+    importlib.import_module("migrex.accounts.migrations.0003_roles").create_roles(apps, None)
     admin_user.groups.set([Group.objects.get(name=Role.ADMINISTRATOR)])
     LoginFailure.objects.create(
         username="kz-operator", address="10.0.0.1", stage="password", at=timezone.now()
