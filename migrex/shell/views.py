@@ -129,7 +129,7 @@ def _row(case, today, texts: bool) -> dict:
         "state": labels.state_label(case.status),
         "tone": labels.STATE_TONES.get(case.status, "neutral"),
         "news": case.news,
-        "latest": labels.action_label(latest) if case.news and latest else "",
+        "latest": labels.event_label(latest, case.kind) if case.news and latest else "",
         "clock": None
         if clock.state in ("none", "stopped")
         else {

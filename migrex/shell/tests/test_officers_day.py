@@ -322,6 +322,12 @@ def test_a_day_of_each_role_on_both_nodes(chromium, day_nodes, mail_server):
 
     # 5. BY's operator answers, through the page that shows what will leave (Art. 10.3).
     poll(by_operator, theirs_path, lambda p: p.get_by_text(PROVIDED), "the information provided")
+    poll(
+        by_operator,
+        theirs_path,
+        lambda p: p.locator("section.actions").get_by_role("link", name="Направить ответ"),
+        "the answer open again once the information came",
+    )
     form = act(by_operator, "Направить ответ")
     form.locator("textarea[name=text]").fill(ANSWER)
     day.look(by_operator)
