@@ -20,7 +20,6 @@ from migrex.cases.models import Attachment, Case, owned_by
 from migrex.cases.services import Peer
 from migrex.cases.workflow import Kind, Side, State
 from migrex.core import vault
-from migrex.core.errors import invalid
 from migrex.exchange.kinds import Received
 
 
@@ -99,15 +98,8 @@ def _open(
 
 
 def _store(case: Case, item: AttachmentPayload) -> None:
-    content = validation.opened_file(item.model_dump())
-    if content is None:  # rules.attachments refused it already; kept should that rule change
-        raise invalid(
-            "attachment_digest",
-            "Вложение повреждено.",
-            "An attachment does not match its digest.",
-            "11.4",
-            "attachments",
-        )
+    # rules.attachments refused a bad one already; checked again should that rule change
+    content = validation.received_file(item.model_dump())
     attachment = Attachment(
         case=case, kind=item.kind, name=item.name, content_type=item.content_type
     )

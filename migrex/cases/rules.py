@@ -173,16 +173,7 @@ def attachments(profile: Profile, payload: dict, case: Case | None = None) -> No
     (Art. 6), not empty, and within the limits the sender is held to (validation.check_files)."""
     files = []
     for item in payload.get("attachments") or []:
-        content = validation.opened_file(item)
-        if content is None:
-            raise invalid(
-                "attachment_digest",
-                "Вложение повреждено.",
-                "An attachment does not match its digest.",
-                "11.4",
-                "attachments",
-            )
-        files.append({**item, "content": content})
+        files.append({**item, "content": validation.received_file(item)})
     validation.check_files(profile, files)
 
 

@@ -17,7 +17,7 @@ from migrex.agreements import dates
 from migrex.agreements.models import Agreement, Party, Signatory
 from migrex.agreements.profile import Profile
 from migrex.agreements.selectors import profile_of
-from migrex.core.errors import Forbidden, Invalid, MigrexError, error
+from migrex.core.errors import Forbidden, Invalid, MigrexError, error, invalid
 from migrex.persons.rules import clean_persons
 
 MAX_ATTACHMENT = 25 * 1024 * 1024
@@ -260,6 +260,21 @@ def opened_file(item: dict) -> bytes | None:
         return None
     if hashlib.sha256(content).hexdigest() != item.get("sha256"):
         return None
+    return content
+
+
+def received_file(item: dict) -> bytes:
+    """The bytes of an attachment the other party sent; refused (`attachment_digest`, Art. 11.4)
+    when they are not what its digest says."""
+    content = opened_file(item)
+    if content is None:
+        raise invalid(
+            "attachment_digest",
+            "Вложение повреждено.",
+            "An attachment does not match its digest.",
+            "11.4",
+            "attachments",
+        )
     return content
 
 
