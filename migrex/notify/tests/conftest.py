@@ -85,6 +85,15 @@ def body(message: email.message.EmailMessage) -> str:
     return message.get_body(("plain",)).get_content()
 
 
+@pytest.fixture(scope="module")
+def mail_server(tmp_path_factory):
+    """A real SMTP server process for the tests of a module that runs node processes."""
+    server = SmtpServer(tmp_path_factory.mktemp("smtp") / "maildir")
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def smtp(tmp_path, settings):
     """The server, and this process's mail settings pointing at it."""

@@ -7,21 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from migrex.notify.tests.conftest import SmtpServer, body
+from migrex.notify.tests.conftest import body
 from migrex.shell import nodes
 from migrex.shell.scenario import PERSON, Scenario
 
 pytestmark = pytest.mark.nodes
 
 QUESTION = "Уточните дату въезда и пункт пропуска."
-
-
-@pytest.fixture(scope="module")
-def mail_server(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp") / "maildir")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

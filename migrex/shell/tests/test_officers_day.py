@@ -30,10 +30,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from migrex.core.tests.pdftext import pdf_text
-from migrex.notify.tests.conftest import SmtpServer, body
+from migrex.notify.tests import conftest as notify_fixtures
+from migrex.notify.tests.conftest import body
 from migrex.shell import nodes
 from migrex.shell.scenario import PERSON, Scenario
 from migrex.shell.tests import walk_rules as rules
+
+mail_server = notify_fixtures.mail_server  # the SMTP server process, as the notify tests run it
 
 pytestmark = [pytest.mark.browser, pytest.mark.nodes, pytest.mark.usefixtures("patient_expect")]
 
@@ -63,14 +66,6 @@ def patient_expect():
     expect.set_options(timeout=20_000)
     yield
     expect.set_options(timeout=5_000)
-
-
-@pytest.fixture(scope="module")
-def mail_server(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp") / "maildir")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
