@@ -169,7 +169,10 @@ def seed(n: int) -> tuple[str, list[int]]:
     return f"{settings.SESSION_COOKIE_NAME}={session}", rng.sample(ids, min(200, len(ids)))
 
 
-def measure(url: str, cookie: str, case_ids: list[int], n: int) -> dict[str, tuple]:
+def measure(
+    url: str, cookie: str, case_ids: list[int], n: int, pages: dict[str, str] = PAGES
+) -> dict[str, tuple]:
+    """The baseline, then each of `pages` and (given `case_ids`) case pages, `n` times each."""
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     headers = {"Cookie": cookie}
@@ -182,11 +185,13 @@ def measure(url: str, cookie: str, case_ids: list[int], n: int) -> dict[str, tup
             raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
 
     results = {"baseline /healthz": summary(timed(lambda: get("/healthz"), n))}
-    for name, path in PAGES.items():
+    for name, path in pages.items():
         get(path)  # warm-up
         results[name if "?" in path else f"{name} {path}"] = summary(
             timed(lambda p=path: get(p), n)
         )
+    if not case_ids:
+        return results
     ids = iter(case_ids * (n // len(case_ids) + 1))
     results["case page /cases/<id>/"] = summary(timed(lambda: get(f"/cases/{next(ids)}/"), n))
     return results

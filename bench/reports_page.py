@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import random
 import sys
 from pathlib import Path
@@ -28,10 +27,8 @@ from bench._harness import (
     node_environment,
     server,
     setup_django,
-    summary,
-    timed,
 )
-from bench.cases_pages import seed
+from bench.cases_pages import measure, seed
 
 PAGES = {
     "reports page": "/reports/?period=year",
@@ -55,24 +52,6 @@ def date_them(rng: random.Random) -> None:
     Case.objects.bulk_update(cases, ["signed_at", "closed_at"], batch_size=2000)
 
 
-def measure(url: str, cookie: str, n: int) -> dict[str, tuple]:
-    host, port = url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-
-    def get(path: str) -> None:
-        conn.request("GET", path, headers={"Cookie": cookie})
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
-
-    results = {"baseline /healthz": summary(timed(lambda: get("/healthz"), n))}
-    for name, path in PAGES.items():
-        get(path)  # warm-up
-        results[name] = summary(timed(lambda p=path: get(p), n))
-    return results
-
-
 def run_one(database: str, n_cases: int, n_requests: int) -> bool:
     label = "SQLite" if database == "sqlite" else "PostgreSQL"
     with node_environment(database) as env:
@@ -80,7 +59,7 @@ def run_one(database: str, n_cases: int, n_requests: int) -> bool:
         cookie, _ids = seed(n_cases)
         date_them(random.Random(11))
         with server(env) as url:
-            results = measure(url, cookie, n_requests)
+            results = measure(url, cookie, [], n_requests, pages=PAGES)
     base = results["baseline /healthz"][0]
     print(f"\n{label}: {n_cases} cases, {n_requests} sequential requests per page")
     print(f"  {'page':<22}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
