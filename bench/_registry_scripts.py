@@ -21,11 +21,18 @@ from anyascii import anyascii
 from transliterate import translit
 from unidecode import unidecode
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 ICAO = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўәғқңөұүһ'",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia i i ie g u "
-        "a g k n o u u h _".split(),
+        _words(
+            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia i i  "
+            "ie g u a g k n o u u h _"
+        ),
         strict=True,
     )
 )
@@ -46,9 +53,7 @@ TABLES = {
     "german": _table(
         ICAO, "ж=sh ш=sch ч=tsch щ=schtsch х=ch ц=z й=j я=ja ю=ju ё=jo в=w з=s ъ=_ є=je ї=ji"
     ),
-    "french": _table(
-        ICAO, "ж=j ш=ch ч=tch щ=chtch й=ï я=ia ю=iou у=ou ё=io ъ=_ ы=y ў=ou ұ=ou ү=u"
-    ),
+    "french": _table(ICAO, "ж=j ш=ch ч=tch щ=chtch й=ï я=ia ю=iou у=ou ё=io ъ=_ ы=y ў=ou ұ=ou ү=u"),
     "polish": _table(ICAO, "ж=ż ш=sz ч=cz щ=szcz х=ch ц=c й=j я=ja ю=ju ё=jo в=w ъ=_ є=je ї=ji"),
     "uknat": _table(ICAO, "г=h и=y ї=i є=ie й=i ю=iu я=ia"),
     "bynat": _table(ICAO, "г=h е=ie ё=io й=i ю=iu я=ia"),
@@ -96,7 +101,10 @@ CLERK = {  # the variants documents show, the first the commonest
 ARMENIAN = dict(
     zip(
         "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆև",
-        "a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts v p k o f ev".split(),
+        _words(
+            "a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts v p k  "
+            "o f ev"
+        ),
         strict=True,
     )
 )
@@ -121,7 +129,7 @@ ARMENIAN_CLERK = {
 ARMENIAN_CYRILLIC = dict(
     zip(
         "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆև",
-        "а б г д е з э ы т ж и л х ц к г дз г ч м й н ш о ч п дж р с в т р ц в п к о ф ев".split(),
+        _words("а б г д е з э ы т ж и л х ц к г дз г ч м й н ш о ч п дж р с в т р ц в п к о ф ев"),
         strict=True,
     )
 )

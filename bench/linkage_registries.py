@@ -1,4 +1,4 @@
-"""A second generator of registry pairs for the linkage benchmark, independent of `migrex synthetic`.
+"""A second generator of registry pairs for the linkage benchmark, apart from `migrex synthetic`.
 
     .venv/bin/python bench/linkage_registries.py --size 50000 --out /tmp/reg2 [--seed 11]
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +43,11 @@ SCHEME_WEIGHTS = {
     "hy": (0.25, 0.15, 0.1, 0.1, 0.1, 0.3),
     "lat": (0.6, 0.4),
 }
-SCHEME_NAMES = ["as_is"] + sorted(
-    {s for schemes in scripts.SCHEMES.values() for s in schemes if s != "clerk"}
-) + [f"clerk{k}" for k in range(8)]
+SCHEME_NAMES = (
+    ["as_is"]
+    + sorted({s for schemes in scripts.SCHEMES.values() for s in schemes if s != "clerk"})
+    + [f"clerk{k}" for k in range(8)]
+)
 SCHEME_CODE = {name: code for code, name in enumerate(SCHEME_NAMES)}
 FIELDS = ("surname", "first_name", "patronymic", "birth_place")
 EPOCH = np.datetime64("1940-01-01")
@@ -72,7 +75,9 @@ class Persons:
                     ("given", "given", 0.9),
                     ("patronymic", "patronymic", 0.9),
                 ):
-                    getattr(self, attribute)[where] = self.draw(nation, sex, part, skew, where.size, rng)
+                    getattr(self, attribute)[where] = self.draw(
+                        nation, sex, part, skew, where.size, rng
+                    )
                 self.city[where] = self.draw(nation, "", "city", 0.8, where.size, rng)
         self.document = rng.integers(0, 10**8, count)
 
@@ -85,7 +90,16 @@ class Persons:
 
     def extend(self, source: np.ndarray, changes: dict[str, np.ndarray]) -> None:
         """Add copies of persons `source`, with the attributes in `changes` replaced."""
-        for name in ("nation", "female", "birth", "surname", "given", "patronymic", "city", "document"):
+        for name in (
+            "nation",
+            "female",
+            "birth",
+            "surname",
+            "given",
+            "patronymic",
+            "city",
+            "document",
+        ):
             values = changes.get(name, getattr(self, name)[source])
             setattr(self, name, np.concatenate([getattr(self, name), values]))
 
@@ -111,6 +125,7 @@ def _namesakes(persons: Persons, count: int, rng: np.random.Generator, twins: bo
     persons.extend(source, changes)
 
 
+@cache
 def _prepare_pools() -> pools_module.Pools:
     """The pools, with the Russian-registry form of Armenian and Latin names filled in."""
     pools = pools_module.build()
@@ -243,7 +258,9 @@ def _registry(persons: Persons, members: np.ndarray, side: str, flipped, seed: i
         married = np.flatnonzero(female & (rng.random(count) < 0.12))
         for index, nation_name in enumerate(NATIONS):
             where = married[nation[married] == index]
-            surname[where] = rng.choice(persons.pools.groups[(nation_name, "F", "surname")], where.size)
+            surname[where] = rng.choice(
+                persons.pools.groups[(nation_name, "F", "surname")], where.size
+            )
     columns = {
         field: _render(persons.pools, ids, form, scheme)
         for field, ids in zip(
@@ -285,7 +302,9 @@ def _registry(persons: Persons, members: np.ndarray, side: str, flipped, seed: i
         document[renewed] = rng.integers(0, 10**8, renewed.sum())
     documents = np.array(_documents(nation, document, spaced=not abroad), dtype=object)
     documents[rng.random(count) >= (0.7 if abroad else 0.8)] = ""
-    personal = np.array(_personal(nation, persons.document[members], persons.birth[members]), object)
+    personal = np.array(
+        _personal(nation, persons.document[members], persons.birth[members]), object
+    )
     personal[rng.random(count) >= (0.35 if abroad else 0.85)] = ""
     frame = pd.DataFrame(
         {
@@ -301,7 +320,9 @@ def _registry(persons: Persons, members: np.ndarray, side: str, flipped, seed: i
             "personal_number": personal,
         }
     )
-    script = np.where(target == 2, "Latin", np.where(nation == 3, "Kazakh", "Cyrillic")).astype(object)
+    script = np.where(target == 2, "Latin", np.where(nation == 3, "Kazakh", "Cyrillic")).astype(
+        object
+    )
     script[(target == 0) & (nation == 4)] = "Armenian"
     script[(target == 0) & (nation == 5)] = "Latin"
     return frame, script
