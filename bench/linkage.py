@@ -52,7 +52,9 @@ def generated(folder: Path, size: int) -> tuple[Path, Path, set[tuple[str, str]]
 def run(a: Path, b: Path, out: Path, plain: bool, memory_limit: str) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one `migrex link` process."""
     command = [
-        str(ROOT / ".venv" / "bin" / "migrex"),
+        sys.executable,
+        "-m",
+        "migrex.cli",
         "link",
         str(a),
         str(b),
@@ -63,7 +65,8 @@ def run(a: Path, b: Path, out: Path, plain: bool, memory_limit: str) -> tuple[fl
         memory_limit,
     ] + (["--plain"] if plain else [])
     started = time.perf_counter()
-    process = subprocess.Popen(command, stderr=sys.stderr)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, stderr=sys.stderr, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if status != 0:
