@@ -20,13 +20,8 @@ scoring, the one-to-one rule), `reports` (the dual-citizenship report and the ch
 from __future__ import annotations
 
 from migrex.matching.linkage.command import main
-from migrex.matching.linkage.model import (
-    BLOCKS,
-    EM_PAIRS,
-    MIN_TRAINING_PAIRS,
-    Linked,
-    link,
-)
+from migrex.matching.linkage.comparisons import BLOCKS
+from migrex.matching.linkage.model import Linked, link
 from migrex.matching.linkage.records import (
     COLUMNS,
     DATE,
@@ -37,7 +32,8 @@ from migrex.matching.linkage.records import (
     read,
     read_frame,
 )
-from migrex.matching.linkage.reports import dual_citizenship, weights_chart
+from migrex.matching.linkage.reports import dual_citizenship, review_sheet, weights_chart
+from migrex.matching.linkage.training import EM_PAIRS, MIN_TRAINING_PAIRS, u_values
 
 __all__ = [
     "BLOCKS",
@@ -55,5 +51,7 @@ __all__ = [
     "prepare",
     "read",
     "read_frame",
+    "review_sheet",
+    "u_values",
     "weights_chart",
 ]

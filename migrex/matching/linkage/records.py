@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from migrex.matching.linkage.comparisons import SKELETONS
+from migrex.matching.translit import skeleton
+
 COLUMNS = (
     "surname",
     "first_name",
@@ -116,6 +119,10 @@ def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.Dat
         elif column == "residence_address":
             values = _mapped(values, lambda v: " ".join(v.lower().split()))
         out[column] = values.replace("", None)
+    for column, skel in SKELETONS.items():  # the coarser key of the skeleton level and blocks
+        out[skel] = _mapped(out[column].fillna(""), skeleton if fold else str).replace("", None)
+    initials = out["surname"].str.slice(0, 1) + out["first_name"].str.slice(0, 1)
+    out["initials"] = initials.where(initials.str.len() == 2)
     out["birth_year"] = out["birth_date"].str.slice(0, 4)
     out["birth_day"] = out["birth_date"].str.slice(5, 10)  # MM-DD
     # A fixed draw per record (0…999), for training on a sample of the blocked pairs.
