@@ -62,8 +62,9 @@ def read_frame(frame: pd.DataFrame, name: str = "registry") -> pd.DataFrame:
         raise LinkError(
             f"{name}: нет ни одного из столбцов / none of the columns {', '.join(COLUMNS)}"
         )
-    frame = frame[["record_id", *known]].astype("string").fillna("")
-    frame = frame.apply(lambda column: column.str.strip()).astype(object).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {column: _stripped(frame[column]) for column in ["record_id", *known]}
+    ).reset_index(drop=True)
     first_line = 2  # the line of the first record, after the header
     missing = frame.index[frame["record_id"] == ""]
     if len(missing):
@@ -77,8 +78,10 @@ def read_frame(frame: pd.DataFrame, name: str = "registry") -> pd.DataFrame:
         )
     if "birth_date" in frame.columns:
         dates = frame["birth_date"]
-        parsed = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
-        bad = frame.index[(dates != "") & (parsed.isna() | ~dates.str.match(DATE))]
+        distinct = pd.Series(dates.unique())  # a registry holds a few thousand birth dates
+        parsed = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
+        wrong = distinct[(distinct != "") & (parsed.isna() | ~distinct.str.match(DATE))]
+        bad = frame.index[dates.isin(set(wrong))]
         if len(bad):
             raise LinkError(
                 f"{name}, строка/line {bad[0] + first_line}, birth_date: {dates[bad[0]]!r} — "
@@ -87,18 +90,27 @@ def read_frame(frame: pd.DataFrame, name: str = "registry") -> pd.DataFrame:
     return frame
 
 
+def _stripped(column: pd.Series) -> pd.Series:
+    """A column as stripped strings, missing values empty; each distinct value converted once."""
+    values = column.astype(object).where(column.notna(), "")
+    return _mapped(values, lambda value: str(value).strip())
+
+
 # --- keys ----------------------------------------------------------------------------------
 
 
 def _mapped(column: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """Apply a function once per distinct value: registries repeat names a great deal."""
     values = column.unique()
-    table = {value: (function(value) if value else "") for value in values}
+    table = {value: (function(value) if value != "" else "") for value in values}
     return column.map(table)
 
 
+_NOT_DOCUMENT = re.compile(r"[^0-9A-ZА-ЯЁ]")
+
+
 def _document(value: str) -> str:
-    return re.sub(r"[^0-9A-ZА-ЯЁ]", "", value.upper())
+    return _NOT_DOCUMENT.sub("", value.upper())
 
 
 def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.DataFrame:
