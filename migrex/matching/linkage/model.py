@@ -122,6 +122,7 @@ def link(
     with _library_messages_to_debug():
         step("обучение модели / training: u from the registries")
         u = training.u_values(comparisons.specs(present), left, right)
+        step("обучение модели / training: the prior")
         database = _database(backend, memory_limit)
         tables = [
             database.register(left, dataset_display_name="a"),

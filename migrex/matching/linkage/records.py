@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from migrex.matching.linkage.comparisons import SKELETONS
 from migrex.matching.translit import skeleton
@@ -91,26 +93,35 @@ def read_frame(frame: pd.DataFrame, name: str = "registry") -> pd.DataFrame:
 
 
 def _stripped(column: pd.Series) -> pd.Series:
-    """A column as stripped strings, missing values empty; each distinct value converted once."""
-    values = column.astype(object).where(column.notna(), "")
-    return _mapped(values, lambda value: str(value).strip())
+    """A column as stripped strings, missing values empty: in Arrow for a column of strings (a
+    registry's million ids and numbers), each distinct value once for anything else."""
+    try:
+        strings = pa.array(column, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = column.astype(object).where(column.notna(), "")
+        return _mapped(values, lambda value: str(value).strip(), empty="")
+    stripped = pc.fill_null(pc.utf8_trim_whitespace(strings), "")
+    return pd.Series(stripped.to_numpy(zero_copy_only=False), index=column.index, dtype=object)
 
 
 # --- keys ----------------------------------------------------------------------------------
 
 
-def _mapped(column: pd.Series, function: Callable[[str], str]) -> pd.Series:
-    """Apply a function once per distinct value: registries repeat names a great deal."""
-    values = column.unique()
-    table = {value: (function(value) if value != "" else "") for value in values}
-    return column.map(table)
+def _mapped(
+    column: pd.Series, function: Callable[[str], str], empty: str | None = None
+) -> pd.Series:
+    """Apply a function once per distinct value (registries repeat names a great deal); an
+    empty value or result becomes `empty` (None: a null to the model)."""
+    codes, uniques = pd.factorize(column)
+    table = np.empty(len(uniques) + 1, dtype=object)  # the last entry for a missing value
+    table[:] = empty
+    for at, value in enumerate(uniques):
+        if value != "":
+            table[at] = function(value) or empty
+    return pd.Series(table[codes], index=column.index)
 
 
 _NOT_DOCUMENT = re.compile(r"[^0-9A-ZА-ЯЁ]")
-
-
-def _document(value: str) -> str:
-    return _NOT_DOCUMENT.sub("", value.upper())
 
 
 def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.DataFrame:
@@ -121,22 +132,28 @@ def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.Dat
     for column in COLUMNS:
         values = frame[column] if column in frame.columns else pd.Series("", index=frame.index)
         if column in NAMES:
-            values = _mapped(values, key)
+            function = key
         elif column == "sex":
-            values = _mapped(values, lambda v: SEX.get(v.strip().lower().rstrip("."), ""))
-        elif column in {"document_number", "personal_number"}:
-            values = _mapped(values, _document)
+            function = lambda v: SEX.get(v.strip().lower().rstrip("."), "")  # noqa: E731
+        elif column in {"document_number", "personal_number"}:  # nearly all distinct: in Arrow
+            numbers = pc.utf8_upper(pa.array(values, type=pa.string(), from_pandas=True))
+            numbers = pc.replace_substring_regex(numbers, _NOT_DOCUMENT.pattern, "")
+            numbers = pc.if_else(pc.equal(numbers, ""), None, numbers)
+            out[column] = pd.Series(numbers.to_numpy(zero_copy_only=False), index=frame.index)
+            continue
         elif column == "citizenship":
-            values = values.str.upper()
+            function = str.upper
         elif column == "residence_address":
-            values = _mapped(values, lambda v: " ".join(v.lower().split()))
-        out[column] = values.replace("", None)
+            function = lambda v: " ".join(v.lower().split())  # noqa: E731
+        else:
+            function = str
+        out[column] = _mapped(values, function)
     for column, skel in SKELETONS.items():  # the coarser key of the skeleton level and blocks
-        out[skel] = _mapped(out[column].fillna(""), skeleton if fold else str).replace("", None)
-    initials = out["surname"].str.slice(0, 1) + out["first_name"].str.slice(0, 1)
-    out["initials"] = initials.where(initials.str.len() == 2)
-    out["birth_year"] = out["birth_date"].str.slice(0, 4)
-    out["birth_day"] = out["birth_date"].str.slice(5, 10)  # MM-DD
+        out[skel] = _mapped(out[column], skeleton if fold else str)
+    first = [_mapped(out[column], lambda v: v[:1], empty="") for column in SKELETONS]
+    out["initials"] = (first[0] + first[1]).where((first[0] != "") & (first[1] != ""), None)
+    out["birth_year"] = _mapped(out["birth_date"], lambda v: v[:4])
+    out["birth_day"] = _mapped(out["birth_date"], lambda v: v[5:10])  # MM-DD
     # A fixed draw per record (0…999), for training on a sample of the blocked pairs.
     out["em_draw"] = np.random.default_rng(0).integers(0, 1000, len(out))
     return out
