@@ -48,7 +48,7 @@ from migrex.matching.linkage.records import (
     read_frame,
 )
 from migrex.matching.linkage.reports import dual_citizenship, review_sheet, weights_chart
-from migrex.matching.linkage.training import EM_PAIRS, MIN_TRAINING_PAIRS, u_values
+from migrex.matching.linkage.training import EM_PAIRS, MIN_TRAINING_PAIRS, Counts, u_values
 
 __all__ = [
     "BLOCKS",
@@ -58,6 +58,7 @@ __all__ = [
     "MIN_TRAINING_PAIRS",
     "NAMES",
     "SEX",
+    "Counts",
     "LinkError",
     "Linked",
     "dual_citizenship",

@@ -117,23 +117,29 @@ def link(
     step(f"ключи имён / name keys: A {len(a):,} + B {len(b):,}")
     left, right = prepare(a, fold=None if plain else fold), prepare(b, fold=None if plain else fold)
     present = {
-        column for column in COLUMNS if left[column].notna().any() and right[column].notna().any()
+        column
+        for column in COLUMNS
+        if left[column].null_count < len(left) and right[column].null_count < len(right)
     }
     with _library_messages_to_debug():
         step("обучение модели / training: u from the registries")
         u = training.u_values(comparisons.specs(present), left, right)
         step("обучение модели / training: the prior")
         database = _database(backend, memory_limit)
-        tables = [
-            database.register(left, dataset_display_name="a"),
-            database.register(right, dataset_display_name="b"),
+        tables = [  # Spark takes pandas frames, DuckDB the Arrow tables as they are
+            database.register(
+                table if backend == "duckdb" else table.to_pandas(), dataset_display_name=name
+            )
+            for table, name in ((left, "a"), (right, "b"))
         ]
         linker = Linker(tables, comparisons.settings(present, u), log_level=None)
         linker.training.estimate_probability_two_random_records_match(
             [block_on("surname", "first_name", "birth_date")], recall=0.8
         )
         step("обучение модели / training: m by expectation maximisation")
-        _train_m(linker, present, left, right)
+        counts = training.Counts(left, right)
+        _train_m(linker, present, counts)
+        counts.close()
         step("сравнение пар / scoring the blocked pairs")
         pairs, bins = _predict(linker, min(threshold, review_band[0]) if review_band else threshold)
     step(f"оценено пар / pairs scored: {sum(bins.values()):,}")
@@ -150,10 +156,10 @@ def link(
     return Linked(pairs.reset_index(drop=True), bins, review.reset_index(drop=True))
 
 
-def _train_m(linker: Linker, present: set[str], left: pd.DataFrame, right: pd.DataFrame) -> None:
+def _train_m(linker: Linker, present: set[str], counts: training.Counts) -> None:
     if "birth_date" in present:  # m for everything but the date, from pairs born the same day
         linker.training.estimate_parameters_using_expectation_maximisation(
-            training.training_rule(("birth_date",), left, right)
+            training.training_rule(("birth_date",), counts)
         )
     # m for the date needs pairs blocked on something else that leaves EM enough to tell
     # matches by. Names do not: namesakes from the same town outnumber the true pairs, and with
@@ -161,12 +167,9 @@ def _train_m(linker: Linker, present: set[str], left: pd.DataFrame, right: pd.Da
     # A shared document or personal number does: such pairs are nearly all true. Without
     # enough of them the date keeps its starting m values (see comparisons.specs).
     for column in ("document_number", "personal_number"):
-        if (
-            column in present
-            and training.pair_count((column,), left, right) >= training.MIN_TRAINING_PAIRS
-        ):
+        if column in present and counts.pairs((column,)) >= training.MIN_TRAINING_PAIRS:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                training.training_rule((column,), left, right)
+                training.training_rule((column,), counts)
             )
             break
 

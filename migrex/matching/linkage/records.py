@@ -124,36 +124,56 @@ def _mapped(
 _NOT_DOCUMENT = re.compile(r"[^0-9A-ZА-ЯЁ]")
 
 
-def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pd.DataFrame:
-    """The columns the model compares. With `fold`, names become folding keys; without it they
-    stay the raw strings, lower-cased (the plain baseline)."""
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a column; a missing value's code points past the end."""
+    codes, uniques = pd.factorize(values)
+    codes[codes < 0] = len(uniques)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _taken(codes: np.ndarray, table: list[str | None]) -> pa.Array:
+    """The per-record column of a per-distinct-value `table`; "" is a null to the model."""
+    table = [value or None for value in table] + [None]
+    return pc.take(pa.array(table, type=pa.string()), pa.array(codes))
+
+
+def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pa.Table:
+    """The columns the model compares, as an Arrow table (compact strings DuckDB reads in place).
+    With `fold`, names become folding keys; without it they stay the raw strings, lower-cased (the
+    plain baseline). Each function runs once per distinct value."""
     key = fold or str.lower
-    out = pd.DataFrame({"unique_id": frame["record_id"]})
+    empty = pd.Series("", index=frame.index)
+    out: dict[str, pa.Array] = {"unique_id": pa.array(frame["record_id"], type=pa.string())}
     for column in COLUMNS:
-        values = frame[column] if column in frame.columns else pd.Series("", index=frame.index)
-        if column in NAMES:
-            function = key
-        elif column == "sex":
-            function = lambda v: SEX.get(v.strip().lower().rstrip("."), "")  # noqa: E731
-        elif column in {"document_number", "personal_number"}:  # nearly all distinct: in Arrow
+        values = frame[column] if column in frame.columns else empty
+        if column in {"document_number", "personal_number"}:  # nearly all distinct: in Arrow
             numbers = pc.utf8_upper(pa.array(values, type=pa.string(), from_pandas=True))
             numbers = pc.replace_substring_regex(numbers, _NOT_DOCUMENT.pattern, "")
-            numbers = pc.if_else(pc.equal(numbers, ""), None, numbers)
-            out[column] = pd.Series(numbers.to_numpy(zero_copy_only=False), index=frame.index)
+            out[column] = pc.if_else(pc.equal(numbers, ""), None, numbers)
             continue
+        codes, distinct = _codes(values)
+        if column in NAMES:
+            keys = [key(v) if v else "" for v in distinct]
+            out[column] = _taken(codes, keys)
+            if column in SKELETONS:  # the coarser key of the skeleton level and blocks
+                coarse = [(skeleton(k) if fold else k) if k else "" for k in keys]
+                out[SKELETONS[column]] = _taken(codes, coarse)
+                out[f"{column}_initial"] = _taken(codes, [k[:1] for k in keys])
+        elif column == "sex":
+            out[column] = _taken(
+                codes, [SEX.get(v.strip().lower().rstrip("."), "") for v in distinct]
+            )
         elif column == "citizenship":
-            function = str.upper
+            out[column] = _taken(codes, [v.upper() for v in distinct])
         elif column == "residence_address":
-            function = lambda v: " ".join(v.lower().split())  # noqa: E731
+            out[column] = _taken(codes, [" ".join(v.lower().split()) for v in distinct])
         else:
-            function = str
-        out[column] = _mapped(values, function)
-    for column, skel in SKELETONS.items():  # the coarser key of the skeleton level and blocks
-        out[skel] = _mapped(out[column], skeleton if fold else str)
-    first = [_mapped(out[column], lambda v: v[:1], empty="") for column in SKELETONS]
-    out["initials"] = (first[0] + first[1]).where((first[0] != "") & (first[1] != ""), None)
-    out["birth_year"] = _mapped(out["birth_date"], lambda v: v[:4])
-    out["birth_day"] = _mapped(out["birth_date"], lambda v: v[5:10])  # MM-DD
+            out[column] = _taken(codes, list(distinct))
+        if column == "birth_date":
+            out["birth_year"] = _taken(codes, [v[:4] for v in distinct])
+            out["birth_day"] = _taken(codes, [v[5:10] for v in distinct])  # MM-DD
+    initials = [out.pop(f"{column}_initial") for column in SKELETONS]
+    out["initials"] = pc.binary_join_element_wise(*initials, "")  # null unless both are there
     # A fixed draw per record (0…999), for training on a sample of the blocked pairs.
-    out["em_draw"] = np.random.default_rng(0).integers(0, 1000, len(out))
-    return out
+    out["em_draw"] = pa.array(np.random.default_rng(0).integers(0, 1000, len(frame)))
+    return pa.table(out)

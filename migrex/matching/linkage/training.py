@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from migrex.matching.linkage.comparisons import Spec
 
@@ -29,31 +29,68 @@ EM_PAIRS = 300_000
 MIN_TRAINING_PAIRS = 1000
 
 
-def _equal_share(left: pd.Series, right: pd.Series) -> float:
-    """The chance that a non-null value drawn from `left` equals one drawn from `right`."""
-    left, right = left.dropna(), right.dropna()
-    if left.empty or right.empty:
-        return 0.0
-    counts = left.value_counts().rename("l").to_frame().join(right.value_counts().rename("r"))
-    shared = float((counts["l"] * counts["r"].fillna(0)).sum())
-    return shared / (len(left) * len(right))
+class Counts:
+    """Counts over both prepared registries (Arrow tables), in DuckDB."""
+
+    def __init__(self, left: pa.Table, right: pa.Table):
+        self.left, self.right = left, right
+        self.connection = duckdb.connect()
+        self.connection.execute("SET enable_progress_bar = false")
+        self.connection.register("full_l", left)
+        self.connection.register("full_r", right)
+
+    def _one(self, sql: str) -> float:
+        return float(self.connection.execute(sql).fetchone()[0] or 0)
+
+    def pairs(self, columns: tuple[str, ...], right_columns: tuple[str, ...] | None = None) -> int:
+        """How many pairs an equality rule on `columns` gives (nulls never equal); with
+        `right_columns`, left's `columns` against right's."""
+        other = right_columns or columns
+        keys = ", ".join(f"k{i}" for i in range(len(columns)))
+
+        def grouped(table: str, names: tuple[str, ...]) -> str:
+            selected = ", ".join(f"{name} AS k{i}" for i, name in enumerate(names))
+            present = " AND ".join(f"{name} IS NOT NULL" for name in names)
+            return f"SELECT {selected}, count(*) AS c FROM {table} WHERE {present} GROUP BY ALL"  # noqa: S608
+
+        # The SQL holds the model's own column names: nothing from the input files.
+        return int(
+            self._one(
+                f"SELECT sum(l.c * r.c) FROM ({grouped('full_l', columns)}) AS l "  # noqa: S608
+                f"JOIN ({grouped('full_r', other)}) AS r USING ({keys})"
+            )
+        )
+
+    def equal_share(self, a: str, b: str) -> float:
+        """The chance that a non-null `a` drawn from the left equals a `b` drawn from the right
+        (both of the right's `a` and `b` non-null)."""
+        n_left = self._one(f"SELECT count({a}) FROM full_l")  # noqa: S608
+        n_right = self._one(
+            f"SELECT count(*) FROM full_r WHERE {a} IS NOT NULL AND {b} IS NOT NULL"  # noqa: S608
+        )
+        if not n_left or not n_right:
+            return 0.0
+        return self.pairs((a,), (b,)) / (n_left * n_right)
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def u_values(
-    specs: list[Spec], left: pd.DataFrame, right: pd.DataFrame, *, seed: int = 1
+    specs: list[Spec], left: pa.Table, right: pa.Table, *, seed: int = 1
 ) -> dict[str, list[float]]:
     """u for every non-null level of every comparison (see the module docstring)."""
     rng = np.random.default_rng(seed)
-    columns = [c for c in left.columns if c not in ("unique_id", "em_draw")]
+    columns = [c for c in left.column_names if c not in ("unique_id", "em_draw")]
 
-    def sample(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        rows = rng.choice(len(frame), size=min(SAMPLE, len(frame)), replace=False)
-        return frame.iloc[np.sort(rows)][columns].add_suffix(suffix).reset_index(drop=True)
+    def sample(table: pa.Table, suffix: str) -> pa.Table:
+        rows = np.sort(rng.choice(table.num_rows, size=min(SAMPLE, table.num_rows), replace=False))
+        return table.select(columns).take(rows).rename_columns([c + suffix for c in columns])
 
-    connection = duckdb.connect()
-    connection.execute("SET enable_progress_bar = false")
-    for name, frame in (("u_left", sample(left, "_l")), ("u_right", sample(right, "_r"))):
-        connection.register("sampled", frame)  # copied in: a cross join rescans its inputs
+    counts_of = Counts(left, right)
+    connection = counts_of.connection
+    for name, table in (("u_left", sample(left, "_l")), ("u_right", sample(right, "_r"))):
+        connection.register("sampled", table)  # copied in: a cross join rescans its inputs
         connection.execute(f"CREATE TABLE {name} AS SELECT * FROM sampled")  # noqa: S608
         connection.unregister("sampled")
     cases = []
@@ -86,30 +123,20 @@ def u_values(
         total = counts.sum()
         floor = 0.5 / max(total, 1.0)
         share = np.maximum(counts, 0.5) / max(total, 1.0)
-        exact = {
-            level: _equal_share(left[a], right[b].where(right[a].notna()) if a != b else right[b])
-            for level, (a, b) in spec.equal.items()
-        }
+        exact = {level: counts_of.equal_share(a, b) for level, (a, b) in spec.equal.items()}
         sampled = [level for level in range(size) if level not in exact]
         rest = max(1.0 - sum(exact.values()), 1e-9)
         scale = rest / share[sampled].sum()
         u = [exact[level] if level in exact else share[level] * scale for level in range(size)]
         out[spec.column] = [max(value, floor) for value in u]
-    connection.close()
+    counts_of.close()
     return out
 
 
-def pair_count(columns: tuple[str, ...], left: pd.DataFrame, right: pd.DataFrame) -> int:
-    """How many pairs an equality blocking rule on `columns` gives (nulls never equal)."""
-    sizes = left.groupby(list(columns)).size().rename("l").to_frame()
-    sizes = sizes.join(right.groupby(list(columns)).size().rename("r"), how="inner")
-    return int((sizes["l"] * sizes["r"]).sum())
-
-
-def training_rule(columns: tuple[str, ...], left: pd.DataFrame, right: pd.DataFrame) -> str:
+def training_rule(columns: tuple[str, ...], counts: Counts) -> str:
     """An equality blocking rule on `columns`, restricted to a sample of A's records when the
     full rule would give more than EM_PAIRS pairs."""
-    pairs = pair_count(columns, left, right)
+    pairs = counts.pairs(columns)
     rule = " AND ".join(f"l.{column} = r.{column}" for column in columns)
     if pairs > EM_PAIRS:
         rule += f" AND l.em_draw < {max(1, EM_PAIRS * 1000 // pairs)}"
