@@ -8,10 +8,10 @@ the surname written as the given name or the reverse, the same consonant skeleto
 (`translit.skeleton`: spellings made by ear or by an ad-hoc letter-by-letter scheme,
 Nyrsyltan / Нұрсұлтан, Howhannisjan / Оганесян), then two bands of Jaro-Winkler similarity on the
 keys (a typo or two), else different. Patronymics and birthplaces: the same key (term-frequency
-adjusted), close, different. Dates: equal, one typo, day and month swapped, the same day and month
-in another year, the same year and month, different. Document and personal numbers: equal, one
-typo, different. Sex: equal or not. The one-typo levels ask Damerau-Levenshtein only where a cheap
-condition it implies holds (`_one_typo`): it is the costliest function of the model.
+adjusted), close, different. Dates: equal, one typo, day and month swapped, a day off (across a
+month's end too), the same day and month within nine years, different. Document and personal
+numbers: equal, one typo, different. Sex: equal or not. The one-typo levels ask Damerau-Levenshtein
+only where a cheap condition it implies holds (`_one_typo`): the costliest function of the model.
 
 A woman's surname that differs (a married name) costs the pair the "different" weight of the
 surname; whether the pair still links is up to the fields a marriage leaves alone (patronymic,
@@ -100,6 +100,10 @@ _ENDS = (
     "(length({l}) < 7 OR substr({l}, 1, 3) = substr({r}, 1, 3) OR "
     "substr({l}, length({l}) - 2, 3) = substr({r}, length({r}) - 2, 3))"
 )
+_NEAR_YEAR = (
+    "abs(CAST(substr(birth_date_l, 1, 4) AS INTEGER) - "
+    "CAST(substr(birth_date_r, 1, 4) AS INTEGER)) <= {within}"
+)
 # One edit of a YYYY-MM-DD date leaves the year or the month and day alone.
 _DATE_PART = "(substr({l}, 1, 4) = substr({r}, 1, 4) OR substr({l}, 6, 5) = substr({r}, 6, 5))"
 
@@ -125,13 +129,16 @@ def _date() -> Spec:
             "substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)",
             label_for_charts="day and month swapped",
         ),
-        cll.CustomLevel(
-            "substr(birth_date_l, 6, 5) = substr(birth_date_r, 6, 5)",
-            label_for_charts="same day and month, another year",
-        ),
-        cll.CustomLevel(
-            "substr(birth_date_l, 1, 7) = substr(birth_date_r, 1, 7)",
-            label_for_charts="same year and month, another day",
+        cll.And(  # a day off, across a month's or a year's end too
+            cll.CustomLevel(_NEAR_YEAR.format(within=1)),
+            cll.AbsoluteDateDifferenceLevel(
+                "birth_date", input_is_string=True, threshold=1, metric="day"
+            ),
+        ).configure(label_for_charts="a day off"),
+        cll.CustomLevel(  # a wrong year digit or a decade slip
+            "substr(birth_date_l, 6, 5) = substr(birth_date_r, 6, 5) AND "
+            + _NEAR_YEAR.format(within=9),
+            label_for_charts="same day and month, a year within nine",
         ),
         cll.ElseLevel(),
     ]
