@@ -29,7 +29,7 @@ from splink import SettingsCreator, block_on
 
 # Columns `records.prepare` derives for the comparisons and the blocking rules.
 SKELETONS = {"surname": "surname_skel", "first_name": "first_name_skel"}
-DERIVED = ("birth_year", "birth_day", "initials", *SKELETONS.values())
+DERIVED = ("birth_month", "birth_either", "birth_day", "initials", *SKELETONS.values())
 
 
 @dataclass
@@ -182,14 +182,16 @@ def specs(present: set[str]) -> list[Spec]:
 
 # Pairs the model scores: a true pair meets at least one of these unless it differs everywhere.
 # The skeleton blocks hold the exact-key ones (one key, one skeleton); the initials with the date
-# catch a typo in both names at once.
+# catch a typo in both names at once; the names with the year and month a wrong or a shifted day,
+# with the year and the day and month in either order a day and month swapped, with the day and
+# month a wrong year. Each stays within what common names allow at a million records a side.
 BLOCKS = (
     ("surname_skel", "birth_date"),
     ("first_name_skel", "birth_date"),
-    ("surname", "first_name", "birth_year"),
-    ("surname", "first_name", "birth_day"),  # a wrong year: the day and month still agree
-    ("first_name", "patronymic", "birth_day"),
     ("initials", "birth_date"),
+    ("surname", "first_name", "birth_month"),
+    ("surname", "first_name", "birth_either"),
+    ("surname", "first_name", "birth_day"),
     ("personal_number",),
     ("document_number",),
     ("residence_address",),

@@ -174,8 +174,11 @@ def prepare(frame: pd.DataFrame, *, fold: Callable[[str], str] | None) -> pa.Tab
         else:
             out[column] = _taken(codes, list(distinct))
         if column == "birth_date":
-            out["birth_year"] = _taken(codes, [v[:4] for v in distinct])
+            out["birth_month"] = _taken(codes, [v[:7] for v in distinct])  # YYYY-MM
             out["birth_day"] = _taken(codes, [v[5:10] for v in distinct])  # MM-DD
+            # YYYY and the day and month in either order: one key for a date and its swap
+            either = [v[:4] + "".join(sorted((v[5:7], v[8:10]))) if v else "" for v in distinct]
+            out["birth_either"] = _taken(codes, either)
     initials = [out.pop(f"{column}_initial") for column in SKELETONS]
     out["initials"] = pc.binary_join_element_wise(*initials, "")  # null unless both are there
     # A fixed draw per record (0…999), for training on a sample of the blocked pairs.
