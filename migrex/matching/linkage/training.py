@@ -24,7 +24,7 @@ SAMPLE = 1000
 
 # Expectation maximisation runs on at most about this many blocked pairs: more costs time and
 # adds no precision to a handful of m values.
-EM_PAIRS = 300_000
+EM_PAIRS = 100_000
 
 MIN_TRAINING_PAIRS = 1000
 
