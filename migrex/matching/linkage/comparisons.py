@@ -213,6 +213,8 @@ def settings(present: set[str], u: dict[str, list[float]] | None = None) -> Sett
         unique_id_column_name="unique_id",
         comparisons=[spec.comparison(u.get(spec.column)) for spec in specs(present)],
         blocking_rules_to_generate_predictions=blocks(present),
+        em_convergence=0.001,  # m moves by less than a tenth of a percent: done
+        max_iterations=15,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )

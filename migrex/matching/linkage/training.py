@@ -20,7 +20,7 @@ import pyarrow as pa
 from migrex.matching.linkage.comparisons import Spec
 
 # Records drawn from each registry for u: SAMPLE² random pairs.
-SAMPLE = 1000
+SAMPLE = 700
 
 # Expectation maximisation runs on at most about this many blocked pairs: more costs time and
 # adds no precision to a handful of m values.
