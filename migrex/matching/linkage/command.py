@@ -8,7 +8,7 @@ from pathlib import Path
 
 from migrex.matching.linkage.model import _say, link
 from migrex.matching.linkage.records import LinkError, read
-from migrex.matching.linkage.reports import dual_citizenship, weights_chart
+from migrex.matching.linkage.reports import dual_citizenship, review_sheet, weights_chart
 
 # --- the command ---------------------------------------------------------------------------
 
@@ -32,11 +32,23 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="compare names as written, without folding keys (a baseline for measurements)",
     )
+    parser.add_argument(
+        "--review-band",
+        nargs=2,
+        type=float,
+        metavar=("LOW", "HIGH"),
+        default=None,
+        help="pairs with LOW <= probability < HIGH go to <out>.review.csv for a person to decide, "
+        "not to the pairs (e.g. 0.2 0.8)",
+    )
     parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 6GB")
     args = parser.parse_args(argv)
     if not 0 < args.threshold < 1:
         parser.error("--threshold must be between 0 and 1")
+    band = tuple(args.review_band) if args.review_band else None
+    if band and not 0 <= band[0] < band[1] <= 1:
+        parser.error("--review-band: 0 <= LOW < HIGH <= 1")
     try:
         _say(f"чтение / reading {args.a} and {args.b}")
         a, b = read(args.a), read(args.b)
@@ -48,6 +60,7 @@ def main(argv: list[str]) -> int:
             one_to_one=args.one_to_one,
             backend=args.backend,
             memory_limit=args.memory_limit,
+            review_band=band,
         )
     except LinkError as error:
         _say(f"ошибка / error: {error}")
@@ -58,6 +71,9 @@ def main(argv: list[str]) -> int:
     dual = dual_citizenship(result.pairs, a, b)
     dual_path = out.with_suffix(".dual.csv")
     dual.to_csv(dual_path, index=False)
+    review_path = out.with_suffix(".review.csv")
+    if band:
+        review_sheet(result.review, a, b).to_csv(review_path, index=False)
     chart_path = out.with_suffix(".weights.svg")
     chart_path.write_text(
         weights_chart(
@@ -70,6 +86,7 @@ def main(argv: list[str]) -> int:
     _say(
         f"пары / pairs: {len(result.pairs):,} → {out}\n"
         f"двойное гражданство / dual citizenship: {len(dual):,} → {dual_path}\n"
-        f"диаграмма весов / weights chart → {chart_path}"
+        + (f"на проверку / for review: {len(result.review):,} → {review_path}\n" if band else "")
+        + f"диаграмма весов / weights chart → {chart_path}"
     )
     return 0

@@ -1,6 +1,7 @@
 """What `migrex link` writes beside the pairs: the dual-citizenship report (linked persons whose
-recorded citizenships differ, Art. 3.1.1 and the parties' common aim) and an SVG chart of the
-match-weight distribution."""
+recorded citizenships differ, Art. 3.1.1 and the parties' common aim), the clerical-review sheet
+(the pairs near the threshold, both records side by side) and an SVG chart of the match-weight
+distribution."""
 
 from __future__ import annotations
 
@@ -20,6 +21,27 @@ def dual_citizenship(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> p
     differ = (merged["citizenship_a"] != "") & (merged["citizenship_b"] != "")
     differ &= merged["citizenship_a"].str.upper() != merged["citizenship_b"].str.upper()
     return merged[differ].drop(columns=["match_weight"])
+
+
+def review_sheet(review: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of the review band with both records side by side, field by field (surname_a,
+    surname_b, first_name_a, ...), the most probable first: for a person to decide."""
+    fields = [c for c in a.columns if c != "record_id" and c in b.columns]
+    fields += [c for c in a.columns if c != "record_id" and c not in fields]
+    fields += [c for c in b.columns if c != "record_id" and c not in fields]
+    merged = (
+        review[["record_id_a", "record_id_b", "probability"]]
+        .merge(a.add_suffix("_a"), on="record_id_a", how="left")
+        .merge(b.add_suffix("_b"), on="record_id_b", how="left")
+        .sort_values(["probability", "record_id_a"], ascending=[False, True])
+    )
+    side_by_side = [
+        f"{field}_{side}"
+        for field in fields
+        for side in "ab"
+        if f"{field}_{side}" in merged.columns
+    ]
+    return merged[["record_id_a", "record_id_b", "probability", *side_by_side]]
 
 
 def weights_chart(bins: dict[int, int], threshold: float, title: str) -> str:

@@ -40,8 +40,12 @@ a word that is a member plus a final -a (Аляксандра, Пятрова) f
 keep their ending (Иванова ≠ Иванов): sex is a field of its own, and a different key for the
 female form keeps the surname keys as sharp as the data allows.
 
-The key is idempotent (fold(fold(x)) == fold(x)), lowercase ASCII for Latin, Cyrillic and Armenian
-input, words separated by one space; case, hyphens, spaces and apostrophes do not matter.
+A word in a script or with a letter none of the tables holds (Georgian, Greek, Arabic, Chinese,
+Tajik ҳ, Azerbaijani ə...) goes through ICU's general transliterator (`Any-Latin; Latin-ASCII`,
+`fallback`) and is folded as the Latin it gives: the tables first, ICU behind them.
+
+The key is idempotent (fold(fold(x)) == fold(x)), lowercase ASCII for any input, words separated
+by one space; case, hyphens, spaces and apostrophes do not matter.
 
 `skeleton(fold(text))` is a coarser key for a second, wider search (`skeleton`): the consonants of
 the folding key, one per class (voiced with unvoiced, к г х ч ц together, ж with the glide), so that
@@ -62,8 +66,8 @@ for a three-word Cyrillic or Latin full name and 55 µs for a two-word Armenian 
 Modules: `detection` (script and language), `engine` (the table engine), the scheme tables of
 `russian`, `kazakh`, `belarusian`, `ukrainian` and `armenian` (with Armenian in Russian Cyrillic),
 `schemes` (the registry), `phonetic` (the reading behind the key), `variants` (the variant data),
-`folding` (the key) and `skeleton` (the coarser key). Pure package: no Django, nothing from
-another migrex package.
+`fallback` (ICU for what no table holds), `folding` (the key) and `skeleton` (the coarser key).
+Pure package: no Django, nothing from another migrex package (PyICU its one library).
 """
 
 from __future__ import annotations

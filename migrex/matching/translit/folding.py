@@ -6,6 +6,7 @@ import functools
 import itertools
 import time
 
+from migrex.matching.translit.fallback import latin_ascii
 from migrex.matching.translit.phonetic import _raw_words
 from migrex.matching.translit.variants import _strip_vowels, _Variants, _variants
 
@@ -63,7 +64,18 @@ def _keys(text: str, v: _Variants) -> list[str]:
 @functools.lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """The comparison key of a name in any script and spelling (see the package docstring)."""
-    return " ".join(_keys(text, _variants()))
+    v = _variants()
+    keys = _keys(text, v)
+    if all(key.isascii() for key in keys):
+        return " ".join(keys)
+    # A script or a letter no table holds: ICU's general transliterator, word by word.
+    out: list[str] = []
+    for word in text.split():
+        words = _keys(word, v)
+        if not all(key.isascii() for key in words):
+            words = _keys(latin_ascii(word), v)
+        out.extend(key for key in words if key)
+    return " ".join(out)
 
 
 @functools.lru_cache(maxsize=1 << 16)
