@@ -104,6 +104,7 @@ def test_both_databases_find_the_names_pg_trgm_would(people):
         assert similar.near([_by()], asked) == expected
 
 
+@pytest.mark.django_db
 def test_trigrams_are_pg_trgms():
     assert trigrams("ahmetov") == {"  a", " ah", "ahm", "hme", "met", "eto", "tov", "ov "}
     assert trigrams("ter petrosian") >= {"  t", "er ", "  p", "ian"}
