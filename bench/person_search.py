@@ -206,18 +206,30 @@ def queries(a, b, truth, ids, count: int) -> list[tuple[str, dict, int]]:
 
 
 def _module_at(revision: str):
-    """migrex/persons/search.py as it was at `revision`, loaded beside the current one."""
-    source = subprocess.run(
-        ["git", "show", f"{revision}:migrex/persons/search.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    module = types.ModuleType(f"search_at_{revision}")
-    sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, f"{revision}:migrex/persons/search.py", "exec"), module.__dict__)  # noqa: S102
-    return module
+    """migrex/persons/search.py as it was at `revision`, loaded beside the current one with the
+    ranking and the lookups of that revision (those it imports), so that both rank their own way.
+    """
+    loaded = {}
+    saved = {name: sys.modules.get(f"migrex.persons.{name}") for name in ("ranking", "lookups")}
+    try:
+        for name in ("ranking", "lookups", "search"):
+            path = f"migrex/persons/{name}.py"
+            shown = subprocess.run(
+                ["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True
+            )
+            if shown.returncode:  # not in that revision: the current one
+                continue
+            module = types.ModuleType(f"{name}_at_{revision}")
+            sys.modules[module.__name__] = module  # dataclasses look their module up
+            code = compile(shown.stdout, f"{revision}:{path}", "exec")
+            exec(code, module.__dict__)  # noqa: S102
+            loaded[name] = module
+            if name in saved:  # what the next one imports
+                sys.modules[f"migrex.persons.{name}"] = module
+    finally:
+        for name, module in saved.items():
+            sys.modules[f"migrex.persons.{name}"] = module
+    return loaded["search"]
 
 
 # What a query asks, as an entry holds it: the first candidate is tied with the person when the
