@@ -103,11 +103,18 @@ def register(entries: Iterable[SearchEntry]) -> None:
             )
 
 
-def prune() -> int:
-    """Remove the names no entry of their authority holds any longer (and their trigrams):
-    how many."""
+def names_of(entries) -> set[tuple[int, str]]:
+    """(authority, surname) of the entries of a queryset: what `prune` checks once they go."""
+    return set(entries.exclude(surname="").values_list("authority_id", "surname").distinct())
+
+
+def prune(names: Iterable[tuple[int, str]] | None = None) -> int:
+    """Remove the names no entry of their authority holds any longer (and their trigrams), of
+    `names` ((authority, surname) pairs) or of every name: how many."""
+    if names is None:
+        names = SearchName.objects.values_list("authority_id", "surname")
     gone = 0
-    for authority, name in SearchName.objects.values_list("authority_id", "surname"):
+    for authority, name in list(names):
         if not SearchEntry.objects.filter(authority_id=authority, surname=name).exists():
             SearchName.objects.filter(authority_id=authority, surname=name).delete()
             SearchGram.objects.filter(authority_id=authority, surname=name).delete()
