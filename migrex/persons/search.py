@@ -349,25 +349,19 @@ _SURNAME, _GIVEN = _FIELDS.index("surname"), _FIELDS.index("given_name")
 _SURNAME_KEY, _GIVEN_KEY = _FIELDS.index("surname_key"), _FIELDS.index("given_key")
 
 
-def _too_few(keys: dict[str, object], rows, limit: int) -> bool:
-    """Whether the rows read are too few to show the person: then the surnames near the one
-    asked are looked up too (persons/similar.py). By names alone, fewer than `limit` of them
-    bear the surname asked, by its folding key or its skeleton (and the given name likewise,
-    when one is asked): a common name never gets there. With a birth date or a document, whose
-    lookups read every row that has them, none does."""
+def _too_few(keys: dict[str, object], rows) -> bool:
+    """Whether no row read bears the surname asked, by its folding key or its skeleton (nor the
+    given name likewise, when one is asked): then the surnames near it are looked up too
+    (persons/similar.py). The keys' lookups are the fast ones; the trigrams are for a spelling
+    they do not find at all."""
     s, g = keys["surname"], keys["given_name"]
     if not s:
         return False
-    if keys["birth_date"] or keys["document"]:
-        limit = 1
-    agree = 0
     for row in rows:
         if (row[_SURNAME] == s or row[_SURNAME_KEY] == keys["surname_key"]) and (
             not g or row[_GIVEN] == g or row[_GIVEN_KEY] == keys["given_key"]
         ):
-            agree += 1
-            if agree >= limit:
-                return False
+            return False
     return True
 
 
@@ -388,7 +382,7 @@ def search(
         return Found([], False, where)
     rows: dict[int, tuple] = {}
     truncated = _gather(asked, where, rows, limit)
-    if _too_few(keys, rows.values(), limit):
+    if _too_few(keys, rows.values()):
         held = {a for branch in where.branches() for a in branch.authorities}
         nearby = near_names(keys, similar.near(sorted(held), keys["surname"]))
         truncated |= _gather(nearby, where, rows, limit)
