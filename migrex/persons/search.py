@@ -5,7 +5,8 @@ Hovhannisyan and Հովհաննիսյան share one; and of their skeletons (`tr
 key that spellings made by ear share: Ахмедов, Axmetov and Ахметов. A query is keyed the same
 way; candidates come from the indexes, read one by one, most specific first (persons/lookups.py:
 the document; the birth date, and the names with a near birth date; then the names alone, by the
-folding keys before the skeletons, so exact spellings come first); each is scored field by field:
+folding keys before the skeletons, so exact spellings come first; and when none of those bears
+the name, the surnames near it by trigrams, persons/similar.py); each is scored field by field:
 which fields agree, and how strongly (persons/ranking.py).
 
 The lookups are SQL of their own (`_read`): through the ORM, building a query and making model
