@@ -14,8 +14,8 @@ at least as many trigrams as the threshold needs, grouped. Either way the simila
 and orders them is computed here (`similarity`, pg_trgm's own measure), so both databases find
 the same names in the same order.
 
-The names of destroyed entries are removed by `prune` (after a reindex, and by whoever destroys
-records): a name is no person's data once no entry holds it, but it was some person's.
+The names no entry holds any longer are removed by `prune`, which destruction calls (Art. 11.5,
+retention/services.py); `reindex` rebuilds them all: a name was some person's data.
 """
 
 from __future__ import annotations
