@@ -204,7 +204,7 @@ class SearchName(models.Model):
     spellings compares by trigrams (persons/similar.py) before it reads the entries of the
     closest ones through their own index. On PostgreSQL a GIN trigram index (`pg_trgm`,
     migration 0006) serves it; on SQLite its trigrams are rows of `SearchGram`. A name no entry
-    holds any longer is removed by `similar.prune` (after a reindex or a destruction): a
+    holds any longer is removed by `similar.prune` (destruction calls it): a
     surname of destroyed data must not stay behind."""
 
     authority = models.ForeignKey(
