@@ -44,7 +44,10 @@ class VisibleBecauseOut(Schema):
 
 
 class CandidateOut(Schema):
-    score: float = Field(description="0…1: the weighted share of the query's fields that agree")
+    score: float = Field(
+        description="0…1: how strongly the record agrees with the query, from every field asked "
+        "differing (0) to every one exact (1)"
+    )
     fields: dict[str, Level] = Field(description="How each field given in the query agrees")
     source: Literal["case", "dataset"]
     case_id: int | None = None

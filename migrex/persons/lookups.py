@@ -23,19 +23,26 @@ WIDE = 100  # read at most this many rows of a skeleton without a birth date (`l
 
 @dataclass(frozen=True)
 class Match:
-    """Columns equal to values, and the birth date among `dates` if any."""
+    """Columns equal to values (among them, for a tuple of values), and the birth date among
+    `dates` if any."""
 
     equal: tuple[tuple[str, object], ...]
     dates: tuple[dt.date, ...] = ()
 
     def q(self) -> Q:
-        found = Q(**dict(self.equal))
+        found = Q(**{(f"{c}__in" if isinstance(v, tuple) else c): v for c, v in self.equal})
         return found & Q(birth_date__in=self.dates) if self.dates else found
 
     def sql(self) -> tuple[str, list]:
         q, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
-        where = [f"{q(column)} = %s" for column, _ in self.equal]
-        params = [adapt(v) if isinstance(v, dt.date) else v for _, v in self.equal]
+        where, params = [], []
+        for column, value in self.equal:
+            if isinstance(value, tuple):
+                where.append(f"{q(column)} IN ({', '.join(['%s'] * len(value))})")
+                params += value
+            else:
+                where.append(f"{q(column)} = %s")
+                params.append(adapt(value) if isinstance(value, dt.date) else value)
         if self.dates:
             where.append(f"{q('birth_date')} IN ({', '.join(['%s'] * len(self.dates))})")
             params += [adapt(d) for d in self.dates]
@@ -101,4 +108,19 @@ def lookups(k: dict[str, object]) -> list[Lookup]:
         ]
     elif g and not b:
         found.append(Lookup((Match(names[1:]),), enough=alike))
+    return found
+
+
+def near_names(k: dict[str, object], surnames: list[str]) -> list[Lookup]:
+    """The lookup of the surnames near the one asked (persons/similar.py), after every other:
+    with the given name's key when one is asked, and with the birth date or a near one before
+    any date, when one is asked; each served by the names' index."""
+    g, b = k["given_name"], k["birth_date"]
+    if not surnames:
+        return []
+    names = (("surname", tuple(surnames)),) + ((("given_name", g),) if g else ())
+    found = []
+    if b:
+        found.append(Lookup((Match(names, (b, *near_dates(b))),)))
+    found.append(Lookup((Match(names),), most=WIDE))
     return found

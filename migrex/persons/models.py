@@ -197,3 +197,47 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.surname} {self.given_name} {self.birth_date or ''}".strip()
+
+
+class SearchName(models.Model):
+    """A surname folding key that entries of `authority` hold, once: what the search for near
+    spellings compares by trigrams (persons/similar.py) before it reads the entries of the
+    closest ones through their own index. On PostgreSQL a GIN trigram index (`pg_trgm`,
+    migration 0006) serves it; on SQLite its trigrams are rows of `SearchGram`. A name no entry
+    holds any longer is removed by `similar.prune` (destruction calls it): a
+    surname of destroyed data must not stay behind."""
+
+    authority = models.ForeignKey(
+        "agreements.Authority", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint leads with it
+    surname = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "surname"], name="search_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.surname
+
+
+class SearchGram(models.Model):
+    """One trigram of a `SearchName` on SQLite (on PostgreSQL `pg_trgm` indexes the names
+    themselves, and this table stays empty): the trigrams `pg_trgm` would make of it, so that
+    both databases find the same names."""
+
+    authority = models.ForeignKey(
+        "agreements.Authority", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint leads with it
+    gram = models.CharField(max_length=3)
+    surname = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "gram", "surname"], name="search_gram_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gram}:{self.surname}"

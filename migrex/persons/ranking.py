@@ -10,11 +10,18 @@ Each field both the query and the entry have is exact, close or differs:
   day off (31.07 / 01.08: a date written on the other side of midnight, or counted differently);
 - document and sex: exact or differs.
 
-The score is the weighted share of the asked fields that agree (close counts 0.6). A birth date
-weighs more than a surname: among a million people about 45 share a birth date, while a common
-surname with a common given name is shared by thousands, so a person whose surname is spelt
-beyond recognition but whose given name and birth date agree is a better candidate than a
-namesake born on another day. Candidates with one score are ordered by how many letters their
+Each level weighs what it tells (Fellegi-Sunter): log2(m / u), m the chance that the records
+of one person are at that level, u the chance that two people's are (`EVIDENCE`). An exact birth
+date is about 14 bits (one day in some 22,000, seldom wrong), a close one about 4 (some 40 dates
+are close to any, and a record's date is wrong a few times in a hundred); a common surname
+exact about 7, a surname that differs -5 (married names, typos beyond the keys); a patronymic
+that differs -5, a sex that differs -6. So a namesake born on a near day no longer outranks the
+person whose given name, patronymic and exact birth date agree under another surname, and an
+exact date outranks a near one by more than a patronymic alone can make up. A field the entry
+does not hold tells nothing (0). The score is that sum scaled to 0…1 between every asked field
+differing and every one exact: the order of the candidates, shown as a share.
+
+Candidates with one score are ordered by how many letters their
 names are from the query's (Levenshtein over the folding keys: Кораль finds Король, one letter
 off, before Кароль, two), then by how many of the candidates read share their names (search.py):
 of two spellings one letter off, the one most records have is rarely the typo.
@@ -30,24 +37,27 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from migrex.matching.translit import skeleton
 
-# How much each field counts when both the query and the record have it.
-WEIGHTS = {
-    "surname": 3.0,
-    "given_name": 2.0,
-    "patronymic": 1.0,
-    "birth_date": 3.5,
-    "document": 3.0,
-    "sex": 0.5,
+# log2(m / u) of each level (the module docstring): m the share of one person's record pairs at
+# that level, u the share of two people's. Estimates for the registries of the parties (about
+# 4 % of birth dates and a few % of surnames differ between two records of one person; a
+# surname shared by half a percent of people, a given name by 3 %, a patronymic's root by 5 %),
+# not fitted to any data set.
+EVIDENCE = {
+    "surname": {"exact": 7.4, "close": 3.6, "differs": -5.0},  # m .85 .12 .03, u .005 .01 .985
+    "given_name": {"exact": 5.0, "close": 1.3, "differs": -5.6},  # m .93 .05 .02, u .03 .02 .95
+    "patronymic": {"exact": 4.2, "close": 0.5, "differs": -4.9},  # m .9 .07 .03, u .05 .05 .9
+    "birth_date": {"exact": 14.4, "close": 4.3, "differs": -7.6},  # m .96 .035 .005
+    "document": {"exact": 17.9, "differs": -0.4},  # m .25 .75 (passports are renewed), u 1e-6
+    "sex": {"exact": 1.0, "differs": -5.6},  # m .99 .01, u .5 .5
 }
 EXACT, CLOSE, DIFFERS = "exact", "close", "differs"
-STRENGTH = {EXACT: 1.0, CLOSE: 0.6, DIFFERS: 0.0}
 NAMES = ("surname", "given_name", "patronymic")
 
 
 @dataclass
 class Candidate:
     entry: object  # persons.models.SearchEntry
-    score: float  # 0…1: the weighted share of the query's fields that agree
+    score: float  # 0…1: the evidence, from every asked field differing to every one exact
     fields: dict[str, str] = field(default_factory=dict)  # field -> exact | close | differs
     letters: int = 0  # how many letters the names are from the query's: orders equal scores
 
@@ -98,8 +108,9 @@ class Scorer:
     remembered per value: namesakes are compared once."""
 
     def __init__(self, keys: dict[str, object], columns: tuple[str, ...] = ()):
-        self.asked = [(name, keys[name]) for name in WEIGHTS if keys[name]]
-        self.total = sum(WEIGHTS[name] for name, _ in self.asked) or 1.0
+        self.asked = [(name, keys[name]) for name in EVIDENCE if keys[name]]
+        self.low = sum(EVIDENCE[name][DIFFERS] for name, _ in self.asked)
+        self.span = sum(EVIDENCE[name][EXACT] for name, _ in self.asked) - self.low or 1.0
         self.positions = [columns.index(name) for name, _ in self.asked] if columns else []
         self.levels: dict[tuple[str, object], tuple[str, int]] = {}
 
@@ -117,14 +128,14 @@ class Scorer:
 
     def candidate(self, entry, values) -> Candidate:
         """`values`: the entry's values of the asked fields, in their order."""
-        fields, won, letters = {}, 0.0, 0
+        fields, bits, letters = {}, 0.0, 0
         for (name, asked), held in zip(self.asked, values, strict=True):
             if held:
                 level, apart = self.level(name, asked, held)
                 fields[name] = level
-                won += WEIGHTS[name] * STRENGTH[level]
+                bits += EVIDENCE[name][level]
                 letters += apart
-        return Candidate(entry, round(won / self.total, 3), fields, letters)
+        return Candidate(entry, round((bits - self.low) / self.span, 3), fields, letters)
 
     def row(self, row) -> Candidate:
         """The candidate of a row read in the order of `columns` (the row is its entry)."""

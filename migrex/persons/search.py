@@ -5,7 +5,8 @@ Hovhannisyan and Հովհաննիսյան share one; and of their skeletons (`tr
 key that spellings made by ear share: Ахмедов, Axmetov and Ахметов. A query is keyed the same
 way; candidates come from the indexes, read one by one, most specific first (persons/lookups.py:
 the document; the birth date, and the names with a near birth date; then the names alone, by the
-folding keys before the skeletons, so exact spellings come first); each is scored field by field:
+folding keys before the skeletons, so exact spellings come first; and when none of those bears
+the name, the surnames near it by trigrams, persons/similar.py); each is scored field by field:
 which fields agree, and how strongly (persons/ranking.py).
 
 The lookups are SQL of their own (`_read`): through the ORM, building a query and making model
@@ -51,7 +52,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from migrex.matching.translit import fold, skeleton
-from migrex.persons.lookups import Lookup, lookups
+from migrex.persons import similar
+from migrex.persons.lookups import Lookup, lookups, near_names
 from migrex.persons.models import Consent, Dataset, PersonRecord, SearchEntry
 from migrex.persons.ranking import CLOSE as CLOSE  # the levels, for the page and the API
 from migrex.persons.ranking import DIFFERS as DIFFERS
@@ -96,15 +98,15 @@ def entry(data: dict, authority_id: int, **source) -> SearchEntry:
 
 
 def index_case_persons(persons, authority_id: int) -> None:
-    SearchEntry.objects.bulk_create(
-        entry(p.data, authority_id, case_person_id=p.pk) for p in persons
-    )
+    entries = [entry(p.data, authority_id, case_person_id=p.pk) for p in persons]
+    SearchEntry.objects.bulk_create(entries)
+    similar.register(entries)
 
 
 def index_records(records, authority_id: int) -> None:
-    SearchEntry.objects.bulk_create(
-        (entry(r.data, authority_id, record_id=r.pk) for r in records), batch_size=2000
-    )
+    entries = [entry(r.data, authority_id, record_id=r.pk) for r in records]
+    SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    similar.register(entries)
 
 
 # Where reindex() finds every person record: each app that holds some registers a function
@@ -125,10 +127,12 @@ def dataset_entries() -> Iterator[SearchEntry]:
 def reindex() -> int:
     """Rebuild every entry from the records (after a change to the folding rules)."""
     SearchEntry.objects.all().delete()
+    similar.clear()
     entries = itertools.chain.from_iterable(source() for source in _sources)
     count = 0
     while batch := list(itertools.islice(entries, 2000)):
         SearchEntry.objects.bulk_create(batch)
+        similar.register(batch)
         count += len(batch)
     return count
 
@@ -318,22 +322,9 @@ def _read(lookup: Lookup, branch: Branch, count: int) -> list[tuple]:
         return cursor.fetchall()
 
 
-def search(
-    authority_id: int,
-    query: Query,
-    *,
-    limit: int = 20,
-    today: dt.date | None = None,
-    within: Scope | None = None,
-) -> Found:
-    """The best `limit` candidates among the records the authority's officers may use (the
-    module's docstring), best first."""
-    keys = query.keys()
-    asked = lookups(keys)
-    where = within or scope(authority_id, today)
-    if not asked:
-        return Found([], False, where)
-    rows: dict[int, tuple] = {}
+def _gather(asked: list[Lookup], where: Scope, rows: dict[int, tuple], limit: int) -> bool:
+    """Read the rows of the lookups `asked` in order into `rows`, by id, until they are enough
+    (`Lookup.enough`) or `CANDIDATES`: whether more rows matched than were read."""
     truncated = False
     for lookup in asked:
         full = False  # the lookup matched more rows than were read
@@ -352,6 +343,50 @@ def search(
         truncated |= full
         if full and (lookup.enough or len(rows) >= CANDIDATES):
             break
+    return truncated
+
+
+_SURNAME, _GIVEN = _FIELDS.index("surname"), _FIELDS.index("given_name")
+_SURNAME_KEY, _GIVEN_KEY = _FIELDS.index("surname_key"), _FIELDS.index("given_key")
+
+
+def _too_few(keys: dict[str, object], rows) -> bool:
+    """Whether no row read bears the surname asked, by its folding key or its skeleton (nor the
+    given name likewise, when one is asked): then the surnames near it are looked up too
+    (persons/similar.py). The keys' lookups are the fast ones; the trigrams are for a spelling
+    they do not find at all."""
+    s, g = keys["surname"], keys["given_name"]
+    if not s:
+        return False
+    for row in rows:
+        if (row[_SURNAME] == s or row[_SURNAME_KEY] == keys["surname_key"]) and (
+            not g or row[_GIVEN] == g or row[_GIVEN_KEY] == keys["given_key"]
+        ):
+            return False
+    return True
+
+
+def search(
+    authority_id: int,
+    query: Query,
+    *,
+    limit: int = 20,
+    today: dt.date | None = None,
+    within: Scope | None = None,
+) -> Found:
+    """The best `limit` candidates among the records the authority's officers may use (the
+    module's docstring), best first."""
+    keys = query.keys()
+    asked = lookups(keys)
+    where = within or scope(authority_id, today)
+    if not asked:
+        return Found([], False, where)
+    rows: dict[int, tuple] = {}
+    truncated = _gather(asked, where, rows, limit)
+    if _too_few(keys, rows.values()):
+        held = {a for branch in where.branches() for a in branch.authorities}
+        nearby = near_names(keys, similar.near(sorted(held), keys["surname"]))
+        truncated |= _gather(nearby, where, rows, limit)
     scorer = Scorer(keys, _FIELDS)
     names = collections.Counter(row[_NAMES] for row in rows.values())
 
@@ -369,4 +404,6 @@ def search(
 def move_case_persons(case_id: int, authority_id: int) -> None:
     """The persons of a case another authority of this node now holds (a forwarded request,
     Art. 2) are found by that authority's searches, and no longer by the one that held it."""
-    SearchEntry.objects.filter(case_person__case_id=case_id).update(authority_id=authority_id)
+    moved = SearchEntry.objects.filter(case_person__case_id=case_id)
+    moved.update(authority_id=authority_id)
+    similar.register(moved.only("authority_id", "surname"))

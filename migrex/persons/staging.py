@@ -29,7 +29,7 @@ import logging
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from migrex.persons import search
+from migrex.persons import search, similar
 from migrex.persons.models import Dataset, PersonRecord, SearchEntry
 
 # A copy no chunk was added to for this long is abandoned (its receiver was killed). A live one
@@ -77,6 +77,7 @@ class Staging:
                 for entry, record in zip(entries[part], created, strict=True):
                     entry.record_id = record.pk
                 SearchEntry.objects.bulk_create(entries[part])
+                similar.register(entries[part])
             self.count += len(created)
 
     def publish(self) -> None:

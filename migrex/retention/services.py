@@ -26,7 +26,8 @@ from migrex.audit.services import record
 from migrex.cases.models import Attachment, Case
 from migrex.core import vault
 from migrex.core.errors import Invalid, error
-from migrex.persons.models import Dataset, PersonRecord
+from migrex.persons import similar
+from migrex.persons.models import Dataset, PersonRecord, SearchEntry
 from migrex.retention import act as act_pdf
 from migrex.retention import catchup, notices, rules, sweep
 from migrex.retention.models import COUNTED_FROM, Act, PurposeEnd, Rule, Run, Tombstone
@@ -262,6 +263,7 @@ def _destroy(h: rules.Holding, the_act: Act, now: dt.datetime, by: str) -> list[
     }
     stones = []
     if h.case is not None:
+        names = similar.names_of(SearchEntry.objects.filter(case_person__case=h.case))
         for person in h.case.persons.select_for_update().order_by("pk"):
             digest = hashlib.sha256(
                 _canonical({"category": person.category, "data": person.data})
@@ -284,15 +286,18 @@ def _destroy(h: rules.Holding, the_act: Act, now: dt.datetime, by: str) -> list[
                 )
             )
             vault.shred(attachment)
+        similar.prune(names)  # a surname no entry holds any longer is searched no more
         stones += sweep.case_texts(h.case, the_act.number, common)
         stones += sweep.messages([h.case.conversation_id], the_act.number, common)
     else:
         records = PersonRecord.objects.filter(dataset=h.dataset).order_by("position")
+        names = similar.names_of(SearchEntry.objects.filter(record__dataset=h.dataset))
         digest, count = hashlib.sha256(), 0
         for data in records.values_list("data", flat=True).iterator(chunk_size=2000):
             digest.update(_canonical(data) + b"\n")
             count += 1
         records.delete()
+        similar.prune(names)
         stones.append(
             Tombstone(
                 kind=Tombstone.Kind.DATASET_RECORDS,

@@ -119,7 +119,7 @@ def test_the_key_lookups_keep_to_the_authoritys_scope(near, monkeypatch):
     assert not found.truncated
     table = f"FROM {SearchEntry._meta.db_table}"
     reads = [q["sql"] for q in queries.captured_queries if table in q["sql"].replace('"', "")]
-    assert len(reads) == 2  # the folding keys, then the skeletons
+    assert len(reads) == 2  # the folding keys, then the skeletons (no trigrams: they found him)
     assert all('"authority_id" = ' in sql for sql in reads)
 
 

@@ -18,7 +18,8 @@ from migrex.cases.models import Attachment, CasePerson
 from migrex.core.errors import Invalid
 from migrex.core.tests.pdftext import pdf_text
 from migrex.exchange.models import OutboxMessage
-from migrex.persons.models import Dataset, PersonRecord
+from migrex.persons import search, similar
+from migrex.persons.models import Dataset, PersonRecord, SearchName
 from migrex.retention import notices, rules, services
 from migrex.retention.models import Act, PurposeEnd, Rule, Run, Tombstone
 from migrex.retention.tests.conftest import BASIS_KZ, CLOSED_AT, PERSON, dataset, kz_rule
@@ -195,6 +196,22 @@ def test_dataset_records_are_destroyed_after_the_end_of_their_purpose(agreement,
     assert (stone.kind, stone.count, stone.sha256) == ("dataset_records", 5, digest.hexdigest())
     assert not PersonRecord.objects.filter(dataset=ds).exists()
     assert Dataset.objects.filter(pk=ds.pk).exists()  # what it was stays; the persons do not
+
+
+def test_the_surnames_of_destroyed_records_are_searched_no_more(agreement, officers):
+    """The trigram search's names (persons/similar.py) go with the last entry holding them."""
+    ds = dataset(agreement, n=2)
+    search.index_records(PersonRecord.objects.filter(dataset=ds), ds.recipient_id)
+    held = SearchName.objects.filter(authority_id=ds.recipient_id)
+    assert held.count() == 1
+    surname = held.get().surname
+    kz_rule(agreement, days=7, counted_from="purpose-ended")
+    services.record_purpose_end(
+        dataset=ds, ended_on=dt.date(2026, 4, 1), actor=officers["kz_signatory"]
+    )
+    assert services.run(today=dt.date(2026, 4, 8)).destroyed == 2
+    assert not held.exists()
+    assert similar.near([ds.recipient_id], surname + "a") == []
 
 
 def test_a_failure_in_the_middle_leaves_nothing_half_destroyed(answered, agreement):
