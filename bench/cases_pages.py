@@ -53,6 +53,7 @@ def add_cases(
     """`n` cases of the authority `own` with `other` under kz-by-2019, as a node in service
     holds them: 70 % incoming, in the states officers see most, received over the last 45 days,
     each with one person and two events. Returns their ids. Needs the agreement loaded."""
+    from django.db.models import OuterRef, Subquery
     from django.utils import timezone
 
     from migrex.agreements.models import Agreement, Authority
@@ -134,6 +135,10 @@ def add_cases(
         ),
         batch_size=4000,
     )
+    # As models.record_news keeps it with each entry: the time of the case's latest news.
+    latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-id").values("at")
+    mine = Case.objects.filter(owner=ours, number__startswith=prefix)
+    mine.update(news_at=Subquery(latest[:1]))
     return ids
 
 

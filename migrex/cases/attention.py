@@ -13,7 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from migrex.accounts.roles import WORKING, holds, sees_personal_data, supervises
@@ -119,21 +129,26 @@ def news_events(user) -> QuerySet[CaseEvent]:
     )
 
 
-def has_news(user) -> Exists:
-    return Exists(news_events(user))
+def has_news(user) -> Q:
+    """Whether anything happened on a case since `user` last opened it (a case never opened:
+    whether anything happened at all), from the case's latest news (models.record_news) and the
+    officer's last opening: two columns and one index lookup. Only when that latest news was
+    the officer's own move are the events read, as an earlier one may be someone else's."""
+    seen = CaseSeen.objects.filter(case=OuterRef("pk"), user=user, at__gte=OuterRef("news_at"))
+    unseen = Q(news_at__isnull=False) & ~Q(Exists(seen))
+    return unseen & (~Q(news_by=user) | Q(Exists(news_events(user))))
 
 
 def with_news(user, cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`cases`, each with `news`: whether anything happened on it since `user` last opened it
-    (a case never opened: whether anything happened at all)."""
-    return cases.annotate(news=has_news(user))
+    """`cases`, each with `news`: whether anything happened on it since `user` last opened it."""
+    return cases.annotate(news=ExpressionWrapper(has_news(user), output_field=BooleanField()))
 
 
 def _concerns(user) -> Q:
     """The cases whose news the start page tells the officer: those they wrote, signed, execute
-    or have opened before."""
-    opened = CaseSeen.objects.filter(case=OuterRef("pk"), user=user)
-    return Q(author=user) | Q(signed_by=user) | Q(assignee=user) | Q(Exists(opened))
+    or have opened before (each term on an index of its own)."""
+    opened = CaseSeen.objects.filter(user=user).values("case")
+    return Q(author=user) | Q(signed_by=user) | Q(assignee=user) | Q(pk__in=opened)
 
 
 def opened(user, case: Case) -> None:
@@ -177,7 +192,7 @@ def section_filters(user, today: dt.date) -> dict[str, Q]:
             q |= due.q() & (~Q(author=user) if due.action == "sign" else Q())  # Art. 9.3
         found[name] = q & _theirs(user) if name == "answer" else q
     if holds(user, *WORKING):
-        found["news"] = _concerns(user) & Q(has_news(user))
+        found["news"] = _concerns(user) & has_news(user)
     if _may(user, ANSWER):
         found["deadline"] = _deadline(today) & _theirs(user)
     return found
@@ -194,15 +209,20 @@ def consents_due(user) -> QuerySet[Consent] | None:
 
 
 def total(user, today: dt.date) -> int:
-    """How many cases need `user` (each once, in however many sections): one query. The
-    consents are counted apart, by the navigation, which counts them already."""
+    """How many cases need `user` (each once, in however many sections). The consents are
+    counted apart, by the navigation, which counts them already. Two queries, each on indexes:
+    the cases where a move is due, then those with news that are in no other section."""
     filters = section_filters(user, today)
-    if not filters:
-        return 0
-    anything = Q()
+    news = filters.pop("news", None)
+    due = Q()
     for q in filters.values():
-        anything |= q
-    return selectors.visible_cases(user).filter(anything).count()
+        due |= q
+    visible = selectors.visible_cases(user)
+    found = visible.filter(due).count() if filters else 0
+    if news is not None:
+        news_only = visible.filter(news)
+        found += (news_only.exclude(due) if filters else news_only).count()
+    return found
 
 
 @dataclass
@@ -225,10 +245,13 @@ def sections(user, today: dt.date) -> list[Section]:
         for name, q in filters.items():
             cases: list[Case] = []
             if counts[name]:
-                listed = with_news(user, visible.filter(q)).annotate(latest=Subquery(latest))
-                listed = listed.select_related("requesting_authority", "requested_authority")
+                # The first SHOWN of the section (a subquery), then the news of those rows only.
                 order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
-                cases = list(listed.order_by(*order)[:SHOWN])
+                first = visible.filter(q).order_by(*order, "pk").values("pk")[:SHOWN]
+                listed = with_news(user, visible.filter(pk__in=first))
+                listed = listed.annotate(latest=Subquery(latest))
+                listed = listed.select_related("requesting_authority", "requested_authority")
+                cases = list(listed.order_by(*order, "pk"))
             found[name] = Section(name, counts[name], cases)
     asked = consents_due(user)
     if asked is not None:
