@@ -108,8 +108,12 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["conversation_id", "side"], name="case_one_per_side"),
         ]
         indexes = [
-            # Covers the box counts and filters: they read no other column.
-            models.Index(fields=["owner", "status", "side", "kind", "due_date"]),
+            # Covers the box counts and filters, and the count of cases where a move is due
+            # (attention.total: by author and assignee too): they read no other column.
+            models.Index(
+                fields=["owner", "status", "side", "kind", "due_date", "author", "assignee"],
+                name="case_owner_status_covering",
+            ),
             # The incoming box's order, and the due-soon and overdue ranges.
             models.Index(fields=["owner", "side", "due_date", "created_at"]),
             models.Index(fields=["owner", "due_date"]),

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case as DbCase
-from django.db.models import Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
@@ -165,45 +164,37 @@ def clock(case: Case, today: dt.date) -> Clock:
 
 
 def counts(user, today: dt.date) -> dict[str, int]:
-    """The size of every box (the navigation shows them on every page): one query over the
-    covering index on (owner, status, side, kind, due_date), grouped by status, side, kind and
-    where the deadline falls (past, within DUE_SOON_DAYS, later or none): a few dozen rows."""
+    """The size of every box (the navigation shows them on every page), from the covering
+    index on (owner, status, side, kind, due_date, …): the cases grouped by status, side and
+    kind, a few dozen rows; the requests whose deadline is near or past, by ranges of that
+    index; the few postponements that hold (Art. 10.2) read apart. Grouping by where the
+    deadline falls as well would cost a sort of every row."""
     found = dict.fromkeys(BOXES, 0)
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    when = DbCase(
-        When(due_date__lt=today, then=Value(OVERDUE)),
-        When(due_date__lte=soon, then=Value(SOON)),
-        default=Value(LATER),
-    )
-    grouped = visible_cases(user).values("status", "side", "kind").annotate(when=when)
+    cases = visible_cases(user)
     postponed = False
-    for row in grouped.values("status", "side", "kind", "when").annotate(n=Count("status")):
-        status, n = row["status"], row["n"]
-        if status in workflow.CLOSED:
-            found["closed-incoming" if row["side"] == Side.REQUESTED else "closed-outgoing"] += n
-            continue
-        found["incoming" if row["side"] == Side.REQUESTED else "outgoing"] += n
-        if row["kind"] != workflow.Kind.REQUEST or status not in workflow.CLOCK_RUNNING:
-            continue
-        if row["when"] == OVERDUE:
-            found["overdue"] += n
-        elif row["when"] == SOON:
-            found["due-soon"] += n
-        else:
-            continue
-        postponed = postponed or status == State.POSTPONED
+    for row in cases.values("status", "side", "kind").annotate(n=Count("pk")).order_by():
+        postponed = postponed or row["status"] == State.POSTPONED
+        closed = row["status"] in workflow.CLOSED
+        incoming = row["side"] == Side.REQUESTED
+        box = ("closed-" if closed else "") + ("incoming" if incoming else "outgoing")
+        found[box] += row["n"]
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    near = cases.filter(
+        status__in=workflow.CLOCK_RUNNING,
+        side__in=[Side.REQUESTED, Side.REQUESTER],  # both: named, so the index is searched
+        kind=workflow.Kind.REQUEST,
+        due_date__lte=soon,
+    )
+    bands = near.aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        soon=Count("pk", filter=Q(due_date__gte=today)),
+    )
+    found["overdue"], found["due-soon"] = bands["overdue"], bands["soon"]
     if postponed:
-        # Postponements that hold (Art. 10.2) were counted above: those few rows are read
-        # apart, so that the grouping stays within its covering index.
-        held = visible_cases(user).filter(
-            _postponement_holds(today), kind=workflow.Kind.REQUEST, due_date__lte=soon
-        )
+        held = near.filter(_postponement_holds(today))
         for due in held.order_by().values_list("due_date", flat=True):
             found["overdue" if due < today else "due-soon"] -= 1
     return found
-
-
-OVERDUE, SOON, LATER = 0, 1, 2  # where a deadline falls, for counts(); no deadline is LATER
 
 
 def moves_for(user, case: Case) -> list[workflow.Transition]:
