@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -267,7 +266,9 @@ def sections(user, today: dt.date) -> list[Section]:
     found: dict[str, Section] = {}
     if filters:
         visible = selectors.visible_cases(user)
-        counts = visible.aggregate(**{n: Count("pk", filter=q) for n, q in filters.items()})
+        # A count per section, each on its indexes (filtered aggregates over one query would
+        # read every case).
+        counts = {name: visible.filter(q).count() for name, q in filters.items()}
         latest = news_events(user).order_by("-at", "-id").values("action")[:1]
         for name, q in filters.items():
             cases: list[Case] = []

@@ -114,6 +114,8 @@ class Case(models.Model):
                 fields=["owner", "status", "side", "kind", "due_date", "author", "assignee"],
                 name="case_owner_status_covering",
             ),
+            # The start page's sections, the longest waiting first (attention.py).
+            models.Index(fields=["owner", "status", "side", "updated_at"]),
             # The incoming box's order, and the due-soon and overdue ranges.
             models.Index(fields=["owner", "side", "due_date", "created_at"]),
             models.Index(fields=["owner", "due_date"]),
