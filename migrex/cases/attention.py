@@ -29,6 +29,7 @@ from migrex.accounts.roles import WORKING, holds, sees_personal_data, supervises
 from migrex.cases import actions, selectors, workflow
 from migrex.cases.models import Case, CaseEvent, CaseSeen
 from migrex.cases.workflow import Kind, Side, State
+from migrex.core import prepared
 from migrex.persons.models import Consent
 
 SHOWN = 10  # cases listed per section; the count says how many there are
@@ -204,9 +205,12 @@ def section_filters(user, today: dt.date) -> dict[str, Q]:
     """The case sections that concern `user`, each as a filter on their visible cases; a
     section none of the user's roles acts in is absent. The deadline's section leaves out the
     requests whose postponement holds (Art. 10.2)."""
-    found = _sections(user, today)
+    return _held_out(_sections(user, today), today)
+
+
+def _held_out(found: dict[str, Q], today: dt.date) -> dict[str, Q]:
     if "deadline" in found:
-        found["deadline"] &= ~selectors._postponement_holds(today)
+        found = {**found, "deadline": found["deadline"] & ~selectors._postponement_holds(today)}
     return found
 
 
@@ -229,26 +233,33 @@ def _any(filters) -> Q:
 
 def total(user, today: dt.date) -> int:
     """How many cases need `user` (each once, in however many sections). The consents are
-    counted apart, by the navigation, which counts them already. Three queries, each on
+    counted apart, by the navigation, which counts them already. Up to three counts, each on
     indexes: the cases where a move is due or the deadline is near, from the covering index;
-    less those only the deadline named whose postponement holds (a few rows); then those with
-    news that are in no other section (the officer's cases only)."""
+    less those only the deadline named whose postponement holds (a few rows); plus those with
+    news that are in no other section (the officer's cases only). The navigation asks on every
+    page, so their SQL is compiled once per officer and day (core/prepared.py)."""
+    key = ("attention", user.pk, user.authority_id, user.is_active, user.roles(), today)
+    due, held, news = prepared.counts(key, lambda: _total_queries(user, today))
+    return due - held + news
+
+
+def _total_queries(user, today: dt.date) -> list[QuerySet[Case]]:
+    """total's three counts (none where a section is absent)."""
     loose = _sections(user, today)
     news = loose.pop("news", None)
-    if not loose and news is None:
-        return 0
     visible = selectors.visible_cases(user)
-    found = visible.filter(_any(loose.values())).count() if loose else 0
+    found = [visible.filter(_any(loose.values())) if loose else Case.objects.none()]
+    held = Case.objects.none()
     if "deadline" in loose:
         held = visible.filter(loose["deadline"] & selectors._postponement_holds(today))
         others = [q for name, q in loose.items() if name != "deadline"]
-        found -= (held.exclude(_any(others)) if others else held).count()
-    if news is not None:
-        exact = section_filters(user, today)
-        del exact["news"]
-        news_only = visible.filter(news)
-        found += (news_only.exclude(_any(exact.values())) if exact else news_only).count()
-    return found
+        held = held.exclude(_any(others)) if others else held
+    found.append(held)
+    if news is None:
+        return [*found, Case.objects.none()]
+    exact = _held_out(loose, today)
+    news_only = visible.filter(news)
+    return [*found, news_only.exclude(_any(exact.values())) if exact else news_only]
 
 
 @dataclass
@@ -261,28 +272,38 @@ class Section:
 
 def sections(user, today: dt.date) -> list[Section]:
     """The start page: the sections that concern `user`, each with up to SHOWN cases (the ones
-    waiting longest first, the deadline's nearest first), in SECTIONS order."""
+    waiting longest first, the deadline's nearest first), in SECTIONS order. A count per
+    section and the ids of its first cases, each on its indexes with SQL compiled once per
+    officer and day (core/prepared.py); then one query reads those cases with their news."""
     filters = section_filters(user, today)
     found: dict[str, Section] = {}
     if filters:
         visible = selectors.visible_cases(user)
-        # A count per section, each on its indexes (filtered aggregates over one query would
-        # read every case).
-        counts = {name: visible.filter(q).count() for name, q in filters.items()}
+        key = ("sections", user.pk, user.authority_id, user.is_active, user.roles(), today)
+        names = list(filters)
+        counted = prepared.counts(key, lambda: [visible.filter(filters[n]) for n in names])
+        first: dict[str, list[int]] = {}
+        for name in names:
+            first[name] = [
+                pk for (pk,) in prepared.rows((*key, name), _first(visible, filters, name))
+            ]
         latest = news_events(user).order_by("-at", "-id").values("action")[:1]
-        for name, q in filters.items():
-            cases: list[Case] = []
-            if counts[name]:
-                # The first SHOWN of the section (a subquery), then the news of those rows only.
-                order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
-                first = visible.filter(q).order_by(*order, "pk").values("pk")[:SHOWN]
-                listed = with_news(user, visible.filter(pk__in=first))
-                listed = listed.annotate(latest=Subquery(latest))
-                listed = listed.select_related("requesting_authority", "requested_authority")
-                cases = list(listed.order_by(*order, "pk"))
-            found[name] = Section(name, counts[name], cases)
+        listed = with_news(user, visible.filter(pk__in={pk for i in first.values() for pk in i}))
+        listed = listed.annotate(latest=Subquery(latest))
+        by_pk = {c.pk: c for c in listed.select_related(*_AUTHORITIES)} if first else {}
+        for name, n in zip(names, counted, strict=True):
+            found[name] = Section(name, n, [by_pk[pk] for pk in first[name] if pk in by_pk])
     asked = consents_due(user)
     if asked is not None:
         listed = list(asked.select_related("requester").order_by("created_at")[:SHOWN])
         found["consents"] = Section("consents", asked.count(), [], listed)
     return [found[name] for name in SECTIONS if name in found]
+
+
+_AUTHORITIES = ("requesting_authority", "requested_authority")
+
+
+def _first(visible: QuerySet[Case], filters: dict[str, Q], name: str):
+    """What builds the ids of a section's first SHOWN cases, in the order it lists them."""
+    order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
+    return lambda: visible.filter(filters[name]).order_by(*order, "pk").values_list("pk")[:SHOWN]

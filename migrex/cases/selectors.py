@@ -12,7 +12,7 @@ from migrex.accounts.roles import OPERATOR
 from migrex.cases import actions, workflow
 from migrex.cases.models import Case, owned_by
 from migrex.cases.workflow import Side, State
-from migrex.core import logcontext
+from migrex.core import logcontext, prepared
 
 DUE_SOON_DAYS = 5
 # Closed cases apart by direction: those the other party sent us, and our own requests and
@@ -167,34 +167,48 @@ def counts(user, today: dt.date) -> dict[str, int]:
     """The size of every box (the navigation shows them on every page), from the covering
     index on (owner, status, side, kind, due_date, …): the cases grouped by status, side and
     kind, a few dozen rows; the requests whose deadline is near or past, by ranges of that
-    index; the few postponements that hold (Art. 10.2) read apart. Grouping by where the
-    deadline falls as well would cost a sort of every row."""
+    index; the few postponements that hold (Art. 10.2) apart. Grouping by where the deadline
+    falls as well would sort every row. The SQL is compiled once per authority and day
+    (core/prepared.py)."""
     found = dict.fromkeys(BOXES, 0)
-    cases = visible_cases(user)
+    key = ("boxes", user.pk, user.authority_id, user.is_active, today)
+    grouped = prepared.rows(
+        key,
+        lambda: (
+            visible_cases(user)
+            .values_list("status", "side", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    )
     postponed = False
-    for row in cases.values("status", "side", "kind").annotate(n=Count("pk")).order_by():
-        postponed = postponed or row["status"] == State.POSTPONED
-        closed = row["status"] in workflow.CLOSED
-        incoming = row["side"] == Side.REQUESTED
-        box = ("closed-" if closed else "") + ("incoming" if incoming else "outgoing")
-        found[box] += row["n"]
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    near = cases.filter(
+    for status, side, _kind, n in grouped:
+        postponed = postponed or status == State.POSTPONED
+        closed = status in workflow.CLOSED
+        box = ("closed-" if closed else "") + ("incoming" if side == Side.REQUESTED else "outgoing")
+        found[box] += n
+    overdue, soon, held_overdue, held_soon = prepared.counts(
+        key, lambda: _deadline_counts(user, today)
+    )
+    found["overdue"], found["due-soon"] = overdue, soon
+    if postponed:  # those postponements that hold were counted: take them back out
+        found["overdue"] -= held_overdue
+        found["due-soon"] -= held_soon
+    return found
+
+
+def _deadline_counts(user, today: dt.date) -> list[QuerySet[Case]]:
+    """Requests overdue and due soon (by ranges of the covering index); the same two whose
+    postponement holds."""
+    near = visible_cases(user).filter(
         status__in=workflow.CLOCK_RUNNING,
         side__in=[Side.REQUESTED, Side.REQUESTER],  # both: named, so the index is searched
         kind=workflow.Kind.REQUEST,
-        due_date__lte=soon,
     )
-    bands = near.aggregate(
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
-        soon=Count("pk", filter=Q(due_date__gte=today)),
-    )
-    found["overdue"], found["due-soon"] = bands["overdue"], bands["soon"]
-    if postponed:
-        held = near.filter(_postponement_holds(today))
-        for due in held.order_by().values_list("due_date", flat=True):
-            found["overdue" if due < today else "due-soon"] -= 1
-    return found
+    overdue = near.filter(due_date__lt=today)
+    soon = near.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))
+    held = _postponement_holds(today)
+    return [overdue, soon, overdue.filter(held), soon.filter(held)]
 
 
 def moves_for(user, case: Case) -> list[workflow.Transition]:

@@ -196,10 +196,11 @@ def test_start_page_queries_do_not_grow_with_cases(
         submitted(officers)
     send(officers, deliver)
     login(client, officers["kz_signatory"])  # a signatory and supervisor: every section
-    # 23: a count and a list per section with cases (six sections here), the consents (list
-    # and count), the navigation (its count of what needs the officer: three, and the boxes'
-    # two); up to 3 for the session's refreshed expiry.
-    with django_assert_max_num_queries(26):
+    # 21: the sections' counts in one query, the first cases of each section (six here) and
+    # one query that reads them, the consents (list and count), the navigation (its count of
+    # what needs the officer, and the boxes' in two); up to 3 for the session's refreshed
+    # expiry.
+    with django_assert_max_num_queries(24):
         body = client.get("/").content.decode()
     assert body.count('class="attention-item"') == attention.SHOWN + 1  # to sign; and news
     assert "и ещё 2" in body
