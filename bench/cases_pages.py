@@ -4,7 +4,8 @@ Seeds a fresh node with N cases (default 10,000) on SQLite and, if given, Postgr
 with `migrex serve` (a real HTTP server process), logs in as an officer and times the boxes (one
 filtered), the start page, the search across cases and case pages. The baseline is /healthz on
 the same server in the same run (the floor of one request: HTTP, middleware, one query), so the
-ratio shows what the pages add.
+ratio shows what the pages add. Beside each page, the server's CPU milliseconds per request:
+with other work on the machine, the time a request takes grows with the load, its CPU hardly.
 
     .venv/bin/python bench/cases_pages.py [--cases 10000] [--requests 200]
         [--postgres postgres://postgres@127.0.0.1:5432/postgres]
@@ -25,6 +26,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._harness import (
+    SERVERS,
+    cpu_seconds,
     database_options,
     each_database,
     node_environment,
@@ -177,9 +180,15 @@ def seed(n: int) -> tuple[str, list[int]]:
 
 
 def measure(
-    url: str, cookie: str, case_ids: list[int], n: int, pages: dict[str, str] = PAGES
+    url: str,
+    cookie: str,
+    case_ids: list[int],
+    n: int,
+    pages: dict[str, str] = PAGES,
+    cpu: dict[str, float] | None = None,
 ) -> dict[str, tuple]:
-    """The baseline, then each of `pages` and (given `case_ids`) case pages, `n` times each."""
+    """The baseline, then each of `pages` and (given `case_ids`) case pages, `n` times each;
+    into `cpu`, if given, the server's CPU milliseconds per request for each."""
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     headers = {"Cookie": cookie}
@@ -191,16 +200,25 @@ def measure(
         if response.status != 200:
             raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
 
-    results = {"baseline /healthz": summary(timed(lambda: get("/healthz"), n))}
+    pid = SERVERS.get(url)
+
+    def timed_cpu(name: str, fn) -> tuple:
+        before = cpu_seconds(pid) if pid else 0.0
+        found = summary(timed(fn, n))
+        if cpu is not None and pid:
+            cpu[name] = (cpu_seconds(pid) - before) * 1000 / n
+        return found
+
+    results = {"baseline /healthz": timed_cpu("baseline /healthz", lambda: get("/healthz"))}
     for name, path in pages.items():
         get(path)  # warm-up
-        results[name if "?" in path else f"{name} {path}"] = summary(
-            timed(lambda p=path: get(p), n)
-        )
+        label = name if "?" in path else f"{name} {path}"
+        results[label] = timed_cpu(label, lambda p=path: get(p))
     if not case_ids:
         return results
     ids = iter(case_ids * (n // len(case_ids) + 1))
-    results["case page /cases/<id>/"] = summary(timed(lambda: get(f"/cases/{next(ids)}/"), n))
+    label = "case page /cases/<id>/"
+    results[label] = timed_cpu(label, lambda: get(f"/cases/{next(ids)}/"))
     return results
 
 
@@ -210,14 +228,19 @@ def run_one(database: str, n_cases: int, n_requests: int) -> bool:
     with node_environment(database) as env:
         setup_django(env)
         cookie, ids = seed(n_cases)
+        cpu: dict[str, float] = {}
         with server(env) as url:
-            results = measure(url, cookie, ids, n_requests)
+            results = measure(url, cookie, ids, n_requests, cpu=cpu)
     base = results["baseline /healthz"][0]
     print(f"\n{label}: {n_cases} cases, {n_requests} sequential requests per page")
-    print(f"  {'page':<48}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
+    print(
+        f"  load average {Path('/proc/loadavg').read_text().split()[0]} (other work on the machine)"
+    )
+    print(f"  {'page':<48}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}{'server CPU ms':>15}")
     missed = False
     for name, (median, p95) in results.items():
-        print(f"  {name:<48}{median:>10.1f}{p95:>10.1f}{median / base:>12.1f}")
+        used = f"{cpu[name]:>15.1f}" if name in cpu else ""
+        print(f"  {name:<48}{median:>10.1f}{p95:>10.1f}{median / base:>12.1f}{used}")
         missed |= not name.startswith("baseline") and p95 >= TARGET_MS
     print(f"  target p95 < {TARGET_MS} ms: {'MISSED' if missed else 'met'}")
     return missed
