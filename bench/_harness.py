@@ -20,6 +20,8 @@ from pathlib import Path
 from migrex.shell.nodes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+# The process id of each server running, by its URL (for cpu_seconds).
+SERVERS: dict[str, int] = {}
 
 
 @contextlib.contextmanager
@@ -108,8 +110,10 @@ def _serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[st
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(proc.stderr.read().decode()) from None
                 time.sleep(0.2)
+        SERVERS[url] = proc.pid
         yield url
     finally:
+        SERVERS.pop(url, None)
         proc.terminate()
         proc.wait(timeout=10)
 
@@ -138,3 +142,10 @@ def summary(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used so far (Linux): unlike the time a request takes,
+    it hardly grows when other work loads the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -13,13 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from migrex.accounts.roles import WORKING, holds, sees_personal_data, supervises
 from migrex.cases import actions, selectors, workflow
 from migrex.cases.models import Case, CaseEvent, CaseSeen
 from migrex.cases.workflow import Kind, Side, State
+from migrex.core import prepared
 from migrex.persons.models import Consent
 
 SHOWN = 10  # cases listed per section; the count says how many there are
@@ -119,21 +129,31 @@ def news_events(user) -> QuerySet[CaseEvent]:
     )
 
 
-def has_news(user) -> Exists:
-    return Exists(news_events(user))
+def has_news(user) -> Q:
+    """Whether anything happened on a case since `user` last opened it (a case never opened:
+    whether anything happened at all), from the case's latest news (models.record_news) and the
+    officer's last opening: two columns and one index lookup. Only when that latest news was
+    the officer's own move are the events read, as an earlier one may be someone else's."""
+    seen = CaseSeen.objects.filter(case=OuterRef("pk"), user=user, at__gte=OuterRef("news_at"))
+    unseen = Q(news_at__isnull=False) & ~Q(Exists(seen))
+    return unseen & (~Q(news_by=user) | Q(Exists(news_events(user))))
 
 
 def with_news(user, cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`cases`, each with `news`: whether anything happened on it since `user` last opened it
-    (a case never opened: whether anything happened at all)."""
-    return cases.annotate(news=has_news(user))
+    """`cases`, each with `news`: whether anything happened on it since `user` last opened it."""
+    return cases.annotate(news=ExpressionWrapper(has_news(user), output_field=BooleanField()))
 
 
 def _concerns(user) -> Q:
     """The cases whose news the start page tells the officer: those they wrote, signed, execute
-    or have opened before."""
-    opened = CaseSeen.objects.filter(case=OuterRef("pk"), user=user)
-    return Q(author=user) | Q(signed_by=user) | Q(assignee=user) | Q(Exists(opened))
+    or have opened before: a union of four index lookups (an OR of them would
+    read every case)."""
+    opened = CaseSeen.objects.filter(user=user).order_by().values("case")
+    mine = [Case.objects.filter(**{f: user}).order_by().values("pk") for f in _MINE]
+    return Q(pk__in=opened.union(*mine))
+
+
+_MINE = ("author", "signed_by", "assignee")
 
 
 def opened(user, case: Case) -> None:
@@ -149,24 +169,22 @@ def opened(user, case: Case) -> None:
 # --- the sections -----------------------------------------------------------------------------
 
 
-def _deadline(today: dt.date) -> Q:
+def _deadline_band(today: dt.date) -> Q:
     """Requests this authority must answer whose 30-day period ends within
-    selectors.DUE_SOON_DAYS days or has passed (Art. 10.3), unless a postponement holds
-    (Art. 10.2)."""
+    selectors.DUE_SOON_DAYS days or has passed (Art. 10.3), postponed or not."""
     soon = today + dt.timedelta(days=selectors.DUE_SOON_DAYS)
-    running = Q(
+    return Q(
         side=QD,
         kind=REQUEST,
         status__in=workflow.CLOCK_RUNNING,
         due_date__isnull=False,
         due_date__lte=soon,
     )
-    return running & ~selectors._postponement_holds(today)
 
 
-def section_filters(user, today: dt.date) -> dict[str, Q]:
-    """The case sections that concern `user`, each as a filter on their visible cases; a
-    section none of the user's roles acts in is absent."""
+def _sections(user, today: dt.date) -> dict[str, Q]:
+    """As section_filters, with the deadline's section before the postponements that hold
+    are taken out of it (total counts those apart)."""
     found: dict[str, Q] = {}
     for name, dues in DUE.items():
         mine = [due for due in dues if _may(user, due)]
@@ -177,9 +195,22 @@ def section_filters(user, today: dt.date) -> dict[str, Q]:
             q |= due.q() & (~Q(author=user) if due.action == "sign" else Q())  # Art. 9.3
         found[name] = q & _theirs(user) if name == "answer" else q
     if holds(user, *WORKING):
-        found["news"] = _concerns(user) & Q(has_news(user))
+        found["news"] = _concerns(user) & has_news(user)
     if _may(user, ANSWER):
-        found["deadline"] = _deadline(today) & _theirs(user)
+        found["deadline"] = _deadline_band(today) & _theirs(user)
+    return found
+
+
+def section_filters(user, today: dt.date) -> dict[str, Q]:
+    """The case sections that concern `user`, each as a filter on their visible cases; a
+    section none of the user's roles acts in is absent. The deadline's section leaves out the
+    requests whose postponement holds (Art. 10.2)."""
+    return _held_out(_sections(user, today), today)
+
+
+def _held_out(found: dict[str, Q], today: dt.date) -> dict[str, Q]:
+    if "deadline" in found:
+        found = {**found, "deadline": found["deadline"] & ~selectors._postponement_holds(today)}
     return found
 
 
@@ -193,16 +224,42 @@ def consents_due(user) -> QuerySet[Consent] | None:
     )
 
 
+def _any(filters) -> Q:
+    found = Q()
+    for q in filters:
+        found |= q
+    return found
+
+
 def total(user, today: dt.date) -> int:
-    """How many cases need `user` (each once, in however many sections): one query. The
-    consents are counted apart, by the navigation, which counts them already."""
-    filters = section_filters(user, today)
-    if not filters:
-        return 0
-    anything = Q()
-    for q in filters.values():
-        anything |= q
-    return selectors.visible_cases(user).filter(anything).count()
+    """How many cases need `user` (each once, in however many sections). The consents are
+    counted apart, by the navigation, which counts them already. Up to three counts, each on
+    indexes: the cases where a move is due or the deadline is near, from the covering index;
+    less those only the deadline named whose postponement holds (a few rows); plus those with
+    news that are in no other section (the officer's cases only). The navigation asks on every
+    page, so their SQL is compiled once per officer and day (core/prepared.py)."""
+    key = ("attention", user.pk, user.authority_id, user.is_active, user.roles(), today)
+    due, held, news = prepared.counts(key, lambda: _total_queries(user, today))
+    return due - held + news
+
+
+def _total_queries(user, today: dt.date) -> list[QuerySet[Case]]:
+    """total's three counts (none where a section is absent)."""
+    loose = _sections(user, today)
+    news = loose.pop("news", None)
+    visible = selectors.visible_cases(user)
+    found = [visible.filter(_any(loose.values())) if loose else Case.objects.none()]
+    held = Case.objects.none()
+    if "deadline" in loose:
+        held = visible.filter(loose["deadline"] & selectors._postponement_holds(today))
+        others = [q for name, q in loose.items() if name != "deadline"]
+        held = held.exclude(_any(others)) if others else held
+    found.append(held)
+    if news is None:
+        return [*found, Case.objects.none()]
+    exact = _held_out(loose, today)
+    news_only = visible.filter(news)
+    return [*found, news_only.exclude(_any(exact.values())) if exact else news_only]
 
 
 @dataclass
@@ -215,23 +272,38 @@ class Section:
 
 def sections(user, today: dt.date) -> list[Section]:
     """The start page: the sections that concern `user`, each with up to SHOWN cases (the ones
-    waiting longest first, the deadline's nearest first), in SECTIONS order."""
+    waiting longest first, the deadline's nearest first), in SECTIONS order. A count per
+    section and the ids of its first cases, each on its indexes with SQL compiled once per
+    officer and day (core/prepared.py); then one query reads those cases with their news."""
     filters = section_filters(user, today)
     found: dict[str, Section] = {}
     if filters:
         visible = selectors.visible_cases(user)
-        counts = visible.aggregate(**{n: Count("pk", filter=q) for n, q in filters.items()})
+        key = ("sections", user.pk, user.authority_id, user.is_active, user.roles(), today)
+        names = list(filters)
+        counted = prepared.counts(key, lambda: [visible.filter(filters[n]) for n in names])
+        first: dict[str, list[int]] = {}
+        for name in names:
+            first[name] = [
+                pk for (pk,) in prepared.rows((*key, name), _first(visible, filters, name))
+            ]
         latest = news_events(user).order_by("-at", "-id").values("action")[:1]
-        for name, q in filters.items():
-            cases: list[Case] = []
-            if counts[name]:
-                listed = with_news(user, visible.filter(q)).annotate(latest=Subquery(latest))
-                listed = listed.select_related("requesting_authority", "requested_authority")
-                order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
-                cases = list(listed.order_by(*order)[:SHOWN])
-            found[name] = Section(name, counts[name], cases)
+        listed = with_news(user, visible.filter(pk__in={pk for i in first.values() for pk in i}))
+        listed = listed.annotate(latest=Subquery(latest))
+        by_pk = {c.pk: c for c in listed.select_related(*_AUTHORITIES)} if first else {}
+        for name, n in zip(names, counted, strict=True):
+            found[name] = Section(name, n, [by_pk[pk] for pk in first[name] if pk in by_pk])
     asked = consents_due(user)
     if asked is not None:
         listed = list(asked.select_related("requester").order_by("created_at")[:SHOWN])
         found["consents"] = Section("consents", asked.count(), [], listed)
     return [found[name] for name in SECTIONS if name in found]
+
+
+_AUTHORITIES = ("requesting_authority", "requested_authority")
+
+
+def _first(visible: QuerySet[Case], filters: dict[str, Q], name: str):
+    """What builds the ids of a section's first SHOWN cases, in the order it lists them."""
+    order = ("due_date", "updated_at") if name == "deadline" else ("updated_at",)
+    return lambda: visible.filter(filters[name]).order_by(*order, "pk").values_list("pk")[:SHOWN]

@@ -83,6 +83,20 @@ class Case(models.Model):
     postponed_until = models.DateField(_("postponed until"), null=True, blank=True)
     postponement_condition = models.TextField(_("condition of the postponement"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The latest entry of the history that is news to someone (attention.py): when it was made
+    # and by which officer (none when it came from the other party). Written with the entry
+    # (record_news), so that whether a case has news for an officer is read from the case row
+    # and the officer's CaseSeen, not from the whole history.
+    news_at = models.DateTimeField(_("latest news at"), null=True, blank=True, editable=False)
+    news_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -94,8 +108,14 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["conversation_id", "side"], name="case_one_per_side"),
         ]
         indexes = [
-            # Covers the box counts and filters: they read no other column.
-            models.Index(fields=["owner", "status", "side", "kind", "due_date"]),
+            # Covers the box counts and filters, and the count of cases where a move is due
+            # (attention.total: by author and assignee too): they read no other column.
+            models.Index(
+                fields=["owner", "status", "side", "kind", "due_date", "author", "assignee"],
+                name="case_owner_status_covering",
+            ),
+            # The start page's sections, the longest waiting first (attention.py).
+            models.Index(fields=["owner", "status", "side", "updated_at"]),
             # The incoming box's order, and the due-soon and overdue ranges.
             models.Index(fields=["owner", "side", "due_date", "created_at"]),
             models.Index(fields=["owner", "due_date"]),
@@ -162,6 +182,21 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def news_to_someone(self) -> bool:
+        """A message that came in, or a change of state: news to every officer but the one who
+        made it (attention.py)."""
+        return self.direction == "in" or self.from_state != self.to_state
+
+
+def record_news(case: Case, event: CaseEvent) -> None:
+    """Keep `case.news_at` and `case.news_by` at its latest entry that is news to someone:
+    called for every entry the history is given (services.py, outcomes.py)."""
+    if not event.news_to_someone:
+        return
+    Case.objects.filter(pk=case.pk).update(news_at=event.at, news_by=event.actor_id)
+    case.news_at, case.news_by_id = event.at, event.actor_id
 
 
 class CasePerson(models.Model):

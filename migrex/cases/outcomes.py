@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from migrex.cases import deadlines, validation
-from migrex.cases.models import Case, CaseEvent
+from migrex.cases.models import Case, CaseEvent, record_news
 from migrex.cases.workflow import CLOSED, Kind, Side, State
 from migrex.exchange.kinds import Outcome
 
@@ -62,7 +62,7 @@ def _refused(case: Case, event: CaseEvent, outcome: Outcome) -> None:
             case.signed_by, case.signed_at = None, None
             case.signatory_name = case.signatory_position = ""
         case.save()
-    CaseEvent.objects.create(
+    refusal = CaseEvent.objects.create(
         case=case,
         action="refused_by_peer",
         from_state=source,
@@ -75,3 +75,4 @@ def _refused(case: Case, event: CaseEvent, outcome: Outcome) -> None:
         text=outcome.detail,
         data={"code": outcome.code, "field": outcome.field or "", "kind": outcome.kind},
     )
+    record_news(case, refusal)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case as DbCase
-from django.db.models import Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
 from migrex.cases import actions, workflow
 from migrex.cases.models import Case, owned_by
 from migrex.cases.workflow import Side, State
-from migrex.core import logcontext
+from migrex.core import logcontext, prepared
 
 DUE_SOON_DAYS = 5
 # Closed cases apart by direction: those the other party sent us, and our own requests and
@@ -165,45 +164,51 @@ def clock(case: Case, today: dt.date) -> Clock:
 
 
 def counts(user, today: dt.date) -> dict[str, int]:
-    """The size of every box (the navigation shows them on every page): one query over the
-    covering index on (owner, status, side, kind, due_date), grouped by status, side, kind and
-    where the deadline falls (past, within DUE_SOON_DAYS, later or none): a few dozen rows."""
+    """The size of every box (the navigation shows them on every page), from the covering
+    index on (owner, status, side, kind, due_date, …): the cases grouped by status, side and
+    kind, a few dozen rows; the requests whose deadline is near or past, by ranges of that
+    index; the few postponements that hold (Art. 10.2) apart. Grouping by where the deadline
+    falls as well would sort every row. The SQL is compiled once per authority and day
+    (core/prepared.py)."""
     found = dict.fromkeys(BOXES, 0)
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    when = DbCase(
-        When(due_date__lt=today, then=Value(OVERDUE)),
-        When(due_date__lte=soon, then=Value(SOON)),
-        default=Value(LATER),
+    key = ("boxes", user.pk, user.authority_id, user.is_active, today)
+    grouped = prepared.rows(
+        key,
+        lambda: (
+            visible_cases(user)
+            .values_list("status", "side", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
     )
-    grouped = visible_cases(user).values("status", "side", "kind").annotate(when=when)
     postponed = False
-    for row in grouped.values("status", "side", "kind", "when").annotate(n=Count("status")):
-        status, n = row["status"], row["n"]
-        if status in workflow.CLOSED:
-            found["closed-incoming" if row["side"] == Side.REQUESTED else "closed-outgoing"] += n
-            continue
-        found["incoming" if row["side"] == Side.REQUESTED else "outgoing"] += n
-        if row["kind"] != workflow.Kind.REQUEST or status not in workflow.CLOCK_RUNNING:
-            continue
-        if row["when"] == OVERDUE:
-            found["overdue"] += n
-        elif row["when"] == SOON:
-            found["due-soon"] += n
-        else:
-            continue
+    for status, side, _kind, n in grouped:
         postponed = postponed or status == State.POSTPONED
-    if postponed:
-        # Postponements that hold (Art. 10.2) were counted above: those few rows are read
-        # apart, so that the grouping stays within its covering index.
-        held = visible_cases(user).filter(
-            _postponement_holds(today), kind=workflow.Kind.REQUEST, due_date__lte=soon
-        )
-        for due in held.order_by().values_list("due_date", flat=True):
-            found["overdue" if due < today else "due-soon"] -= 1
+        closed = status in workflow.CLOSED
+        box = ("closed-" if closed else "") + ("incoming" if side == Side.REQUESTED else "outgoing")
+        found[box] += n
+    overdue, soon, held_overdue, held_soon = prepared.counts(
+        key, lambda: _deadline_counts(user, today)
+    )
+    found["overdue"], found["due-soon"] = overdue, soon
+    if postponed:  # those postponements that hold were counted: take them back out
+        found["overdue"] -= held_overdue
+        found["due-soon"] -= held_soon
     return found
 
 
-OVERDUE, SOON, LATER = 0, 1, 2  # where a deadline falls, for counts(); no deadline is LATER
+def _deadline_counts(user, today: dt.date) -> list[QuerySet[Case]]:
+    """Requests overdue and due soon (by ranges of the covering index); the same two whose
+    postponement holds."""
+    near = visible_cases(user).filter(
+        status__in=workflow.CLOCK_RUNNING,
+        side__in=[Side.REQUESTED, Side.REQUESTER],  # both: named, so the index is searched
+        kind=workflow.Kind.REQUEST,
+    )
+    overdue = near.filter(due_date__lt=today)
+    soon = near.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))
+    held = _postponement_holds(today)
+    return [overdue, soon, overdue.filter(held), soon.filter(held)]
 
 
 def moves_for(user, case: Case) -> list[workflow.Transition]:

@@ -15,7 +15,7 @@ from migrex.audit.actions import Action
 from migrex.audit.services import record
 from migrex.cases import actions, deadlines, rules, validation, workflow
 from migrex.cases.errors import AttachmentUnreadable, IllegalMove
-from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson
+from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, record_news
 from migrex.cases.numbers import next_number
 from migrex.cases.workflow import PEER, Kind, Side, State
 from migrex.core import vault
@@ -318,7 +318,7 @@ def _history(
     message_id=None,
 ) -> CaseEvent:
     label = "peer" if isinstance(actor, Peer) else str(actor)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         from_state=source or "",
@@ -331,6 +331,8 @@ def _history(
         text=text,
         data=data or {},
     )
+    record_news(case, event)
+    return event
 
 
 def _emit(

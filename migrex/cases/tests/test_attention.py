@@ -196,9 +196,44 @@ def test_start_page_queries_do_not_grow_with_cases(
         submitted(officers)
     send(officers, deliver)
     login(client, officers["kz_signatory"])  # a signatory and supervisor: every section
-    # 16: the sections' counts in one query, one list per section with cases, the consents
-    # (list and count), the navigation; up to 3 for the session's refreshed expiry.
-    with django_assert_max_num_queries(19):
+    # 21: the sections' counts in one query, the first cases of each section (six here) and
+    # one query that reads them, the consents (list and count), the navigation (its count of
+    # what needs the officer, and the boxes' in two); up to 3 for the session's refreshed
+    # expiry.
+    with django_assert_max_num_queries(24):
         body = client.get("/").content.decode()
     assert body.count('class="attention-item"') == attention.SHOWN + 1  # to sign; and news
     assert "и ещё 2" in body
+
+
+def test_a_colleagues_change_stays_news_after_ones_own_later_move(client, officers):
+    """The case keeps its latest news (models.record_news); when that is the officer's own move,
+    an earlier one of a colleague's since they last looked is still news to them."""
+    case = draft(officers)
+    operator, signatory = officers["kz_operator"], officers["kz_signatory"]
+    login(client, operator).get(f"/cases/{case.pk}/")
+    transition(case=case, action="submit", actor=operator)
+    transition(case=case, action="return", actor=signatory, data={"text": "Уточните цель."})
+    transition(case=case, action="submit", actor=operator)
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.news_by == operator and stored.news_at is not None
+    assert news(operator, case)  # the signatory's return came after they last looked
+    assert news(signatory, case)  # the operator's submission, to the signatory
+    login(client, operator).get(f"/cases/{case.pk}/")
+    assert not news(operator, case)
+
+
+def test_the_count_is_each_case_once_across_sections(officers, deliver):
+    """The navigation's count (three counts on indexes) is the union of the start page's
+    sections: a request both to answer and due soon, and news, counted once."""
+    _ours, theirs = send(officers, deliver)
+    operator = officers["by_operator"]
+    transition(case=theirs, action="register", actor=operator)
+    Case.objects.filter(pk=theirs.pk).update(due_date=timezone.localdate())
+    for _ in range(2):
+        send(officers, deliver)
+    today = timezone.localdate()
+    sections = listed(operator, today)
+    assert theirs.pk in sections["answer"] and theirs.pk in sections["deadline"]
+    union = {pk for name, pks in sections.items() if name != "consents" for pk in pks}
+    assert attention.total(operator, today) == len(union) == 3
