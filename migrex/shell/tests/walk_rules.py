@@ -128,6 +128,9 @@ SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a state, a topic, a category: t
 SEX = re.compile(r"(?<![\w./-])[MF](?![\w./-])")  # a sex as the data stores it
 LATIN_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,]+[A-Za-z][a-z]+){2,}\b")  # 3 Latin words
 URL = re.compile(r"\bhttps?://\S+|\S+@\S+")
+# A digest or key as the audit log shows it (base64url: letters, digits, - and _), 16 characters or
+# more with a digit in it: it is not a word, and its letters may happen to spell `a_h`.
+DIGEST = re.compile(r"(?<![\w-])(?=[\w-]*\d)[\w-]{16,}(?![\w-])", re.ASCII)
 # Latin words a Russian page may carry: the product's name and its mark.
 LATIN_OK = {"migrex"}
 
@@ -175,7 +178,7 @@ def around(text: str, match: re.Match, width: int = 30) -> str:
 
 def text_faults(text: str) -> list[str]:
     """Each fault in the text a person reads, with the words around it."""
-    text = URL.sub(" ", text)
+    text = DIGEST.sub(" ", URL.sub(" ", text))
     found: list[str] = []
 
     def note(kind: str, match: re.Match) -> None:
