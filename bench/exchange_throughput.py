@@ -111,7 +111,8 @@ def exchange(threads: int, batch_size: int) -> tuple[float, list[float], dict, d
     from django.db import connection
     from django.db.models import Count
 
-    from migrex.exchange.delivery import Http, claim, send
+    from migrex.exchange.client import Http
+    from migrex.exchange.delivery import claim, send
     from migrex.exchange.models import OutboxMessage
 
     class TimedHttp(Http):
