@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -90,6 +91,12 @@ def run_threads(threads: int, work) -> tuple[float, list]:
     for t in pool:
         t.join()
     return time.perf_counter() - start, [x for part in samples for x in part]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def received_at(token: str) -> float:
@@ -217,6 +224,7 @@ def main() -> int:
     n = args.messages
     rates, base_rates, lat, base_lat, outcomes = [], [], [], [], []
     stages: dict[str, list[float]] = {name: [] for name in STAGES}
+    cpu: tuple[list[float], list[float]] = ([], [])  # ms per message: KZ's sender, BY's server
     with (
         tempfile.TemporaryDirectory(prefix="migrex-bench-") as tmp,
         databases(2, "" if args.database == "sqlite" else args.database) as urls,
@@ -230,7 +238,10 @@ def main() -> int:
                 setup_django(kz.env)
                 for r in range(args.rounds):
                     kz.python(QUEUE, {"n": n, "start": r * n, "person": PERSON})
+                    server, mine = cpu_seconds(by.procs["server"].pid), time.process_time()
                     wall, latencies, outcome, parts = exchange(args.threads, args.batch)
+                    cpu[0].append((time.process_time() - mine) * 1000 / n)
+                    cpu[1].append((cpu_seconds(by.procs["server"].pid) - server) * 1000 / n)
                     base_wall, base_latencies = baseline(base_url, n, args.threads, r * n)
                     rates.append(n / wall)
                     base_rates.append(n / base_wall)
@@ -270,6 +281,10 @@ def main() -> int:
     for name in STAGES:
         part = stages[name]
         print(f"    {name:<32}{'':>8}{statistics.median(part):>9.1f}{percentile(part, 0.99):>9.1f}")
+    print(
+        f"  CPU per message: KZ's sender {statistics.median(cpu[0]):.2f} ms, BY's server "
+        f"{statistics.median(cpu[1]):.2f} ms (the database servers' not counted)"
+    )
     print(f"  ratio exchange / baseline: {ratio:.2f}")
     delivered = outcomes[-1]
     print(f"  outbox after the last round: {delivered}")
