@@ -16,9 +16,10 @@ the read.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
-from django.db import connection
+from django.db import connection, connections
 
 BRIEF = 1.0  # seconds
 _usual: dict[str, object] = {}  # database alias -> its connections' usual setting
@@ -59,3 +60,24 @@ def _plain(value) -> str:
     if not all(c.isalnum() for c in text):
         raise ValueError(f"unexpected lock timeout {text!r}")
     return text
+
+
+_writers: dict[str, threading.RLock] = {}
+_writers_made = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_writer(using: str = "default") -> Iterator[None]:
+    """Threads of this process that write to the same SQLite database queue here, each starting
+    the moment the one before it commits. Without it, a transaction that finds the write lock
+    taken sleeps in SQLite's busy handler, in steps of up to 100 ms, and may sleep on well after
+    the lock is free: the exchange's tail of latency (bench/exchange_throughput.py). Re-entrant,
+    for a transaction nested in another. PostgreSQL locks rows, not the database: no queue.
+    Take it before the transaction, never inside one (which holds the write lock already)."""
+    if connections[using].vendor != "sqlite":
+        yield
+        return
+    with _writers_made:
+        lock = _writers.setdefault(using, threading.RLock())
+    with lock:
+        yield

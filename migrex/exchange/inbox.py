@@ -13,9 +13,7 @@ A refused message leaves nothing behind but its audit entry: no row, and no file
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from migrex.audit.actions import Action
 from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
 from migrex.core import reference, vault
+from migrex.core.dbwait import one_writer
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.logsafe import named, summary
 from migrex.exchange import keys, kinds, peers, routes, streams
@@ -70,23 +69,8 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing)."""
-    with _one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
+    with one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
         return [_accept(raw, None, caller=caller) for raw in envelopes]
-
-
-_sqlite_writer = threading.Lock()
-
-
-@contextlib.contextmanager
-def _one_writer():
-    """SQLite takes one writer at a time, and a writer that finds the database locked sleeps in
-    SQLite's busy handler for up to 100 ms at a go; threads of this process queue here instead
-    and start the moment the previous batch commits. PostgreSQL needs no such queue."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with _sqlite_writer:
-        yield
 
 
 def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
@@ -237,7 +221,7 @@ def _accept_streamed(opened: Opened, dig: str, signer, now, body) -> bytes:
     _check_conversation(envelope)
     staged = _apply(envelope, body)
     try:
-        with _one_writer(), transaction.atomic():
+        with one_writer(), transaction.atomic():
             receipt = _store(opened, dig, signer, now)
             staged.publish()
             _audit_received(opened, dig)
