@@ -53,6 +53,17 @@ PEOPLE = [
 ]
 
 
+def person(surname: str, given: str, born: str = "1980-04-11", sex: str = "M") -> dict:
+    """A received person of Kazakhstan, written in Cyrillic."""
+    return {
+        "surname": {"cyrillic": surname},
+        "given_name": {"cyrillic": given},
+        "sex": sex,
+        "birth_date": born,
+        "citizenship": ["KZ"],
+    }
+
+
 def _received(recipient: str, people: list[dict]) -> Dataset:
     provider = "kz-mvd" if recipient == "by-mvd" else "by-mvd"
     d = Dataset.objects.create(

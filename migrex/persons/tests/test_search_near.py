@@ -13,19 +13,8 @@ from migrex.agreements.models import Authority
 from migrex.matching.translit import fold, skeleton
 from migrex.persons import search, similar
 from migrex.persons.models import SearchEntry, SearchGram, SearchName
-from migrex.persons.tests.conftest import _received
+from migrex.persons.tests.conftest import _received, person
 from migrex.persons.trigrams import similarity, trigrams
-
-
-def person(surname: str, given: str, born: str = "1980-04-11", sex: str = "M") -> dict:
-    return {
-        "surname": {"cyrillic": surname},
-        "given_name": {"cyrillic": given},
-        "sex": sex,
-        "birth_date": born,
-        "citizenship": ["KZ"],
-    }
-
 
 PEOPLE = [
     person("Ахметов", "Ерлан"),

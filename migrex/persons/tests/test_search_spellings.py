@@ -16,18 +16,7 @@ from migrex.agreements.models import Authority
 from migrex.cases import services as cases
 from migrex.persons import ranking, search
 from migrex.persons.models import SearchEntry
-from migrex.persons.tests.conftest import _received
-
-
-def person(surname: str, given: str, born: str = "1980-04-11", sex: str = "M") -> dict:
-    return {
-        "surname": {"cyrillic": surname},
-        "given_name": {"cyrillic": given},
-        "sex": sex,
-        "birth_date": born,
-        "citizenship": ["KZ"],
-    }
-
+from migrex.persons.tests.conftest import _received, person
 
 ERLAN = person("Ахметов", "Ерлан")
 NEAR = [
