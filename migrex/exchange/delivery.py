@@ -215,10 +215,10 @@ def _post(peer: Peer, chunk: list[tuple[OutboxMessage, bytes]], client: Http) ->
         return statuses
 
 
-def _delivered_all(delivered: list[tuple[OutboxMessage, str, Receipt]]) -> dict:
-    """What `_delivered` does for each message of a batch delivered over HTTP, in one update
-    of their rows and one append of their audit entries, in order: a statement or two for the
-    batch rather than three for each message."""
+def _delivered_all(delivered: list[tuple[OutboxMessage, str, Receipt]], via: str = "http") -> dict:
+    """Each message of `delivered` delivered: its row marked in one update for all, their audit
+    entries appended in order at once, the cases told; a statement or two for a batch rather
+    than three for each message."""
     if not delivered:
         return {}
     now = timezone.now()
@@ -240,11 +240,12 @@ def _delivered_all(delivered: list[tuple[OutboxMessage, str, Receipt]]) -> dict:
     OutboxMessage.objects.bulk_update(rows, [*fields, "claimed_until", "claimed_by"])
     entries = [
         (str(m.id), {"kind": m.kind, "to": m.receiver_authority, "digest": sent_digest,
-                     "receipt": receipt.status, "via": "http"})
+                     "receipt": receipt.status, "via": via})
         for m, sent_digest, receipt in delivered
     ]  # fmt: skip
     record_many(Action.MESSAGE_SENT, actor="", entries=entries)
     for message, _, receipt in delivered:
+        _drop_body(message)
         kinds.settle(_outcome(message, receipt.received_at, delivered=True))
     return {m.pk: Status.DELIVERED for m, _, _ in delivered}
 
@@ -271,36 +272,20 @@ def _settle(message: OutboxMessage, sent_digest: str, reply) -> str:
 def _finish(message: OutboxMessage, **fields) -> None:
     fields.update(claimed_until=None, claimed_by="")
     OutboxMessage.objects.filter(pk=message.pk).update(**fields)
-    if _streamed(message) and fields.get("status", Status.PENDING) != Status.PENDING:
-        # Sent or given up: the node keeps no second copy of what the body held.
+    if fields.get("status", Status.PENDING) != Status.PENDING:
+        _drop_body(message)
+
+
+def _drop_body(message: OutboxMessage) -> None:
+    """Sent or given up: the node keeps no second copy of what a streamed body held."""
+    if _streamed(message):
         path = outbox.body_path(message.pk)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic
 def _delivered(message, sent_digest, receipt: Receipt, *, via: str = "http") -> str:
-    _finish(
-        message,
-        status=Status.DELIVERED,
-        delivered_at=timezone.now(),
-        digest=sent_digest,
-        receipt=receipt.token,
-        attempts=message.attempts + 1,
-        last_error="",
-    )
-    record(
-        Action.MESSAGE_SENT,
-        subject=str(message.id),
-        detail={
-            "kind": message.kind,
-            "to": message.receiver_authority,
-            "digest": sent_digest,
-            "receipt": receipt.status,
-            "via": via,
-        },
-    )
-    kinds.settle(_outcome(message, receipt.received_at, delivered=True))
-    return Status.DELIVERED
+    return _delivered_all([(message, sent_digest, receipt)], via)[message.pk]
 
 
 @transaction.atomic
