@@ -35,6 +35,7 @@ class Counts:
     def __init__(self, left: pa.Table, right: pa.Table):
         self.left, self.right = left, right
         self.connection = duckdb.connect()
+        self._pairs: dict[tuple, int] = {}  # each rule's count is asked for more than once
         self.connection.execute("SET enable_progress_bar = false")
         self.connection.register("full_l", left)
         self.connection.register("full_r", right)
@@ -46,6 +47,11 @@ class Counts:
         """How many pairs an equality rule on `columns` gives (nulls never equal); with
         `right_columns`, left's `columns` against right's."""
         other = right_columns or columns
+        if (columns, other) not in self._pairs:
+            self._pairs[columns, other] = self._count_pairs(columns, other)
+        return self._pairs[columns, other]
+
+    def _count_pairs(self, columns: tuple[str, ...], other: tuple[str, ...]) -> int:
         keys = ", ".join(f"k{i}" for i in range(len(columns)))
 
         def grouped(table: str, names: tuple[str, ...]) -> str:
