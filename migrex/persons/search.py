@@ -104,9 +104,13 @@ def index_case_persons(persons, authority_id: int) -> None:
 
 
 def index_records(records, authority_id: int) -> None:
-    entries = [entry(r.data, authority_id, record_id=r.pk) for r in records]
-    SearchEntry.objects.bulk_create(entries, batch_size=2000)
-    similar.register(entries)
+    """Index `records` 2,000 at a time: a whole dataset is never held in memory at once."""
+    records = iter(records)
+    while batch := [
+        entry(r.data, authority_id, record_id=r.pk) for r in itertools.islice(records, 2000)
+    ]:
+        SearchEntry.objects.bulk_create(batch)
+        similar.register(batch)
 
 
 # Where reindex() finds every person record: each app that holds some registers a function

@@ -110,16 +110,29 @@ def names_of(entries) -> set[tuple[int, str]]:
 
 def prune(names: Iterable[tuple[int, str]] | None = None) -> int:
     """Remove the names no entry of their authority holds any longer (and their trigrams), of
-    `names` ((authority, surname) pairs) or of every name: how many."""
+    `names` ((authority, surname) pairs) or of every name: how many. A query or three for each
+    authority and chunk of names, not for each name."""
     if names is None:
         names = SearchName.objects.values_list("authority_id", "surname")
+    asked: dict[int, set[str]] = {}
+    for authority, name in names:
+        asked.setdefault(authority, set()).add(name)
     gone = 0
-    for authority, name in list(names):
-        if not SearchEntry.objects.filter(authority_id=authority, surname=name).exists():
-            SearchName.objects.filter(authority_id=authority, surname=name).delete()
-            SearchGram.objects.filter(authority_id=authority, surname=name).delete()
-            gone += 1
+    for authority, surnames in asked.items():
+        ordered = sorted(surnames)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            held = SearchEntry.objects.filter(authority_id=authority, surname__in=chunk)
+            kept = set(held.values_list("surname", flat=True).distinct())
+            unheld = [name for name in chunk if name not in kept]
+            if unheld:
+                SearchName.objects.filter(authority_id=authority, surname__in=unheld).delete()
+                SearchGram.objects.filter(authority_id=authority, surname__in=unheld).delete()
+                gone += len(unheld)
     return gone
+
+
+CHUNK = 500  # names per IN list (SQLite takes up to 32,766 parameters)
 
 
 def clear() -> None:
