@@ -98,7 +98,12 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
     if fmt and fmt not in tables.FORMATS:
         problems.append(gettext("A list is exported as CSV or XLSX."))
     cases = attention.with_news(request.user, cases)
-    page, note = _page(Paginator(cases, PAGE_SIZE), request.GET.get("page"))
+    paginator = Paginator(cases, PAGE_SIZE)
+    if box in selectors.BOXES and not form.given:
+        # The box as the navigation counts it (one grouped query for every box): not counted
+        # again. Paginator.count is a cached_property, so the value given is the one it keeps.
+        paginator.count = selectors.counts_for(request, today)[box]
+    page, note = _page(paginator, request.GET.get("page"))
     if note:
         problems.append(note)
     texts = form.texts
