@@ -177,8 +177,8 @@ def counts(user, today: dt.date) -> dict[str, int]:
         lambda: (
             visible_cases(user)
             .values_list("status", "side", "kind")
-            .annotate(n=Count("pk"))
-            .order_by()
+            .annotate(n=Count("*"))  # COUNT(*) and the index's order: PostgreSQL then groups
+            .order_by("status", "side", "kind")  # while scanning the index, not the table
         ),
     )
     postponed = False
