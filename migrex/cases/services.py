@@ -118,7 +118,7 @@ def update_draft(*, case: Case, actor, persons: list[dict] | None = None, **fiel
 
 def _replace_persons(case: Case, persons: list[dict], event: CaseEvent | None = None) -> None:
     if event is None:
-        case.persons.filter(event=None).delete()
+        search.forget_case_persons(case.persons.filter(event=None))
     _add_persons(case, persons, event)
 
 

@@ -409,5 +409,15 @@ def move_case_persons(case_id: int, authority_id: int) -> None:
     """The persons of a case another authority of this node now holds (a forwarded request,
     Art. 2) are found by that authority's searches, and no longer by the one that held it."""
     moved = SearchEntry.objects.filter(case_person__case_id=case_id)
+    left = similar.names_of(moved)
     moved.update(authority_id=authority_id)
     similar.register(moved.only("authority_id", "surname"))
+    similar.prune(left)  # the names the former authority's entries hold no longer
+
+
+def forget_case_persons(persons) -> None:
+    """Delete `persons` (case persons: a draft's, replaced by its author) with their search
+    entries, and the names no entry holds any longer."""
+    names = similar.names_of(SearchEntry.objects.filter(case_person__in=persons))
+    persons.delete()
+    similar.prune(names)

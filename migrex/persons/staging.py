@@ -104,6 +104,7 @@ def _staged(pk: int):
 def _remove(pk: int) -> None:
     """A staged copy's records, REMOVE per transaction, then its row. Only while it is staged:
     nothing of a visible dataset is ever touched here."""
+    names: set[tuple[int, str]] = set()
     try:
         while True:
             with transaction.atomic():
@@ -114,10 +115,13 @@ def _remove(pk: int) -> None:
                 )
                 if not ids:
                     break
-                SearchEntry.objects.filter(record_id__in=ids).delete()
+                entries = SearchEntry.objects.filter(record_id__in=ids)
+                names |= similar.names_of(entries)
+                entries.delete()
                 PersonRecord.objects.filter(pk__in=ids).only("pk").delete()
         with transaction.atomic():
             _staged(pk).delete()
+        similar.prune(names)  # the surnames only the staged copy held
     except DatabaseError:
         log.warning("staged dataset %s: not removed yet, left to the sweep", pk, exc_info=True)
 
