@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from migrex.agreements.models import Authority
-from migrex.persons import search
+from migrex.persons import search, staging
 from migrex.persons.models import Dataset, PersonRecord
 
 
@@ -91,3 +91,21 @@ def _received(recipient: str, people: list[dict]) -> Dataset:
 def held(officers):
     """BY received the four people above; KZ holds nothing of them."""
     return _received("by-mvd", PEOPLE)
+
+
+def staged_copy(message_id, records: int) -> staging.Staging:
+    """A copy of a dataset message from KZ to BY, staged as it arrives, none of it stored."""
+    by, kz = Authority.objects.get(code="by-mvd"), Authority.objects.get(code="kz-mvd")
+    return staging.Staging(
+        message_id=message_id,
+        conversation_id=message_id,
+        agreement=by.agreements.first(),
+        provider=kz,
+        recipient=by,
+        title="…",
+        purpose="…",
+        category="residence_permit",
+        records=records,
+        size=0,
+        sha256="0" * 64,
+    )

@@ -22,6 +22,7 @@ from migrex.exchange.crypto import b64e
 from migrex.exchange.models import InboxMessage
 from migrex.persons import datasets, search, staging
 from migrex.persons.models import Dataset, PersonRecord, SearchEntry
+from migrex.persons.tests.conftest import staged_copy
 
 N = 4500  # more than two chunks (datasets.CHUNK) are stored before the end of the body
 FIELDS = {
@@ -189,20 +190,7 @@ def test_a_second_copy_arriving_meanwhile_is_a_duplicate_and_leaves_nothing(node
 
 def _left_by_a_killed_receiver(message_id, records: int, at: dt.datetime | None = None):
     """What a receiver killed mid-stream leaves: a staged copy with some of its records."""
-    by, kz = Authority.objects.get(code="by-mvd"), Authority.objects.get(code="kz-mvd")
-    copy_ = staging.Staging(
-        message_id=message_id,
-        conversation_id=message_id,
-        agreement=by.agreements.first(),
-        provider=kz,
-        recipient=by,
-        title="…",
-        purpose="…",
-        category="residence_permit",
-        records=N,
-        size=0,
-        sha256="0" * 64,
-    )
+    copy_ = staged_copy(message_id, N)
     copy_.add([(i + 1, person(i)) for i in range(records)])
     if at is not None:
         Dataset.arriving.filter(pk=copy_.dataset.pk).update(staged_at=at)

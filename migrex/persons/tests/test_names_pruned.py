@@ -12,8 +12,9 @@ import pytest
 from migrex.agreements.models import Authority
 from migrex.cases.services import update_draft
 from migrex.conftest import PERSON, draft
-from migrex.persons import search, staging
+from migrex.persons import search
 from migrex.persons.models import SearchEntry, SearchName
+from migrex.persons.tests.conftest import staged_copy
 
 
 def _person(cyrillic: str, latin: str) -> dict:
@@ -48,20 +49,7 @@ def test_the_names_of_another_case_stay(officers):
 
 @pytest.mark.django_db
 def test_a_discarded_staged_copy_leaves_no_name(officers):
-    by, kz = Authority.objects.get(code="by-mvd"), Authority.objects.get(code="kz-mvd")
-    copy_ = staging.Staging(
-        message_id="7f1c0d6e-2f0b-4c55-9a0e-5b7f7c1f0a01",
-        conversation_id="7f1c0d6e-2f0b-4c55-9a0e-5b7f7c1f0a01",
-        agreement=by.agreements.first(),
-        provider=kz,
-        recipient=by,
-        title="…",
-        purpose="…",
-        category="residence_permit",
-        records=2,
-        size=0,
-        sha256="0" * 64,
-    )
+    copy_ = staged_copy("7f1c0d6e-2f0b-4c55-9a0e-5b7f7c1f0a01", 2)
     copy_.add([(1, _person("Смагулов", "Smagulov")["data"]), (2, PERSON["data"])])
     assert len(_names("by-mvd")) == 2
     copy_.discard()
