@@ -126,9 +126,10 @@ class Scorer:
         self.known: list[dict] = [{} for _ in self.asked]
         born = keys.get("birth_date")
         self.near = _near(born) if born else frozenset()
-        # A row is ranked by the names' evidence, remembered per combination (namesakes share
-        # it), then the other fields' one by one, added in the same order as `order`.
-        named = sum(name in NAMES for name, _ in self.asked)
+        # A row is ranked by the evidence of its surname and given name, remembered per pair
+        # (namesakes share it), then of the other fields one by one, added in the same order as
+        # `order` adds them: the same sums.
+        named = sum(name in NAMES[:2] for name, _ in self.asked)
         self._names = operator.itemgetter(*self.positions[:named]) if named and columns else None
         self._single = named == 1
         self._rest = [(at, self.positions[at]) for at in range(named, len(self.asked))]
@@ -178,7 +179,9 @@ class Scorer:
         for at, position in self._rest:
             value = row[position]
             if value:
-                bits += (self.known[at].get(value) or self._known(at, value))[2]
+                known = self.known[at].get(value) or self._known(at, value)
+                bits += known[2]
+                letters += known[1]
         return round((bits - self.low) / self.span, 3), letters
 
     def _sum(self, values) -> tuple[float, int]:
