@@ -167,22 +167,28 @@ class Scorer:
                 letters += known[1]
         return round((bits - self.low) / self.span, 3), letters
 
-    def rank(self, row) -> tuple[float, int]:
-        """`order` of a row read in the order of `columns`, the same figures computed faster."""
+    def ranks(self, rows) -> list[tuple[float, int]]:
+        """`order` of each row, read in the order of `columns`: the same figures, computed
+        faster (a search ranks hundreds of rows and makes candidates of twenty)."""
         if self._names is None:
-            return self.order(self.values(row))
-        held = self._names(row)
-        summed = self._sums.get(held)
-        if summed is None:
-            summed = self._sums[held] = self._sum((held,) if self._single else held)
-        bits, letters = summed
-        for at, position in self._rest:
-            value = row[position]
-            if value:
-                known = self.known[at].get(value) or self._known(at, value)
-                bits += known[2]
-                letters += known[1]
-        return round((bits - self.low) / self.span, 3), letters
+            return [self.order(self.values(row)) for row in rows]
+        names, sums, low, span = self._names, self._sums, self.low, self.span
+        rest = [(at, position, self.known[at]) for at, position in self._rest]
+        single, ranked = self._single, []
+        for row in rows:
+            held = names(row)
+            summed = sums.get(held)
+            if summed is None:
+                summed = sums[held] = self._sum((held,) if single else held)
+            bits, letters = summed
+            for at, position, known in rest:
+                value = row[position]
+                if value:
+                    level = known.get(value) or self._known(at, value)
+                    bits += level[2]
+                    letters += level[1]
+            ranked.append((round((bits - low) / span, 3), letters))
+        return ranked
 
     def _sum(self, values) -> tuple[float, int]:
         bits, letters = 0.0, 0

@@ -398,14 +398,14 @@ def search(
         truncated |= _gather(nearby, where, rows, limit)
     scorer = Scorer(keys, _FIELDS)
     names = collections.Counter(row[_NAMES] for row in rows.values())
-
-    def rank(row: tuple) -> tuple:
-        """Best first: the score, the names' letters off, how many share them, the oldest."""
-        score, letters = scorer.rank(row)
-        return (-score, letters, -names[row[_NAMES]], row[0])
-
-    # Every row read is ordered; only the `limit` best become candidates, and model instances.
-    ranked = [scorer.row(row) for row in heapq.nsmallest(limit, rows.values(), key=rank)]
+    # Best first: the score, the names' letters off, how many share them, the oldest. Every
+    # row read is ordered; only the `limit` best become candidates, and model instances.
+    read = list(rows.values())
+    order = [
+        (-score, letters, -names[row[_NAMES]], row[0], row)
+        for (score, letters), row in zip(scorer.ranks(read), read, strict=True)
+    ]
+    ranked = [scorer.row(best[-1]) for best in heapq.nsmallest(limit, order)]
     for candidate in ranked:
         candidate.entry = SearchEntry.from_db(connection.alias, _FIELDS, candidate.entry)
     return Found(ranked, truncated, where)

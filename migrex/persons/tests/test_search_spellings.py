@@ -184,7 +184,7 @@ def test_a_row_ranks_as_its_candidate_scores():
                 at += 1
                 row = (at, surname, given, patronymic, birth, document, sex)
                 candidate = scorer.row(row)
-                assert scorer.rank(row) == (candidate.score, candidate.letters)
+                assert scorer.ranks([row])[0] == (candidate.score, candidate.letters)
                 if birth:
                     assert candidate.fields["birth_date"] == ranking.dates(day, birth)
     assert scorer.row((0, "", "", "", dt.date(1085, 3, 12), "", "")).fields == {
