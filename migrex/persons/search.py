@@ -42,6 +42,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
+import heapq
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -294,20 +295,24 @@ _NAMES = slice(_FIELDS.index("surname"), _FIELDS.index("given_name") + 1)
 @functools.cache
 def _select_sql(vendor: str) -> str:
     """SELECT every column of the entries that have ARRIVED, up to the holding authority's
-    condition."""
+    condition. A dataset is staged only while it arrives (or until an abandoned copy is swept),
+    so the test of each row's record and dataset is made only when some dataset is: whether one
+    is, is asked once per query (SQLite and PostgreSQL evaluate a subquery that does not depend
+    on the row once), in the same statement, so on the same snapshot as the rows read."""
     q = connection.ops.quote_name
     columns = ", ".join(q(f.column) for f in SearchEntry._meta.concrete_fields)
     table = q(SearchEntry._meta.db_table)
     record, dataset = q(PersonRecord._meta.db_table), q(Dataset._meta.db_table)
     join = f"{dataset}.{q('id')} = {record}.{q('dataset_id')}"
+    staged = f"{dataset}.{q('staged_at')} IS NOT NULL"
     arriving = (
         f"SELECT 1 FROM {record} JOIN {dataset} ON {join} "  # noqa: S608 - names only
-        f"WHERE {record}.{q('id')} = {table}.{q('record_id')} "
-        f"AND {dataset}.{q('staged_at')} IS NOT NULL"
+        f"WHERE {record}.{q('id')} = {table}.{q('record_id')} AND {staged}"
     )
     return (
-        f"SELECT {columns} FROM {table} WHERE NOT EXISTS ({arriving}) "  # noqa: S608 - names
-        f"AND {q('authority_id')} "
+        f"SELECT {columns} FROM {table} "  # noqa: S608 - names only
+        f"WHERE (NOT EXISTS (SELECT 1 FROM {dataset} WHERE {staged}) "
+        f"OR NOT EXISTS ({arriving})) AND {q('authority_id')} "
     )
 
 
@@ -393,14 +398,15 @@ def search(
         truncated |= _gather(nearby, where, rows, limit)
     scorer = Scorer(keys, _FIELDS)
     names = collections.Counter(row[_NAMES] for row in rows.values())
-
-    def rank(candidate: Candidate) -> tuple:
-        """Best first: the score, the names' letters off, how many share them, the oldest."""
-        row = candidate.entry
-        return (-candidate.score, candidate.letters, -names[row[_NAMES]], row[0])
-
-    ranked = sorted(map(scorer.row, rows.values()), key=rank)[:limit]
-    for candidate in ranked:  # only the candidates returned become model instances
+    # Best first: the score, the names' letters off, how many share them, the oldest. Every
+    # row read is ordered; only the `limit` best become candidates, and model instances.
+    read = list(rows.values())
+    order = [
+        (-score, letters, -names[row[_NAMES]], row[0], row)
+        for (score, letters), row in zip(scorer.ranks(read), read, strict=True)
+    ]
+    ranked = [scorer.row(best[-1]) for best in heapq.nsmallest(limit, order)]
+    for candidate in ranked:
         candidate.entry = SearchEntry.from_db(connection.alias, _FIELDS, candidate.entry)
     return Found(ranked, truncated, where)
 

@@ -13,8 +13,8 @@ from migrex.agreements.models import Authority
 from migrex.audit.models import AuditEntry
 from migrex.cases import services as cases
 from migrex.persons import search
-from migrex.persons.models import PersonRecord, SearchEntry
-from migrex.persons.tests.conftest import PEOPLE
+from migrex.persons.models import Dataset, PersonRecord, SearchEntry
+from migrex.persons.tests.conftest import PEOPLE, _received, person
 
 
 def _by():
@@ -141,3 +141,16 @@ def test_the_api_returns_candidates_and_refuses_auditors(held, officers, make_us
     auditor = Client()
     auditor.force_login(make_user("by-auditor", "by-mvd", "auditor"))
     assert auditor.get("/api/v1/persons/search", {"surname": "x"}).status_code == 403
+
+
+def test_a_dataset_still_arriving_hides_only_its_own_records(held):
+    """While a dataset is staged its records' entries are not found, and every other record
+    still is, by each lookup (the document, the birth date, the names)."""
+    arriving = _received("by-mvd", [person("Оганесян", "Арам", "1962-07-19")])
+    Dataset.arriving.filter(pk=arriving.pk).update(staged_at=dt.datetime.now(dt.UTC))
+    query = search.Query(surname="Оганесян", given_name="Арам", birth_date=dt.date(1962, 7, 19))
+    found = search.search(_by(), query)
+    assert {c.entry.record.dataset_id for c in found.candidates} == {held.pk}
+    Dataset.arriving.filter(pk=arriving.pk).update(staged_at=None)
+    found = search.search(_by(), query)
+    assert {c.entry.record.dataset_id for c in found.candidates} == {held.pk, arriving.pk}

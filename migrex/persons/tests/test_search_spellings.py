@@ -163,3 +163,30 @@ def test_names_are_close_by_skeleton_or_by_letters():
     assert ranking.names("aksmetov", "ahmetov")[0] == "close"  # Axmetov: the skeleton
     assert ranking.names("nursultanof", "nursultanov")[0] == "close"  # a typo: the letters
     assert ranking.names("omarov", "ahmetov")[0] == "differs"
+
+
+def test_a_row_ranks_as_its_candidate_scores():
+    """The ranking of the rows read (`Scorer.rank`: the names' evidence remembered, a birth date
+    looked up among the near ones) gives each row the score and letters of its candidate, and
+    a birth date the level `dates` gives it, a century off or more too."""
+    day = dt.date(1985, 3, 12)
+    keys = {"surname": "ahmetov", "given_name": "erlan", "patronymic": "serikovich"}
+    keys |= {"birth_date": day, "document": "N123", "sex": "M"}
+    columns = ("id", "surname", "given_name", "patronymic", "birth_date", "document", "sex")
+    scorer = ranking.Scorer(keys, columns)
+    born = [day + dt.timedelta(days=n) for n in range(-400, 400, 3)]
+    born += [dt.date(1985, 12, 3), dt.date(1085, 3, 12), dt.date(2985, 3, 12), None]
+    names = [("ahmetov", "erlan", "serikovich"), ("aksmetov", "erlan", ""), ("omarov", "", "x")]
+    at = 0
+    for surname, given, patronymic in names:
+        for birth in born:
+            for document, sex in (("N123", "M"), ("", "F"), ("N9", "")):
+                at += 1
+                row = (at, surname, given, patronymic, birth, document, sex)
+                candidate = scorer.row(row)
+                assert scorer.ranks([row])[0] == (candidate.score, candidate.letters)
+                if birth:
+                    assert candidate.fields["birth_date"] == ranking.dates(day, birth)
+    assert scorer.row((0, "", "", "", dt.date(1085, 3, 12), "", "")).fields == {
+        "birth_date": "close"  # one digit wrong, however far
+    }
