@@ -151,6 +151,8 @@ TEMPLATES = [
     },
 ]
 
+# A connection is kept for a minute between a thread's requests: opening one (SQLite's PRAGMAs,
+# PostgreSQL's handshake) cost more than a page's simpler queries.
 DATABASES = {
     "default": dj_database_url.parse(
         env.text("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'migrex.sqlite3'}",
@@ -167,7 +169,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # then tries again later: exchange/delivery.run).
         "timeout": env.decimal("MIGREX_SQLITE_TIMEOUT", 20.0, minimum=0.1),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

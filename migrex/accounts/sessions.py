@@ -10,6 +10,10 @@ for a page that had rendered (issue 14). Now such a refresh waits a moment (core
 when the lock stays taken, is skipped: the page is served, and the session keeps the expiry its
 last saved request gave it, ending at most that much earlier — never later.
 
+A refresh is also skipped when this process refreshed the same session less than REFRESH seconds
+ago: a page then costs no write at all (on PostgreSQL three statements, on SQLite the write lock),
+and the session may end up to that much earlier than the idle timeout says, never later.
+
 A session whose data changed (signing in, the second factor pending) is saved as Django does,
 waiting as any write does: losing that change would be wrong. A session deleted meanwhile (signed
 out in another tab) still interrupts the request, as Django intends.
@@ -20,6 +24,7 @@ SESSION_ENGINE = "migrex.accounts.sessions".
 from __future__ import annotations
 
 import logging
+import time
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
@@ -29,11 +34,20 @@ from migrex.core.dbwait import brief_wait
 
 log = logging.getLogger("migrex.accounts")
 
+REFRESH = 30.0  # seconds between two refreshes of a session's expiry by one process
+LIMIT = 10_000  # sessions remembered; all are forgotten (refreshed anew) when it is reached
+_refreshed: dict[str, float] = {}  # session key -> when this process last saved it
+
 
 class SessionStore(db.SessionStore):
     def save(self, must_create: bool = False) -> None:
         if must_create or self.modified or self.session_key is None:
-            return super().save(must_create=must_create)
+            super().save(must_create=must_create)
+            self._remember()
+            return
+        since = time.time() - _refreshed.get(self.session_key, 0.0)
+        if 0 <= since < REFRESH:
+            return
         try:
             with brief_wait():
                 super().save()
@@ -43,3 +57,14 @@ class SessionStore(db.SessionStore):
             if not isinstance(exc.__context__, OperationalError):
                 raise
             log.warning("session expiry not refreshed: %s", exc.__context__)
+            return
+        self._remember()
+
+    def _remember(self) -> None:
+        if len(_refreshed) >= LIMIT:
+            _refreshed.clear()
+        _refreshed[self.session_key] = time.time()
+
+    def delete(self, session_key: str | None = None) -> None:
+        _refreshed.pop(session_key or self.session_key or "", None)
+        super().delete(session_key)

@@ -9,18 +9,13 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.text import Truncator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from migrex.cases import attention, labels, search, selectors
-from migrex.cases.templatetags.cases_ui import clock_short, clock_text
-from migrex.cases.workflow import Side
+from migrex.cases import attention, box_rows, search, selectors
 from migrex.core import tables
-from migrex.core.templatetags.migrex_ui import authority
 from migrex.core.web import officer_view
 
 PAGE_SIZE = 50
@@ -47,8 +42,6 @@ HINTS = {
         "and drafts discarded."
     ),
 }
-# The lists whose date column is the day the case was created here, not the day it was received.
-CREATED = ("outgoing", "closed-outgoing")
 
 
 class BoxConverter:
@@ -98,11 +91,17 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
     if fmt and fmt not in tables.FORMATS:
         problems.append(gettext("A list is exported as CSV or XLSX."))
     cases = attention.with_news(request.user, cases)
-    page, note = _page(Paginator(cases, PAGE_SIZE), request.GET.get("page"))
+    paginator = Paginator(cases, PAGE_SIZE)
+    if box in selectors.BOXES and not form.given:
+        # The box as the navigation counts it (one grouped query for every box): not counted
+        # again. Paginator.count is a cached_property, so the value given is the one it keeps.
+        paginator.count = selectors.counts_for(request, today)[box]
+    page, note = _page(paginator, request.GET.get("page"))
     if note:
         problems.append(note)
     texts = form.texts
-    rows = [_row(case, selectors.clock(case, today), box, texts) for case in page.object_list]
+    lines = box_rows.Lines(box, mixed=box not in search.DIRECTED, texts=texts)
+    rows = [lines.render(case, selectors.clock(case, today)) for case in page.object_list]
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
@@ -116,6 +115,8 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
             "hint": hint,
             "page": page,
             "rows": rows,
+            "lines": mark_safe("".join(rows)),  # noqa: S308 - each line built by format_html
+            "heads": lines.heads,
             "today": today,
             "texts": texts,
             "form": form,
@@ -124,7 +125,6 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
             "searching": searching,
             "waiting": waiting,
             "query": query + "&" if query else "",
-            "mixed": box not in search.DIRECTED,
         },
     )
 
@@ -144,31 +144,3 @@ def _page(paginator: Paginator, asked: str | None):
         note = gettext("There is no such page: the last page (%(n)s) is shown.") % {"n": last}
         return paginator.page(last), note
     return paginator.page(number), None
-
-
-def _row(case, clock, box: str, texts: bool) -> dict:
-    """One line of a box, every value ready to print: the template then only places them (50
-    lines of filters and lookups cost more than the rest of the page)."""
-    created = box in CREATED or (box == "search" and case.side == Side.REQUESTER)
-    shown = timezone.localtime(case.created_at).date() if created else case.received_on
-    return {
-        "url": reverse("cases:detail", args=[case.pk]),
-        "number": case.number,
-        "their_number": case.their_number,
-        "news": getattr(case, "news", False),  # since the officer last opened it (attention.py)
-        "spontaneous": case.kind == "spontaneous",
-        "incoming": case.side == Side.REQUESTED,
-        "authority": authority(case.other_authority),
-        "summary": Truncator(case.summary or "—").chars(140) if texts else None,
-        "tone": labels.STATE_TONES.get(case.status, "neutral"),
-        "state": labels.state_label(case.status),
-        "clock": None
-        if clock.state == "none"
-        else {
-            "state": clock.state,
-            "text": clock_text(clock),
-            "short": clock_short(clock),
-            "due": date_format(case.due_date, "SHORT_DATE_FORMAT"),
-        },
-        "date": date_format(shown, "SHORT_DATE_FORMAT") if shown else "—",
-    }

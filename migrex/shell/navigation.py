@@ -21,8 +21,8 @@ from migrex.stats.access import may_see as sees_stats
 class Nav:
     """Counted only when a page shows the navigation (not on the login page)."""
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, request):
+        self.request, self.user = request, request.user
 
     @cached_property
     def attention(self) -> int:
@@ -32,7 +32,7 @@ class Nav:
 
     @cached_property
     def boxes(self) -> list[dict]:
-        counts = selectors.counts(self.user, timezone.localdate())
+        counts = selectors.counts_for(self.request, timezone.localdate())
         return [
             {"name": name, "title": TITLES[name], "count": counts[name]} for name in selectors.BOXES
         ]
@@ -73,4 +73,4 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav": Nav(user)}
+    return {"nav": Nav(request)}

@@ -49,3 +49,35 @@ def test_logout_is_a_post_and_is_audited(officers):
     assert client.get("/incoming/").status_code == 302
     last = AuditEntry.objects.order_by("-seq").first()
     assert (last.action, last.actor) == ("logout", "kz-operator")
+
+
+def test_pages_within_half_a_minute_refresh_the_expiry_once(officers):
+    """A page refreshes the session's expiry in the database only when this process last did
+    so REFRESH seconds ago or more: the pages between write nothing."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from migrex.accounts.sessions import REFRESH
+
+    start = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client = _logged_in_client("kz-operator")
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+        def page() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/incoming/").status_code == 200
+            return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+        clock.shift(dt.timedelta(seconds=REFRESH))
+        assert page() == 1
+        expiry = Session.objects.get(session_key=key).expire_date
+        clock.shift(dt.timedelta(seconds=REFRESH - 1))
+        assert page() == 0
+        assert Session.objects.get(session_key=key).expire_date == expiry
+        clock.shift(dt.timedelta(seconds=1))
+        assert page() == 1
+        assert Session.objects.get(session_key=key).expire_date == expiry + dt.timedelta(
+            seconds=REFRESH
+        )
