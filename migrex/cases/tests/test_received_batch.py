@@ -92,3 +92,20 @@ def test_a_batch_audits_and_indexes_once_at_its_end_what_it_accepted(officers, b
         q for q in queries.captured_queries if 'INSERT INTO "persons_searchentry"' in q["sql"]
     ]
     assert len(inserts) == 1, "the batch's persons are indexed by one insert"
+
+
+def test_a_received_request_opens_its_case_with_its_news_in_one_write(officers, both_nodes):
+    """The case's news (attention.py) is its opening entry, written with the case rather than
+    by a second update of it."""
+    request = signed_request(officers)
+    with (
+        override_settings(MIGREX_NODE_ID="BY", MIGREX_PARTY="BY"),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        [reply] = inbox.accept_batch([both_nodes.seal(request)])
+    assert reply.code == "accepted"
+    case = Case.objects.get(conversation_id=request.conversation_id, side="requested")
+    opening = case.events.get()
+    assert (case.news_at, case.news_by) == (opening.at, None)
+    updates = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "cases_case"')]
+    assert updates == []
