@@ -88,34 +88,39 @@ def setup_django(env: dict[str, str]) -> None:
 
 @contextlib.contextmanager
 def _serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
-    """A server process of this tree on a free port, once `probe` answers: its URL."""
+    """A server process of this tree on a free port, once `probe` answers: its URL. What it
+    writes goes to a file, read only if it fails to start: a pipe nobody reads fills up with
+    its request log, and the server then hangs on its next log line, a request left unanswered
+    until the client's timeout (the exchange bench's baseline stalled 30 s in most rounds)."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", *command, "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + probe, timeout=2).read()  # noqa: S310
-                break
-            except urllib.error.HTTPError:  # it answers (a route that takes only POST)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(proc.stderr.read().decode()) from None
-                time.sleep(0.2)
-        SERVERS[url] = proc.pid
-        yield url
-    finally:
-        SERVERS.pop(url, None)
-        proc.terminate()
-        proc.wait(timeout=10)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", *command, "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(url + probe, timeout=2).read()  # noqa: S310
+                    break
+                except urllib.error.HTTPError:  # it answers (a route that takes only POST)
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise SystemExit(log.read().decode(errors="replace")) from None
+                    time.sleep(0.2)
+            SERVERS[url] = proc.pid
+            yield url
+        finally:
+            SERVERS.pop(url, None)
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def server(env: dict[str, str], threads: int = 4):

@@ -82,14 +82,26 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def run_threads(threads: int, work) -> tuple[float, list]:
-    """Run `work(index, samples)` in `threads` threads; wall seconds and all samples."""
+    """Run `work(index, samples)` in `threads` threads; wall seconds and all samples. A thread
+    that fails fails the run (its rate would count messages never sent)."""
     samples: list[list] = [[] for _ in range(threads)]
-    pool = [threading.Thread(target=work, args=(i, samples[i])) for i in range(threads)]
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            work(index, samples[index])
+        except BaseException as exc:
+            failures.append(exc)
+            raise
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
     start = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
+    if failures:
+        raise SystemExit(f"a thread failed: {type(failures[0]).__name__}: {failures[0]}")
     return time.perf_counter() - start, [x for part in samples for x in part]
 
 

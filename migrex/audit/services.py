@@ -2,7 +2,8 @@
 entry's hash, so an edited, deleted or reordered entry breaks the chain from there on.
 
 `record()` appends one entry, `record_many()` several of one action (a page that shows fifty
-person records); both go through `_append`, the one writer of the chain. Every
+person records); both go through `_append`, the one writer of the chain, at once or, in a batch
+(core/deferred.py: the inbox's), once at the batch's end for all its entries. Every
 MIGREX_AUDIT_CHECKPOINT_EVERY-th entry (default 1000; 0 turns it off) it also signs a checkpoint
 of the chain (checkpoints.py), in the same transaction."""
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from migrex.audit import checkpoints
 from migrex.audit.actions import Action
 from migrex.audit.models import AuditEntry, AuditHead
+from migrex.core import deferred
 from migrex.core.logsafe import summary
 
 GENESIS = "0" * 64
@@ -60,16 +62,26 @@ def _normalised(detail: dict | None) -> dict:
 
 def record(
     action: Action, *, actor: object = "", subject: object = "", detail: dict | None = None
-) -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction: if the change it records rolls
-    back, so does the entry (and if writing the entry fails, so does the change)."""
-    return _append(action, actor, [(subject, detail)])[0]
+) -> AuditEntry | None:
+    """Append one entry: the entry, or None inside a batch (core/deferred.py), whose entries are
+    appended together at its end. Runs inside the caller's transaction: if the change it
+    records rolls back, so does the entry (and if writing the entry fails, so does the change)."""
+    rows = _chain(action, actor, [(subject, detail)])
+    return rows[0] if rows else None
 
 
 def record_many(action: Action, *, actor: object, entries: Iterable[tuple[object, dict]]) -> None:
     """Append one entry per (subject, detail), in order, with one lock of the head and one
     insert."""
-    _append(action, actor, list(entries))
+    _chain(action, actor, list(entries))
+
+
+def _chain(action: Action, actor: object, entries: list[tuple[object, dict | None]]) -> list:
+    """The entries appended now, or deferred to the end of the batch (last of its work: the
+    head stays locked from the append to the commit); their action is checked now either way."""
+    action, actor = Action(action).value, str(actor or "")  # ValueError: a name not in Action
+    entries = [(actor, action, str(s or ""), _normalised(d)) for s, d in entries]
+    return deferred.later(_append, entries, last=True) or []
 
 
 _HEAD = AuditHead._meta.db_table
@@ -89,17 +101,18 @@ def _take(n: int) -> tuple[int, str]:
     return head[0] - n, head[1]
 
 
-def _append(action: Action, actor: object, entries: list[tuple[object, dict | None]]) -> list:
-    """The one writer of the chain: number, hash and insert `entries`, move the head."""
+def _append(parts: list[list[tuple[str, str, str, dict]]]) -> list[AuditEntry]:
+    """The one writer of the chain: number, hash and insert the (actor, action, subject,
+    detail) entries of `parts`, in order, move the head."""
+    entries = [entry for part in parts for entry in part]
     if not entries:
         return []
-    action, actor = Action(action).value, str(actor or "")  # ValueError: a name not in Action
     with transaction.atomic(savepoint=False):  # nothing to undo apart from the caller's change
         seq, prev = _take(len(entries))
         at = timezone.now()
         stamp, every, mark, rows = at.isoformat(), checkpoint_every(), None, []
-        for subject, detail in entries:
-            seq, subject, detail = seq + 1, str(subject or ""), _normalised(detail)
+        for actor, action, subject, detail in entries:
+            seq += 1
             digest = entry_hash(prev, seq, stamp, actor, action, subject, detail)
             rows.append(
                 AuditEntry(

@@ -23,7 +23,7 @@ from migrex.core import vault
 from migrex.exchange.kinds import Received
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # in the inbox's savepoint for the message: no second one
 def receive(message: Received) -> Case:
     known = directory()
     sender = known.authority(message.sender_authority)
@@ -67,7 +67,8 @@ def _open(
     # A conversation id this node has seen or used is refused before (exchange/inbox.py).
     signed = signatures.verified(terms.agreement, body, sender)  # Art. 9.3
     tz = validation.party_timezone(receiver.party)
-    received_on = timezone.localtime(timezone.now(), tz).date()  # Art. 10.3: receiving party
+    now = timezone.now()
+    received_on = timezone.localtime(now, tz).date()  # Art. 10.3: receiving party
     kind = Kind.SPONTANEOUS if message.kind == "spontaneous" else Kind.REQUEST
     case = Case.objects.create(
         conversation_id=message.conversation_id,
@@ -90,6 +91,7 @@ def _open(
         signed_at=body.signatory.signed_at,
         received_on=received_on,
         due_date=validation.due_date(terms.profile, received_on) if kind == Kind.REQUEST else None,
+        news_at=now,  # its opening entry's, news to its officers (services.opened)
     )
     services.opened(case, peer, persons=[p.model_dump() for p in body.persons], signed=signed)
     for item in body.attachments:

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migrex.cases.workflow import Kind, Side, State
@@ -171,7 +172,9 @@ class CaseEvent(models.Model):
     message_id = models.UUIDField(_("message id"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Given by services._history: the opening entry of a received request shares its time with
+    # the news the case is created with (services.opened).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("case history entry")
@@ -193,8 +196,8 @@ class CaseEvent(models.Model):
 def record_news(case: Case, event: CaseEvent) -> None:
     """Keep `case.news_at` and `case.news_by` at its latest entry that is news to someone:
     called for every entry the history is given (services.py, outcomes.py)."""
-    if not event.news_to_someone:
-        return
+    if not event.news_to_someone or (case.news_at, case.news_by_id) == (event.at, event.actor_id):
+        return  # nothing to change: a case created with its first entry's news (services.opened)
     Case.objects.filter(pk=case.pk).update(news_at=event.at, news_by=event.actor_id)
     case.news_at, case.news_by_id = event.at, event.actor_id
 

@@ -10,6 +10,8 @@ the move (a request to its draft), so that the move can be made again.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,23 +24,28 @@ OPENS = frozenset({Kind.REQUEST, Kind.SPONTANEOUS})
 
 
 @transaction.atomic
-def settled(outcome: Outcome) -> None:
-    # One plain query on the message id's index, without the case joined: it runs for every
-    # message delivered, and building the ORM's query ordered as the model's and joined to the
-    # case cost more than the rest of recording the delivery (bench/exchange_throughput.py).
-    found = (
-        CaseEvent.objects.filter(message_id=outcome.message_id, direction="out")
+def settled(outcomes: list[Outcome]) -> None:
+    # One plain query on the message id's index for a batch, without the case joined: it runs
+    # for every batch delivered, and building the ORM's query ordered as the model's and joined
+    # to the case cost more than the rest of recording the delivery (bench/exchange_throughput.py).
+    found: dict[str, tuple[int, int]] = {}  # message id -> its move's event and case
+    rows = (
+        CaseEvent.objects.filter(message_id__in=[o.message_id for o in outcomes], direction="out")
         .order_by("pk")
-        .values_list("pk", "case_id")[:1]
+        .values_list("message_id", "pk", "case_id")
     )
-    if not found:
-        return
-    event_pk, case_pk = found[0]
-    case = Case.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=case_pk)
-    if outcome.delivered:
-        _delivered(case, outcome)
-    else:
-        _refused(case, CaseEvent.objects.get(pk=event_pk), outcome)
+    for message_id, event_pk, case_pk in rows:
+        found.setdefault(str(message_id), (event_pk, case_pk))
+    for outcome in outcomes:
+        if (move := found.get(str(uuid.UUID(outcome.message_id)))) is None:
+            continue
+        event_pk, case_pk = move
+        locked = Case.objects.select_for_update(of=("self",)).select_related("agreement")
+        case = locked.get(pk=case_pk)
+        if outcome.delivered:
+            _delivered(case, outcome)
+        else:
+            _refused(case, CaseEvent.objects.get(pk=event_pk), outcome)
 
 
 def _delivered(case: Case, outcome: Outcome) -> None:

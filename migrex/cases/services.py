@@ -316,9 +316,11 @@ def _history(
     data=None,
     direction="",
     message_id=None,
+    at=None,
 ) -> CaseEvent:
     label = "peer" if isinstance(actor, Peer) else str(actor)
     event = CaseEvent.objects.create(
+        at=at or timezone.now(),
         case=case,
         action=action,
         from_state=source or "",
@@ -355,7 +357,8 @@ def _emit(
 
 
 def opened(case: Case, peer: Peer, *, persons: list[dict], signed: dict) -> None:
-    """The history and the persons of a case a received request opened (cases/inbox.py);
+    """The history and the persons of a case a received request opened (cases/inbox.py),
+    created with the news of its opening (`news_at`: the opening entry's time);
     `signed`: what the history keeps of the signatory's verified signature (Art. 9.3)."""
     action = "request" if case.kind == Kind.REQUEST else "spontaneous"
     _history(
@@ -368,6 +371,7 @@ def opened(case: Case, peer: Peer, *, persons: list[dict], signed: dict) -> None
         direction="in",
         message_id=peer.message_id,
         data=signed,
+        at=case.news_at,
     )
     if persons:
         _add_persons(case, persons)

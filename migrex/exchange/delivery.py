@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -216,38 +216,38 @@ def _post(peer: Peer, chunk: list[tuple[OutboxMessage, bytes]], client: Http) ->
 
 
 def _delivered_all(delivered: list[tuple[OutboxMessage, str, Receipt]], via: str = "http") -> dict:
-    """Each message of `delivered` delivered: its row marked in one update for all, their audit
-    entries appended in order at once, the cases told; a statement or two for a batch rather
-    than three for each message."""
+    """Each message of `delivered` delivered: its row marked by one statement for all (run for
+    each row's values), their audit entries appended in order at once, the cases told at once;
+    a statement or two for a batch rather than three for each message."""
     if not delivered:
         return {}
-    now = timezone.now()
+    now, pk = connection.ops.adapt_datetimefield_value(timezone.now()), OutboxMessage._meta.pk
     rows = [
-        OutboxMessage(
-            pk=m.pk,
-            status=Status.DELIVERED,
-            delivered_at=now,
-            digest=sent_digest,
-            receipt=receipt.token,
-            attempts=m.attempts + 1,
-            last_error="",
-            claimed_until=None,
-            claimed_by="",
-        )
+        (Status.DELIVERED.value, now, sent_digest, receipt.token, m.attempts + 1,
+         pk.get_db_prep_value(m.pk, connection))
         for m, sent_digest, receipt in delivered
-    ]
-    fields = ["status", "delivered_at", "digest", "receipt", "attempts", "last_error"]
-    OutboxMessage.objects.bulk_update(rows, [*fields, "claimed_until", "claimed_by"])
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(_DELIVERED, rows)
     entries = [
         (str(m.id), {"kind": m.kind, "to": m.receiver_authority, "digest": sent_digest,
                      "receipt": receipt.status, "via": via})
         for m, sent_digest, receipt in delivered
     ]  # fmt: skip
     record_many(Action.MESSAGE_SENT, actor="", entries=entries)
-    for message, _, receipt in delivered:
+    for message, _, _ in delivered:
         _drop_body(message)
-        kinds.settle(_outcome(message, receipt.received_at, delivered=True))
+    kinds.settle([_outcome(m, receipt.received_at, delivered=True) for m, _, receipt in delivered])
     return {m.pk: Status.DELIVERED for m, _, _ in delivered}
+
+
+# The ORM's bulk_update builds a CASE expression per column and row, which cost more than the
+# rest of recording a batch's deliveries; one plain statement run for each row costs a fraction.
+_DELIVERED = (
+    f"UPDATE {OutboxMessage._meta.db_table} SET status = %s, delivered_at = %s, "  # noqa: S608
+    "digest = %s, receipt = %s, attempts = %s, last_error = '', claimed_until = NULL, "
+    "claimed_by = '' WHERE id = %s"
+)
 
 
 @contextlib.contextmanager
@@ -309,15 +309,17 @@ def _refused(message, sent_digest, refusal: Refusal, *, via: str = "http") -> st
         },
     )
     kinds.settle(
-        _outcome(
-            message,
-            refusal.received_at,
-            delivered=False,
-            code=refusal.code,
-            article=refusal.article,
-            field=refusal.field,
-            detail=refusal.detail,
-        )
+        [
+            _outcome(
+                message,
+                refusal.received_at,
+                delivered=False,
+                code=refusal.code,
+                article=refusal.article,
+                field=refusal.field,
+                detail=refusal.detail,
+            )
+        ]
     )
     return Status.REFUSED
 

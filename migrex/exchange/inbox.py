@@ -23,7 +23,7 @@ from django.utils import timezone
 from migrex.audit.actions import Action
 from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
-from migrex.core import reference, vault
+from migrex.core import deferred, reference, vault
 from migrex.core.dbwait import one_writer
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.logsafe import named, summary
@@ -68,8 +68,16 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     """Several envelopes POSTed at once, answered in order, each exactly as if it had come
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
-    reply of the batch together (the sender then retries them all; duplicates change nothing)."""
-    with one_writer(), reference.pinned(), vault.discarded_on_failure(), transaction.atomic():
+    reply of the batch together (the sender then retries them all; duplicates change nothing).
+    Its audit entries and person index rows are written once, at its end (core/deferred.py):
+    the audit chain's head is locked from then to the commit only."""
+    with (
+        one_writer(),
+        reference.pinned(),
+        vault.discarded_on_failure(),
+        transaction.atomic(),
+        deferred.batch(),
+    ):
         return [_accept(raw, None, caller=caller) for raw in envelopes]
 
 
@@ -169,8 +177,9 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         if body is not None:
             receipt = _accept_streamed(opened, dig, signer, now, body)
         else:
-            # A savepoint of its own, in a batch too; the files its handler stored go with it.
-            with vault.discarded_on_failure(), transaction.atomic():
+            # A savepoint of its own, in a batch too; the files its handler stored go with it,
+            # and so does the work it deferred to the batch's end.
+            with deferred.part(), vault.discarded_on_failure(), transaction.atomic():
                 receipt = _store(opened, dig, signer, now)
                 # The receiving party's calendar day, as the case services count (Art. 17).
                 _check_route(envelope, timezone.localdate(now))

@@ -94,7 +94,7 @@ class Kind:
     label: Promise | str  # what the kind is, for the supervisors' page
     streamed: bool = False  # a body follows the envelope in frames (docs/protocol.md §8.2)
     opens: bool = False  # starts a conversation: its conversation id must be new (§2)
-    settled: Callable[[Outcome], None] | None = None  # told of the receipt or refusal
+    settled: Callable[[list[Outcome]], None] | None = None  # told of receipts and refusals
 
 
 _kinds: dict[str, Kind] = {}
@@ -108,7 +108,7 @@ def register(
     label: Promise | str,
     streamed: bool = False,
     opens: bool = False,
-    settled: Callable[[Outcome], None] | None = None,
+    settled: Callable[[list[Outcome]], None] | None = None,
 ) -> Kind:
     kind = Kind(name, schema, handler, label, streamed, opens, settled)
     known = _kinds.get(name)
@@ -126,11 +126,16 @@ def known() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: k.name)
 
 
-def settle(outcome: Outcome) -> None:
-    """Tell the app that sent a message what became of it."""
-    kind = _kinds.get(outcome.kind)
-    if kind is not None and kind.settled is not None:
-        kind.settled(outcome)
+def settle(outcomes: list[Outcome]) -> None:
+    """Tell the apps that sent messages what became of them: each app once, with its kinds'
+    outcomes in order (a batch delivered together costs it a query, not one per message)."""
+    told: dict[Callable[[list[Outcome]], None], list[Outcome]] = {}
+    for outcome in outcomes:
+        kind = _kinds.get(outcome.kind)
+        if kind is not None and kind.settled is not None:
+            told.setdefault(kind.settled, []).append(outcome)
+    for settled, theirs in told.items():
+        settled(theirs)
 
 
 def label(name: str) -> str:

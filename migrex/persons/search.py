@@ -52,6 +52,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from migrex.core import deferred
 from migrex.matching.translit import fold, skeleton
 from migrex.persons import similar
 from migrex.persons.lookups import Lookup, lookups, near_names
@@ -99,7 +100,14 @@ def entry(data: dict, authority_id: int, **source) -> SearchEntry:
 
 
 def index_case_persons(persons, authority_id: int) -> None:
-    entries = [entry(p.data, authority_id, case_person_id=p.pk) for p in persons]
+    """Index the persons of a case; in a batch (core/deferred.py: the inbox's), at its end with
+    the persons of the batch's other cases."""
+    deferred.later(_indexed, [entry(p.data, authority_id, case_person_id=p.pk) for p in persons])
+
+
+def _indexed(parts: list[list[SearchEntry]]) -> None:
+    """Store the entries of `parts` and make their surnames searchable by trigrams."""
+    entries = [e for part in parts for e in part]
     SearchEntry.objects.bulk_create(entries)
     similar.register(entries)
 
@@ -110,8 +118,7 @@ def index_records(records, authority_id: int) -> None:
     while batch := [
         entry(r.data, authority_id, record_id=r.pk) for r in itertools.islice(records, 2000)
     ]:
-        SearchEntry.objects.bulk_create(batch)
-        similar.register(batch)
+        _indexed([batch])
 
 
 # Where reindex() finds every person record: each app that holds some registers a function
@@ -136,8 +143,7 @@ def reindex() -> int:
     entries = itertools.chain.from_iterable(source() for source in _sources)
     count = 0
     while batch := list(itertools.islice(entries, 2000)):
-        SearchEntry.objects.bulk_create(batch)
-        similar.register(batch)
+        _indexed([batch])
         count += len(batch)
     return count
 
