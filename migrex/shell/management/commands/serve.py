@@ -10,6 +10,8 @@ objects) is moved out of the garbage collector's sight (gc.freeze): otherwise ea
 collection walks them all again, about 100 ms of one request's time once in every hundred or so
 requests on a list page."""
 
+import gc
+
 from django.core.management.base import BaseCommand
 
 
@@ -22,8 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, host: str, port: int, threads: int, **options):
-        import gc
-
         from django.urls import get_resolver
         from waitress import serve
 
