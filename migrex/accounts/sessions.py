@@ -16,7 +16,7 @@ and the session may end up to that much earlier than the idle timeout says, neve
 
 A session whose data changed (signing in, the second factor pending) is saved as Django does,
 waiting as any write does: losing that change would be wrong. A session deleted meanwhile (signed
-out in another tab) still interrupts the request, as Django intends.
+out in another tab) still interrupts the request that would refresh it, as Django intends.
 
 SESSION_ENGINE = "migrex.accounts.sessions".
 """
