@@ -159,12 +159,7 @@ class Scorer:
     def order(self, values) -> tuple[float, int]:
         """The score and the letters apart of an entry's `values` of the asked fields (in their
         order), without the fields' levels: what ranks a row read."""
-        bits, letters = 0.0, 0
-        for at, held in enumerate(values):
-            if held:
-                known = self.known[at].get(held) or self._known(at, held)
-                bits += known[2]
-                letters += known[1]
+        bits, letters = self._sum(values)
         return round((bits - self.low) / self.span, 3), letters
 
     def ranks(self, rows) -> list[tuple[float, int]]:
