@@ -1,8 +1,7 @@
 """Fixtures and helpers shared by the apps' tests: the KZ–BY agreement loaded with both nodes as
 peers, officers of both parties with their roles, signatory lists, the two nodes in one database
-and delivery of outbox messages through the receiving node's real inbox; a request drafted and
-sent between them, the JSON API as a national system uses it, and an officer's steps in a real
-browser."""
+and delivery of outbox messages through the receiving node's real inbox; a request drafted, signed
+and sent between them, the JSON API as a national system uses it, an officer's browser steps."""
 
 from __future__ import annotations
 
@@ -42,8 +41,7 @@ from migrex.persons.models import Dataset, PersonRecord
 
 @pytest.fixture
 def agreement(db, node_material) -> Agreement:
-    """The KZ-BY agreement, and each node known to the other as its peer for it (so messages
-    can be queued: exchange.outbox checks the route)."""
+    """The KZ-BY agreement, each node its peer for the other (exchange.outbox checks routes)."""
     load("kz-by-2019")
     found = Agreement.objects.get(code="kz-by-2019")
     for party, (keys, _blob) in node_material.items():
@@ -191,8 +189,7 @@ def both_nodes(agreement, node_material) -> TwoNodes:
 
 @pytest.fixture
 def deliver(both_nodes):
-    """Deliver every pending outbox message through the receiving node's real inbox; a refusal
-    fails the test with its code and detail."""
+    """Each pending outbox message through its receiver's real inbox; a refusal fails the test."""
     return both_nodes.deliver
 
 
@@ -266,13 +263,17 @@ def draft(officers, **overrides):
     )
 
 
-def send(officers, deliver, **overrides) -> tuple[Case, Case]:
+def signed(officers, **overrides) -> Case:
+    """A request drafted, submitted and signed (the password opens the key, Art. 9.3): queued."""
     case = draft(officers, **overrides)
     transition(case=case, action="submit", actor=officers["kz_operator"])
-    signed = {"password": PASSWORD}  # opens the signatory's key (Art. 9.3)
-    transition(
-        case=case, action="sign", actor=officers["kz_signatory"], data=signed, confirmed=True
-    )
+    key = {"password": PASSWORD}
+    transition(case=case, action="sign", actor=officers["kz_signatory"], data=key, confirmed=True)
+    return case
+
+
+def send(officers, deliver, **overrides) -> tuple[Case, Case]:
+    case = signed(officers, **overrides)
     deliver()
     theirs = Case.objects.get(conversation_id=case.conversation_id, side=Side.REQUESTED)
     return Case.objects.get(pk=case.pk), theirs

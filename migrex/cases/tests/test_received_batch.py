@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from migrex.audit.models import AuditEntry
 from migrex.audit.verify import verify
 from migrex.cases.models import Case, CasePerson
-from migrex.cases.services import transition
-from migrex.conftest import PASSWORD, draft
+from migrex.conftest import signed
 from migrex.exchange import inbox
 from migrex.exchange.envelope import uuid7
 from migrex.exchange.models import OutboxMessage
@@ -25,15 +24,7 @@ pytestmark = __import__("pytest").mark.django_db
 
 def signed_request(officers) -> OutboxMessage:
     """A request KZ's signatory signed, queued to BY."""
-    case = draft(officers)
-    transition(case=case, action="submit", actor=officers["kz_operator"])
-    transition(
-        case=case,
-        action="sign",
-        actor=officers["kz_signatory"],
-        data={"password": PASSWORD},
-        confirmed=True,
-    )
+    case = signed(officers)
     return OutboxMessage.objects.get(conversation_id=case.conversation_id, kind="request")
 
 

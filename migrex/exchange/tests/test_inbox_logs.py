@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from migrex.audit.models import AuditEntry
-from migrex.conftest import PASSWORD, PERSON, draft
+from migrex.conftest import PERSON, signed
 from migrex.exchange import inbox
 from migrex.exchange.models import OutboxMessage
 
@@ -34,17 +34,7 @@ def _unreadable(envelope, body) -> None:
 
 
 def _signed_request(officers):
-    from migrex.cases.services import transition
-
-    case = draft(officers)
-    transition(case=case, action="submit", actor=officers["kz_operator"])
-    transition(
-        case=case,
-        action="sign",
-        actor=officers["kz_signatory"],
-        data={"password": PASSWORD},
-        confirmed=True,
-    )
+    case = signed(officers)
     return OutboxMessage.objects.get(conversation_id=case.conversation_id, status="pending")
 
 
