@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from migrex.audit import subjects
-        from migrex.cases import actions, inbox, links, outcomes, received
+        from migrex.cases import actions, inbox, links, outcomes, received, tally
         from migrex.exchange import kinds, monitor
         from migrex.persons import search, sources
 
@@ -26,3 +27,4 @@ class CasesConfig(AppConfig):
         subjects.describes("caseperson", links.case_person)
         sources.register("case", visible=received.visible, provided=received.provided)
         search.indexes(received.search_entries)
+        post_migrate.connect(tally.install, sender=self, dispatch_uid="cases-box-token")

@@ -284,3 +284,17 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.value}"
+
+
+class BoxToken(models.Model):
+    """A random token per authority, replaced by database triggers whenever one of its cases,
+    an entry of a case's history or an officer's opening of a case that had news is written or
+    deleted (tally.py installs them): the navigation's counts are kept under it."""
+
+    authority = models.OneToOneField(
+        "agreements.Authority", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}: {self.token}"

@@ -197,15 +197,6 @@ def counts(user, today: dt.date) -> dict[str, int]:
     return found
 
 
-def counts_for(request, today: dt.date) -> dict[str, int]:
-    """`counts` of the request's officer, counted once per request: the navigation shows them,
-    and an unfiltered box's pager takes its size from them rather than count the box again."""
-    memo = getattr(request, "_migrex_box_counts", None)
-    if memo is None or memo[0] != today:
-        memo = request._migrex_box_counts = (today, counts(request.user, today))
-    return memo[1]
-
-
 def _deadline_counts(user, today: dt.date) -> list[QuerySet[Case]]:
     """Requests overdue and due soon (by ranges of the covering index); the same two whose
     postponement holds."""

@@ -1,5 +1,6 @@
 """The header of every page: what needs the officer (cases/attention.py, counted first), the
-officer's boxes with their counts (selectors.counts) and the tabs the officer may open."""
+officer's boxes with their counts (selectors.counts), both kept until the authority's cases
+change (cases/tally.py), and the tabs the officer may open."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from migrex.accounts.roles import sees_personal_data, supervises
-from migrex.cases import attention, reports, selectors
+from migrex.cases import reports, selectors, tally
 from migrex.cases.selectors import can_draft
 from migrex.cases.views_boxes import TITLES
 from migrex.channels.views import may_see as sees_channels
@@ -28,11 +29,11 @@ class Nav:
     def attention(self) -> int:
         """What needs the officer, as the start page lists it: its cases (one query) and the
         consents awaiting the officer's decision (counted for the datasets tab already)."""
-        return attention.total(self.user, timezone.localdate()) + (self.datasets or 0)
+        return tally.counts(self.request, timezone.localdate())[1] + (self.datasets or 0)
 
     @cached_property
     def boxes(self) -> list[dict]:
-        counts = selectors.counts_for(self.request, timezone.localdate())
+        counts = tally.counts(self.request, timezone.localdate())[0]
         return [
             {"name": name, "title": TITLES[name], "count": counts[name]} for name in selectors.BOXES
         ]

@@ -1,0 +1,183 @@
+"""The navigation's counts, shown on every page: every box's size (selectors.counts) and what
+needs the officer (attention.total). Counting them reads thousands of index entries of a busy
+authority's cases: a fifth of a page's time on SQLite, a quarter on PostgreSQL. They change only
+when the authority's cases do, so each process keeps them until then.
+
+"Until then" is told by the database itself. Triggers give an authority a new random token
+(cases.BoxToken) whenever one of its cases or an entry of a case's history is written or
+deleted, and when an officer opens a case that has news (an opening of a case without news
+changes no count). Triggers see every write, the ORM's bulk ones and raw SQL included, which
+signals would not. A page reads the token (one row) and counts only under a token it has not
+counted under before, for the same officer, roles and day.
+
+- The token is random, not a counter: a change rolled back leaves a token no later change can
+  take, so counts made inside that transaction are never mistaken for committed ones.
+- On PostgreSQL the triggers are deferred to the commit, once per authority and transaction:
+  the token's row stays locked only while the commit runs, so writers of one authority's cases
+  (the delivery worker's batches, officers) do not queue behind each other's transactions.
+- Inside a transaction nothing is kept or reused, as the token may not be written yet there.
+- The triggers are (re)installed after every `migrate` rather than by a migration: SQLite
+  rebuilds a table to alter it, and a rebuilt table has lost its triggers. Every authority gets
+  a fresh token then too, so nothing counted before a flush or restore is reused after it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+
+from django.db import connection, connections
+
+from migrex.cases import attention, selectors
+
+LIMIT = 5000  # counts kept per process; all are dropped when it is reached
+
+_kept: dict[Hashable, tuple[dict[str, int], int]] = {}
+_lock = threading.Lock()
+
+
+def counts(request, today) -> tuple[dict[str, int], int]:
+    """The officer's box sizes and how many cases need them, counted once per request (the
+    navigation shows both; an unfiltered box's pager takes its size from them)."""
+    memo = getattr(request, "_migrex_tally", None)
+    if memo is None or memo[0] != today:
+        memo = request._migrex_tally = (today, _counts(request.user, today))
+    return memo[1]
+
+
+def _counts(user, today) -> tuple[dict[str, int], int]:
+    if user.authority_id is None or connection.in_atomic_block:
+        return _count(user, today)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT token FROM cases_boxtoken WHERE authority_id = %s", [user.authority_id]
+        )
+        row = cursor.fetchone()
+    key = (
+        connection.settings_dict["NAME"],
+        user.authority_id,
+        row[0] if row else None,  # none yet: no case of it written since the last migrate
+        user.pk,
+        user.is_active,
+        user.roles(),
+        today,
+    )
+    found = _kept.get(key)
+    if found is None:
+        found = _count(user, today)
+        with _lock:
+            if len(_kept) >= LIMIT:
+                _kept.clear()
+            _kept[key] = found
+    return found
+
+
+def _count(user, today) -> tuple[dict[str, int], int]:
+    return selectors.counts(user, today), attention.total(user, today)
+
+
+# --- the triggers ---------------------------------------------------------------------------
+
+# Each table whose rows the counts read, and the owner of a row's case.
+_OWNER = {
+    "cases_case": "{row}.owner_id",
+    "cases_caseevent": "(SELECT owner_id FROM cases_case WHERE id = {row}.case_id)",
+    "cases_caseseen": "(SELECT owner_id FROM cases_case WHERE id = {row}.case_id)",
+}
+# An opening changes a count only when the case has news the officer had not seen.
+_NEWS = "(SELECT news_at FROM cases_case WHERE id = NEW.case_id)"
+_SEEN_WHEN = {"INSERT": f"{_NEWS} IS NOT NULL", "UPDATE": f"OLD.at < {_NEWS}"}
+
+
+def install(using: str = "default", **_ignored) -> None:
+    """Create or replace the triggers and give every authority a fresh token (a post_migrate
+    receiver: cases/apps.py)."""
+    conn = connections[using]
+    if "cases_boxtoken" not in conn.introspection.table_names():
+        return  # migrated back to before it
+    statements = _postgresql() if conn.vendor == "postgresql" else _sqlite()
+    with conn.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _sqlite() -> list[str]:
+    found = []
+    for table, owner in _OWNER.items():
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[op]
+            when = _SEEN_WHEN.get(op) if table == "cases_caseseen" else None
+            bumps = "".join(
+                _upsert(owner.format(row=row))
+                for row in (rows[-1:] if table != "cases_case" else rows)
+            )
+            name = f"{table}_boxtoken_{op.lower()}"
+            found += [
+                f"DROP TRIGGER IF EXISTS {name}",
+                f"CREATE TRIGGER {name} AFTER {op} ON {table} FOR EACH ROW "
+                + (f"WHEN {when} " if when else "")
+                + f"BEGIN {bumps}END",
+            ]
+    return [*found, _fresh("random()")]
+
+
+def _upsert(owner: str) -> str:
+    """A trigger's statement: a new token for the authority `owner` (SQL) names, if any."""
+    return (
+        "INSERT INTO cases_boxtoken (authority_id, token) "  # noqa: S608 - names, no values
+        f"SELECT owner, random() FROM (SELECT {owner} AS owner) WHERE owner IS NOT NULL "
+        "ON CONFLICT (authority_id) DO UPDATE SET token = excluded.token; "
+    )
+
+
+def _postgresql() -> list[str]:
+    bump = """
+CREATE OR REPLACE FUNCTION migrex_boxtoken(owner bigint) RETURNS void AS $$
+BEGIN
+    IF owner IS NULL OR current_setting('migrex.boxtoken_' || owner, true) = '1' THEN
+        RETURN;  -- bumped already in this transaction
+    END IF;
+    PERFORM set_config('migrex.boxtoken_' || owner, '1', true);
+    INSERT INTO cases_boxtoken (authority_id, token) VALUES (owner, (random() * 9e18)::bigint)
+    ON CONFLICT (authority_id) DO UPDATE SET token = EXCLUDED.token;
+END $$ LANGUAGE plpgsql"""
+    case = """
+CREATE OR REPLACE FUNCTION migrex_boxtoken_case() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN PERFORM migrex_boxtoken(OLD.owner_id); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM migrex_boxtoken(NEW.owner_id); END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql"""
+    related = f"""
+CREATE OR REPLACE FUNCTION migrex_boxtoken_related() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM migrex_boxtoken({_OWNER["cases_caseevent"].format(row="OLD")});
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'cases_caseseen' THEN
+        IF TG_OP = 'INSERT' AND NOT ({_SEEN_WHEN["INSERT"]}) THEN RETURN NULL; END IF;
+        IF TG_OP = 'UPDATE' AND NOT coalesce({_SEEN_WHEN["UPDATE"]}, false) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    PERFORM migrex_boxtoken({_OWNER["cases_caseevent"].format(row="NEW")});
+    RETURN NULL;
+END $$ LANGUAGE plpgsql"""
+    found = [bump, case, related]
+    for table in _OWNER:
+        function = "migrex_boxtoken_case" if table == "cases_case" else "migrex_boxtoken_related"
+        found += [
+            f"DROP TRIGGER IF EXISTS {table}_boxtoken ON {table}",
+            f"CREATE CONSTRAINT TRIGGER {table}_boxtoken AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()",
+        ]
+    return [*found, _fresh("(random() * 9e18)::bigint")]
+
+
+def _fresh(random: str) -> str:
+    return (
+        f"INSERT INTO cases_boxtoken (authority_id, token) SELECT id, {random} "  # noqa: S608
+        "FROM agreements_authority WHERE true "
+        "ON CONFLICT (authority_id) DO UPDATE SET token = excluded.token"
+    )
