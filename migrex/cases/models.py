@@ -289,12 +289,12 @@ class Counter(models.Model):
 class BoxToken(models.Model):
     """A random token per authority, replaced by database triggers whenever one of its cases,
     an entry of a case's history or an officer's opening of a case that had news is written or
-    deleted (tally.py installs them): the navigation's counts are kept under it."""
+    deleted (tally.py installs them): the navigation's counts are kept under it. The authority's
+    id without a foreign key: a trigger's row must never fail a transaction, not even one that
+    deletes the authority itself."""
 
-    authority = models.OneToOneField(
-        "agreements.Authority", primary_key=True, on_delete=models.CASCADE, related_name="+"
-    )
+    authority = models.BigIntegerField(primary_key=True)
     token = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return f"{self.authority_id}: {self.token}"
+        return f"{self.authority}: {self.token}"

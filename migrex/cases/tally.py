@@ -49,9 +49,7 @@ def _counts(user, today) -> tuple[dict[str, int], int]:
     if user.authority_id is None or connection.in_atomic_block:
         return _count(user, today)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT token FROM cases_boxtoken WHERE authority_id = %s", [user.authority_id]
-        )
+        cursor.execute("SELECT token FROM cases_boxtoken WHERE authority = %s", [user.authority_id])
         row = cursor.fetchone()
     key = (
         connection.settings_dict["NAME"],
@@ -124,9 +122,9 @@ def _sqlite() -> list[str]:
 def _upsert(owner: str) -> str:
     """A trigger's statement: a new token for the authority `owner` (SQL) names, if any."""
     return (
-        "INSERT INTO cases_boxtoken (authority_id, token) "  # noqa: S608 - names, no values
+        "INSERT INTO cases_boxtoken (authority, token) "  # noqa: S608 - names, no values
         f"SELECT owner, random() FROM (SELECT {owner} AS owner) WHERE owner IS NOT NULL "
-        "ON CONFLICT (authority_id) DO UPDATE SET token = excluded.token; "
+        "ON CONFLICT (authority) DO UPDATE SET token = excluded.token; "
     )
 
 
@@ -138,8 +136,8 @@ BEGIN
         RETURN;  -- bumped already in this transaction
     END IF;
     PERFORM set_config('migrex.boxtoken_' || owner, '1', true);
-    INSERT INTO cases_boxtoken (authority_id, token) VALUES (owner, (random() * 9e18)::bigint)
-    ON CONFLICT (authority_id) DO UPDATE SET token = EXCLUDED.token;
+    INSERT INTO cases_boxtoken (authority, token) VALUES (owner, (random() * 9e18)::bigint)
+    ON CONFLICT (authority) DO UPDATE SET token = EXCLUDED.token;
 END $$ LANGUAGE plpgsql"""
     case = """
 CREATE OR REPLACE FUNCTION migrex_boxtoken_case() RETURNS trigger AS $$
@@ -177,7 +175,7 @@ END $$ LANGUAGE plpgsql"""
 
 def _fresh(random: str) -> str:
     return (
-        f"INSERT INTO cases_boxtoken (authority_id, token) SELECT id, {random} "  # noqa: S608
+        f"INSERT INTO cases_boxtoken (authority, token) SELECT id, {random} "  # noqa: S608
         "FROM agreements_authority WHERE true "
-        "ON CONFLICT (authority_id) DO UPDATE SET token = excluded.token"
+        "ON CONFLICT (authority) DO UPDATE SET token = excluded.token"
     )

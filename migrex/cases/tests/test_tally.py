@@ -46,7 +46,7 @@ def _incoming(agreement, **fields) -> Case:
 
 
 def _token() -> int | None:
-    found = BoxToken.objects.filter(authority__code="kz-mvd").first()
+    found = BoxToken.objects.filter(authority=Authority.objects.get(code="kz-mvd").pk).first()
     return found.token if found else None
 
 
@@ -100,8 +100,8 @@ def test_nothing_counted_inside_a_transaction_outlives_it(agreement, officers):
 
 
 def test_every_authority_gets_a_fresh_token_after_migrate(agreement):
-    before = dict(BoxToken.objects.values_list("authority_id", "token"))
+    before = dict(BoxToken.objects.values_list("authority", "token"))
     tally.install()  # again, as every migrate does: idempotent
-    after = dict(BoxToken.objects.values_list("authority_id", "token"))
+    after = dict(BoxToken.objects.values_list("authority", "token"))
     assert set(after) == set(Authority.objects.values_list("pk", flat=True))
     assert all(after[pk] != token for pk, token in before.items())
