@@ -26,7 +26,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from migrex.accounts.roles import WORKING, holds, sees_personal_data, supervises
-from migrex.cases import actions, selectors, workflow
+from migrex.cases import actions, selectors, tally, workflow
 from migrex.cases.models import Case, CaseEvent, CaseSeen
 from migrex.cases.workflow import Kind, Side, State
 from migrex.core import prepared
@@ -243,6 +243,20 @@ def total(user, today: dt.date) -> int:
     return due - held + news
 
 
+def counts(request, today: dt.date) -> tuple[dict[str, int], int]:
+    """The navigation's numbers: the officer's box sizes (selectors.counts) and how many cases
+    need them (total), kept until the authority's cases change (tally.py), and read once per
+    request (an unfiltered box's pager takes its size from them too)."""
+    memo = getattr(request, "_migrex_counts", None)
+    if memo is None or memo[0] != today:
+        user = request.user
+        found = tally.kept(
+            user, ("navigation", today), lambda: (selectors.counts(user, today), total(user, today))
+        )
+        memo = request._migrex_counts = (today, found)
+    return memo[1]
+
+
 def _total_queries(user, today: dt.date) -> list[QuerySet[Case]]:
     """total's three counts (none where a section is absent)."""
     loose = _sections(user, today)
@@ -272,32 +286,44 @@ class Section:
 
 def sections(user, today: dt.date) -> list[Section]:
     """The start page: the sections that concern `user`, each with up to SHOWN cases (the ones
-    waiting longest first, the deadline's nearest first), in SECTIONS order. A count per
-    section and the ids of its first cases, each on its indexes with SQL compiled once per
-    officer and day (core/prepared.py); then one query reads those cases with their news."""
-    filters = section_filters(user, today)
+    waiting longest first, the deadline's nearest first), in SECTIONS order. Their counts and
+    first cases are kept until the authority's cases change (tally.py); one query then reads
+    those cases with their news."""
     found: dict[str, Section] = {}
-    if filters:
-        visible = selectors.visible_cases(user)
-        key = ("sections", user.pk, user.authority_id, user.is_active, user.roles(), today)
-        names = list(filters)
-        counted = prepared.counts(key, lambda: [visible.filter(filters[n]) for n in names])
-        first: dict[str, list[int]] = {}
-        for name in names:
-            first[name] = [
-                pk for (pk,) in prepared.rows((*key, name), _first(visible, filters, name))
-            ]
+    counted = tally.kept(user, ("sections", today), lambda: _sections_counted(user, today))
+    if counted:
+        ids = {pk for _name, _n, first in counted for pk in first}
         latest = news_events(user).order_by("-at", "-id").values("action")[:1]
-        listed = with_news(user, visible.filter(pk__in={pk for i in first.values() for pk in i}))
+        listed = with_news(user, selectors.visible_cases(user).filter(pk__in=ids))
         listed = listed.annotate(latest=Subquery(latest))
-        by_pk = {c.pk: c for c in listed.select_related(*_AUTHORITIES)} if first else {}
-        for name, n in zip(names, counted, strict=True):
-            found[name] = Section(name, n, [by_pk[pk] for pk in first[name] if pk in by_pk])
+        by_pk = {c.pk: c for c in listed.select_related(*_AUTHORITIES)}
+        for name, n, first in counted:
+            found[name] = Section(name, n, [by_pk[pk] for pk in first if pk in by_pk])
     asked = consents_due(user)
     if asked is not None:
         listed = list(asked.select_related("requester").order_by("created_at")[:SHOWN])
         found["consents"] = Section("consents", asked.count(), [], listed)
     return [found[name] for name in SECTIONS if name in found]
+
+
+def _sections_counted(user, today: dt.date) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """Each section's name, count and the ids of its first SHOWN cases, each on its indexes
+    with SQL compiled once per officer and day (core/prepared.py)."""
+    filters = section_filters(user, today)
+    if not filters:
+        return ()
+    visible = selectors.visible_cases(user)
+    key = ("sections", user.pk, user.authority_id, user.is_active, user.roles(), today)
+    names = list(filters)
+    counted = prepared.counts(key, lambda: [visible.filter(filters[n]) for n in names])
+    return tuple(
+        (
+            name,
+            n,
+            tuple(pk for (pk,) in prepared.rows((*key, name), _first(visible, filters, name))),
+        )
+        for name, n in zip(names, counted, strict=True)
+    )
 
 
 _AUTHORITIES = ("requesting_authority", "requested_authority")

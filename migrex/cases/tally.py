@@ -1,14 +1,14 @@
-"""The navigation's counts, shown on every page: every box's size (selectors.counts) and what
-needs the officer (attention.total). Counting them reads thousands of index entries of a busy
-authority's cases: a fifth of a page's time on SQLite, a quarter on PostgreSQL. They change only
-when the authority's cases do, so each process keeps them until then.
+"""Counts an officer's pages show again and again (the navigation's on every page, the start
+page's sections), kept per process until the authority's cases change. Counting them reads
+thousands of index entries of a busy authority's cases: a fifth of a page's time on SQLite, a
+quarter on PostgreSQL, for numbers that change only when a case does.
 
 "Until then" is told by the database itself. Triggers give an authority a new random token
 (cases.BoxToken) whenever one of its cases or an entry of a case's history is written or
 deleted, and when an officer opens a case that has news (an opening of a case without news
 changes no count). Triggers see every write, the ORM's bulk ones and raw SQL included, which
 signals would not. A page reads the token (one row) and counts only under a token it has not
-counted under before, for the same officer, roles and day.
+counted under before, for the same officer, roles and question (which names the day).
 
 - The token is random, not a counter: a change rolled back leaves a token no later change can
   take, so counts made inside that transaction are never mistaken for committed ones.
@@ -19,35 +19,33 @@ counted under before, for the same officer, roles and day.
 - The triggers are (re)installed after every `migrate` rather than by a migration: SQLite
   rebuilds a table to alter it, and a rebuilt table has lost its triggers. Every authority gets
   a fresh token then too, so nothing counted before a flush or restore is reused after it.
+- Only what the cases, their history and the openings decide may be kept here: whatever else
+  a count reads (consents, the outbox) is counted on every page.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from django.db import connection, connections
 
-from migrex.cases import attention, selectors
+T = TypeVar("T")
 
-LIMIT = 5000  # counts kept per process; all are dropped when it is reached
+LIMIT = 5000  # results kept per process; all are dropped when it is reached
 
-_kept: dict[Hashable, tuple[dict[str, int], int]] = {}
+_kept: dict[Hashable, object] = {}
 _lock = threading.Lock()
 
 
-def counts(request, today) -> tuple[dict[str, int], int]:
-    """The officer's box sizes and how many cases need them, counted once per request (the
-    navigation shows both; an unfiltered box's pager takes its size from them)."""
-    memo = getattr(request, "_migrex_tally", None)
-    if memo is None or memo[0] != today:
-        memo = request._migrex_tally = (today, _counts(request.user, today))
-    return memo[1]
-
-
-def _counts(user, today) -> tuple[dict[str, int], int]:
+def kept(user, question: Hashable, count: Callable[[], T]) -> T:
+    """`count()`, or what it gave before under the same token of the user's authority, for
+    the same officer with the same roles and the same `question` (which must name everything
+    else `count` depends on, the day included). What it returns is shared between requests:
+    numbers and tuples, never objects a page changes."""
     if user.authority_id is None or connection.in_atomic_block:
-        return _count(user, today)
+        return count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM cases_boxtoken WHERE authority = %s", [user.authority_id])
         row = cursor.fetchone()
@@ -58,20 +56,16 @@ def _counts(user, today) -> tuple[dict[str, int], int]:
         user.pk,
         user.is_active,
         user.roles(),
-        today,
+        question,
     )
-    found = _kept.get(key)
-    if found is None:
-        found = _count(user, today)
+    found = _kept.get(key, _kept)
+    if found is _kept:
+        found = count()
         with _lock:
             if len(_kept) >= LIMIT:
                 _kept.clear()
             _kept[key] = found
     return found
-
-
-def _count(user, today) -> tuple[dict[str, int], int]:
-    return selectors.counts(user, today), attention.total(user, today)
 
 
 # --- the triggers ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from migrex.cases import attention, box_rows, search, selectors, tally
+from migrex.cases import attention, box_rows, search, selectors
 from migrex.core import tables
 from migrex.core.web import officer_view
 
@@ -95,7 +95,7 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
     if box in selectors.BOXES and not form.given:
         # The box as the navigation counts it (one grouped query for every box): not counted
         # again. Paginator.count is a cached_property, so the value given is the one it keeps.
-        paginator.count = tally.counts(request, today)[0][box]
+        paginator.count = attention.counts(request, today)[0][box]
     page, note = _page(paginator, request.GET.get("page"))
     if note:
         problems.append(note)

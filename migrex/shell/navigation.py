@@ -9,7 +9,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from migrex.accounts.roles import sees_personal_data, supervises
-from migrex.cases import reports, selectors, tally
+from migrex.cases import attention, reports, selectors
 from migrex.cases.selectors import can_draft
 from migrex.cases.views_boxes import TITLES
 from migrex.channels.views import may_see as sees_channels
@@ -29,11 +29,11 @@ class Nav:
     def attention(self) -> int:
         """What needs the officer, as the start page lists it: its cases (one query) and the
         consents awaiting the officer's decision (counted for the datasets tab already)."""
-        return tally.counts(self.request, timezone.localdate())[1] + (self.datasets or 0)
+        return attention.counts(self.request, timezone.localdate())[1] + (self.datasets or 0)
 
     @cached_property
     def boxes(self) -> list[dict]:
-        counts = tally.counts(self.request, timezone.localdate())[0]
+        counts = attention.counts(self.request, timezone.localdate())[0]
         return [
             {"name": name, "title": TITLES[name], "count": counts[name]} for name in selectors.BOXES
         ]

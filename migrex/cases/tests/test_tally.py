@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from migrex.agreements.models import Authority
-from migrex.cases import tally
+from migrex.cases import attention, tally
 from migrex.cases.models import BoxToken, Case, CaseEvent, CaseSeen
 from migrex.cases.workflow import Kind, Side, State
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _counted(user) -> tuple[dict[str, int], int]:
     """The counts as a new page asks for them."""
-    return tally.counts(SimpleNamespace(user=user), timezone.localdate())
+    return attention.counts(SimpleNamespace(user=user), timezone.localdate())
 
 
 def _incoming(agreement, **fields) -> Case:
@@ -105,3 +105,12 @@ def test_every_authority_gets_a_fresh_token_after_migrate(agreement):
     after = dict(BoxToken.objects.values_list("authority", "token"))
     assert set(after) == set(Authority.objects.values_list("pk", flat=True))
     assert all(after[pk] != token for pk, token in before.items())
+
+
+def test_the_start_page_follows_a_new_case(agreement, officers):
+    user, today = officers["kz_operator"], timezone.localdate()
+    before = {s.name: s.count for s in attention.sections(user, today)}
+    case = _incoming(agreement)  # to register (Art. 10.1)
+    after = {s.name: s for s in attention.sections(user, today)}
+    assert after["register"].count == before.get("register", 0) + 1
+    assert case in after["register"].cases
