@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from migrex.cases import attention, box_rows, search, selectors
+from migrex.cases import attention, box_list, box_rows, search, selectors
 from migrex.core import tables
 from migrex.core.web import officer_view
 
@@ -81,17 +81,16 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
     searching = box == "search"
     form = search.CaseFilterForm(request.GET, user=request.user, box=None if searching else box)
     waiting = searching and not form.given  # the search page before anything is asked
-    cases = cases.none() if waiting else search.apply(cases, form, today)
     problems = form.problems()
     fmt = request.GET.get("export")
     if fmt in tables.FORMATS and not waiting:
-        headers, rows = search.table(cases, form.texts)
+        headers, rows = search.table(search.apply(cases, form, today), form.texts)
         name = f"{'cases' if searching else box}-{today:%Y-%m-%d}"
         return tables.download(name, fmt, headers, rows, title=str(title))
     if fmt and fmt not in tables.FORMATS:
         problems.append(gettext("A list is exported as CSV or XLSX."))
-    cases = attention.with_news(request.user, cases)
-    paginator = Paginator(cases, PAGE_SIZE)
+    listed = [] if waiting else box_list.Listed(request.user, box, form, cases, today)
+    paginator = Paginator(listed, PAGE_SIZE)
     if box in selectors.BOXES and not form.given:
         # The box as the navigation counts it (one grouped query for every box): not counted
         # again. Paginator.count is a cached_property, so the value given is the one it keeps.

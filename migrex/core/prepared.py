@@ -1,4 +1,4 @@
-"""Queries run on every page (the navigation's counts), compiled once per process.
+"""Queries run on every page (the navigation's counts, a list's page), compiled once per process.
 
 Building a queryset of nested filters and compiling it to SQL costs the web process more than
 the database spends answering it from an index. What such a queryset compiles to depends only on
@@ -74,3 +74,10 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
     """The rows of `build()` (a values_list queryset of ids, text and numbers: they come as
     the database gives them, unconverted), compiled once per `key`."""
     return _run(_compiled_for(("rows", key), lambda: _sql(build())))
+
+
+def objects(model, key: Hashable, build: Callable[[], QuerySet]) -> list:
+    """The instances of `model` that `build()` (a queryset of it, without select_related: its
+    columns are matched by name) reads, each annotation an attribute, compiled once per `key`."""
+    compiled = _compiled_for(("objects", key), lambda: _sql(build()))
+    return list(model.objects.raw(*compiled)) if compiled else []
