@@ -63,7 +63,7 @@ def add_cases(
 
     from migrex.agreements.models import Agreement, Authority
     from migrex.cases.models import Case, CaseEvent, CasePerson
-    from migrex.cases.workflow import Kind, Side, State
+    from migrex.cases.workflow import CLOSED, Kind, Side, State
 
     agreement = Agreement.objects.get(code="kz-by-2019")
     ours, theirs = Authority.objects.get(code=own), Authority.objects.get(code=other)
@@ -82,12 +82,17 @@ def add_cases(
     for i in range(n):
         incoming = rng.random() < 0.7
         received = today - dt.timedelta(days=rng.randint(0, 45))
+        status = rng.choice(states)
+        # Closed as the workflow closes a case (services.py): at a time, within its 30 days.
+        closed_on = min(received + dt.timedelta(days=1 + i % 29), today)
+        noon = dt.datetime.combine(closed_on, dt.time(12))
         cases.append(
             Case(
                 conversation_id=uuid.uuid4(),
                 side=Side.REQUESTED if incoming else Side.REQUESTER,
                 kind=Kind.REQUEST,
-                status=rng.choice(states),
+                status=status,
+                closed_at=timezone.make_aware(noon) if status in CLOSED else None,
                 agreement=agreement,
                 number=f"{prefix}{i:06d}",
                 their_number=f"{other.upper()}-{year}-{i:06d}",
