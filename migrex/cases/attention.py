@@ -288,15 +288,14 @@ def sections(user, today: dt.date) -> list[Section]:
     """The start page: the sections that concern `user`, each with up to SHOWN cases (the ones
     waiting longest first, the deadline's nearest first), in SECTIONS order. Their counts and
     first cases are kept until the authority's cases change (tally.py); one query then reads
-    those cases with their news."""
+    those cases with their news, its SQL compiled once per officer and set of cases."""
     found: dict[str, Section] = {}
     counted = tally.kept(user, ("sections", today), lambda: _sections_counted(user, today))
     if counted:
-        ids = {pk for _name, _n, first in counted for pk in first}
-        latest = news_events(user).order_by("-at", "-id").values("action")[:1]
-        listed = with_news(user, selectors.visible_cases(user).filter(pk__in=ids))
-        listed = listed.annotate(latest=Subquery(latest))
-        by_pk = {c.pk: c for c in listed.select_related(*_AUTHORITIES)}
+        ids = tuple(sorted({pk for _name, _n, first in counted for pk in first}))
+        key = ("start", user.pk, user.authority_id, user.is_active, user.roles(), ids)
+        listed = selectors.with_authorities(prepared.objects(Case, key, lambda: _listed(user, ids)))
+        by_pk = {c.pk: c for c in listed}
         for name, n, first in counted:
             found[name] = Section(name, n, [by_pk[pk] for pk in first if pk in by_pk])
     asked = consents_due(user)
@@ -304,6 +303,13 @@ def sections(user, today: dt.date) -> list[Section]:
         listed = list(asked.select_related("requester").order_by("created_at")[:SHOWN])
         found["consents"] = Section("consents", asked.count(), [], listed)
     return [found[name] for name in SECTIONS if name in found]
+
+
+def _listed(user, ids: tuple[int, ...]) -> QuerySet[Case]:
+    """The start page's cases, each with its news and the action of its latest news."""
+    latest = news_events(user).order_by("-at", "-id").values("action")[:1]
+    listed = with_news(user, selectors.visible_cases(user).filter(pk__in=ids))
+    return listed.annotate(latest=Subquery(latest))
 
 
 def _sections_counted(user, today: dt.date) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
@@ -324,9 +330,6 @@ def _sections_counted(user, today: dt.date) -> tuple[tuple[str, int, tuple[int, 
         )
         for name, n in zip(names, counted, strict=True)
     )
-
-
-_AUTHORITIES = ("requesting_authority", "requested_authority")
 
 
 def _first(visible: QuerySet[Case], filters: dict[str, Q], name: str):

@@ -10,12 +10,9 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from migrex.agreements.selectors import directory
-from migrex.cases import attention, search
+from migrex.cases import attention, search, selectors
 from migrex.cases.models import Case
 from migrex.core import prepared
-
-_SIDES = (Case.requesting_authority.field, Case.requested_authority.field)
 
 
 class Listed:
@@ -31,12 +28,5 @@ class Listed:
         return prepared.counts(self.key, lambda: [self.build()])[0]
 
     def __getitem__(self, part: slice) -> list[Case]:
-        found = prepared.objects(
-            Case, (*self.key, part.start, part.stop), lambda: self.build()[part]
-        )
-        by_id = {a.pk: a for a in directory().authorities.values()}  # reference data, no query
-        for case in found:
-            for field in _SIDES:
-                if (known := by_id.get(getattr(case, field.attname))) is not None:
-                    field.set_cached_value(case, known)
-        return found
+        page = (*self.key, part.start, part.stop)
+        return selectors.with_authorities(prepared.objects(Case, page, lambda: self.build()[part]))

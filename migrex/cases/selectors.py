@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
+from migrex.agreements.selectors import directory
 from migrex.cases import actions, workflow
 from migrex.cases.models import Case, owned_by
 from migrex.cases.workflow import Side, State
@@ -53,6 +54,20 @@ def case_for(user, pk: int) -> Case:
         raise Http404
     logcontext.set_case(str(case))  # its registration number, on the request's log lines
     return case
+
+
+def with_authorities(cases: list[Case]) -> list[Case]:
+    """`cases`, each given its two authorities from the reference directory (no query): for
+    cases read without select_related (core/prepared.objects)."""
+    by_id = {a.pk: a for a in directory().authorities.values()}
+    for case in cases:
+        for field in _SIDES:
+            if (known := by_id.get(getattr(case, field.attname))) is not None:
+                field.set_cached_value(case, known)
+    return cases
+
+
+_SIDES = (Case.requesting_authority.field, Case.requested_authority.field)
 
 
 def box(user, name: str, today: dt.date) -> QuerySet[Case]:
