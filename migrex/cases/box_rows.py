@@ -3,15 +3,13 @@
 Written here rather than in the template: Django's template engine spends about 0.2 ms of CPU
 on a line of this table (some twenty variables and conditions, each resolved and escaped
 through its generic machinery), and a page of 50 lines took about a third of the page's time.
-Each value is escaped as the template escaped it (Django's conditional_escape), by `_html`:
-format_html's own checks for lazy strings cost about a third of a line's time, and a line has
-none (gettext, not gettext_lazy). The markup is the template's, line for line.
+Each value is escaped as the template escaped it, by core/lines.py. The markup is the
+template's, line for line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -25,18 +23,10 @@ from django.utils.translation import gettext, pgettext
 from migrex.cases import labels
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
 from migrex.cases.workflow import Side
+from migrex.core.lines import html as _html
 from migrex.core.templatetags.migrex_ui import authority
 
 SUMMARY = 140  # characters of a request's text shown in its line
-
-
-def _html(template: str, *values) -> SafeString:
-    """format_html for a line: `template` with each of `values` escaped, unless already HTML."""
-    return mark_safe(  # noqa: S308 - every value escaped
-        template.format(
-            *(v.__html__() if hasattr(v, "__html__") else html.escape(str(v)) for v in values)
-        )
-    )
 
 
 # The lists whose date column is the day the case was created here, not the day it was received.

@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -18,6 +17,7 @@ from migrex.accounts import access
 from migrex.accounts.access import Channel, Data
 from migrex.cases import attention, labels, selectors
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
+from migrex.core.lines import html
 from migrex.core.templatetags.migrex_ui import authority
 from migrex.core.web import officer_view
 
@@ -92,10 +92,10 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     texts = access.allows(user, Data.TEXT, Channel.PAGE)
-    shown = []
+    shown, items = [], _Items(today, texts)
     for section in attention.sections(user, today):
         title, hint, empty, box = SECTIONS[section.name]
-        rows = [_item(case, today, texts) for case in section.cases]
+        rows = [items.render(case) for case in section.cases]
         if section.consents is not None:
             rows = [_consent_row(consent) for consent in section.consents]
         more = section.count - len(rows)
@@ -120,56 +120,67 @@ def _more_url(name: str, box: str | None) -> str:
     return reverse("cases:box", args=[box]) if box else ""
 
 
-def _item(case, today, texts: bool) -> SafeString:
-    """A case's entry in its section, as HTML: written here, not in the template, for the
-    reason cases/box_rows.py gives (a start page of 70 entries spent half its time in them)."""
-    url = f"{reverse('cases:detail', args=[0]).removesuffix('0/')}{case.pk}/"
-    if case.number:
-        head = format_html('<a class="case-link" href="{}">№ {}</a>', url, case.number)
-        if case.their_number:
-            head += format_html(
-                ' <span class="sub">{} {}</span>', gettext("theirs"), case.their_number
+class _Items:
+    """The entries of the start page's sections, as HTML: written here, not in the template, for
+    the reason cases/box_rows.py gives (a start page of 70 entries spent half its time in them),
+    each value escaped as the template did (core/lines.py)."""
+
+    SUMMARY = 120  # characters of a request's text shown
+
+    def __init__(self, today, texts: bool):
+        self.today, self.texts = today, texts
+        self.detail = reverse("cases:detail", args=[0]).removesuffix("0/")
+        self.news = render_to_string("cases/_news_mark.html")  # as every list marks it
+        self.theirs, self.due = gettext("theirs"), gettext("due")
+
+    def render(self, case) -> SafeString:
+        url = f"{self.detail}{case.pk}/"
+        if case.number:
+            head = html('<a class="case-link" href="{}">№ {}</a>', url, case.number)
+            if case.their_number:
+                head += html(' <span class="sub">{} {}</span>', self.theirs, case.their_number)
+        else:
+            number = case.their_number or gettext("no number")
+            head = html('<a class="case-link" href="{}">{}</a>', url, number)
+        if case.news:
+            head += self.news
+        return html(
+            '<div class="attention-head">{}</div>\n<div class="sub">{} · {}</div>\n{}'
+            '<div class="attention-meta">{}</div>',
+            head,
+            labels.KINDS.get(case.kind, ""),
+            authority(case.other_authority),
+            self._summary(case),
+            self._meta(case),
+        )
+
+    def _summary(self, case) -> SafeString | str:
+        if not self.texts:
+            return ""
+        text = case.summary or "—"
+        text = Truncator(text).chars(self.SUMMARY) if len(text) > self.SUMMARY else text
+        return html('<div class="attention-summary">{}</div>', text)
+
+    def _meta(self, case) -> SafeString:
+        meta = html(
+            '<span class="badge badge-{}">{}</span>',
+            labels.STATE_TONES.get(case.status, "neutral"),
+            labels.state_label(case.status),
+        )
+        latest = getattr(case, "latest", None)
+        if case.news and latest:
+            meta += html(' <span class="sub">{}</span>', labels.event_label(latest, case.kind))
+        clock = selectors.clock(case, self.today)
+        if clock.state not in ("none", "stopped"):
+            meta += html(
+                ' <span class="clock clock-{}" title="{}">{}</span> <span class="sub">{} {}</span>',
+                clock.state,
+                clock_text(clock),
+                clock_short(clock),
+                self.due,
+                date_format(case.due_date, "SHORT_DATE_FORMAT"),
             )
-    else:
-        head = format_html(
-            '<a class="case-link" href="{}">{}</a>', url, case.their_number or gettext("no number")
-        )
-    if case.news:
-        head += render_to_string("cases/_news_mark.html")
-    latest = getattr(case, "latest", None)
-    meta = format_html(
-        '<span class="badge badge-{}">{}</span>',
-        labels.STATE_TONES.get(case.status, "neutral"),
-        labels.state_label(case.status),
-    )
-    if case.news and latest:
-        meta += format_html(' <span class="sub">{}</span>', labels.event_label(latest, case.kind))
-    clock = selectors.clock(case, today)
-    if clock.state not in ("none", "stopped"):
-        meta += format_html(
-            ' <span class="clock clock-{}" title="{}">{}</span> <span class="sub">{} {}</span>',
-            clock.state,
-            clock_text(clock),
-            clock_short(clock),
-            gettext("due"),
-            date_format(case.due_date, "SHORT_DATE_FORMAT"),
-        )
-    summary = (
-        format_html(
-            '<div class="attention-summary">{}</div>', Truncator(case.summary or "—").chars(120)
-        )
-        if texts
-        else ""
-    )
-    return format_html(
-        '<div class="attention-head">{}</div>\n<div class="sub">{} · {}</div>\n{}'
-        '<div class="attention-meta">{}</div>',
-        head,
-        labels.KINDS.get(case.kind, ""),
-        authority(case.other_authority),
-        summary,
-        meta,
-    )
+        return meta
 
 
 def _consent_row(consent) -> dict:
