@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,7 +52,6 @@ def detail(request, pk: int):
     case = selectors.case_for(user, pk)
     if not table.allows(user, Data.METADATA, Channel.PAGE):  # deny by default: no role
         raise Http404
-    attention.opened(user, case)  # what happened before now is no longer news to them
     today = timezone.localdate()
     profile = profile_of(case.agreement)
     events = list(case.events.select_related("actor").order_by("at", "id"))
@@ -59,10 +59,14 @@ def detail(request, pk: int):
     texts = table.allows(user, Data.TEXT, Channel.PAGE)  # auditors: metadata only
     persons_by_event: dict[int | None, list] = defaultdict(list)
     attachments_by_event: dict[int | None, list] = defaultdict(list)
-    shown = []
+    shown = list(case.persons.select_related("event")) if personal else []
+    # One commit for both: what happened before now is no longer news to the officer, and the
+    # persons they read now are on the audit log (Art. 11.4).
+    with transaction.atomic():
+        attention.opened(user, case)
+        if shown:
+            access.record_reads(user, shown, case=case)
     if personal:
-        shown = list(case.persons.select_related("event"))
-        access.record_reads(user, shown, case=case)
         for person in shown:
             persons_by_event[person.event_id].append(person)
         for attachment in case.attachments.all():
