@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from migrex.accounts.roles import OPERATOR
@@ -85,7 +85,9 @@ def box(user, name: str, today: dt.date) -> QuerySet[Case]:
             closed = closed.filter(
                 side=Side.REQUESTED if name == "closed-incoming" else Side.REQUESTER
             )
-        return closed.order_by("-closed_at", "-pk")
+        # The latest closed first; an open case has none, and on PostgreSQL, where NULL sorts
+        # first in descending order, its index (migration 0013) puts them last too.
+        return closed.order_by(F("closed_at").desc(nulls_last=True), "-pk")
     raise Http404
 
 
