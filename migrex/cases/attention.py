@@ -238,22 +238,40 @@ def total(user, today: dt.date) -> int:
     less those only the deadline named whose postponement holds (a few rows); plus those with
     news that are in no other section (the officer's cases only). The navigation asks on every
     page, so their SQL is compiled once per officer and day (core/prepared.py)."""
-    key = ("attention", user.pk, user.authority_id, user.is_active, user.roles(), today)
-    due, held, news = prepared.counts(key, lambda: _total_queries(user, today))
-    return due - held + news
+    return _due(user, today) + _news(user, today)
+
+
+def _key(name: str, user, today: dt.date) -> tuple:
+    return (name, user.pk, user.authority_id, user.is_active, user.roles(), today)
+
+
+def _due(user, today: dt.date) -> int:
+    """total's cases where a move is due or the deadline is near: no news counted."""
+    due, held = prepared.counts(_key("due", user, today), lambda: _total_queries(user, today)[:2])
+    return due - held
+
+
+def _news(user, today: dt.date) -> int:
+    """total's cases with news for the officer that are in no other section."""
+    return prepared.counts(_key("news", user, today), lambda: _total_queries(user, today)[2:])[0]
 
 
 def counts(request, today: dt.date) -> tuple[dict[str, int], int]:
     """The navigation's numbers: the officer's box sizes (selectors.counts) and how many cases
-    need them (total), kept until the authority's cases change (tally.py), and read once per
-    request (an unfiltered box's pager takes its size from them too)."""
+    need them (total), kept until the authority's cases or their news change (tally.py), and
+    read once per request (an unfiltered box's pager takes its size from them too)."""
     memo = getattr(request, "_migrex_counts", None)
     if memo is None or memo[0] != today:
         user = request.user
-        found = tally.kept(
-            user, ("navigation", today), lambda: (selectors.counts(user, today), total(user, today))
+        now = tally.tokens(user)
+        boxes, due = tally.kept(
+            user,
+            now,
+            ("navigation", today),
+            lambda: (selectors.counts(user, today), _due(user, today)),
         )
-        memo = request._migrex_counts = (today, found)
+        news = tally.kept(user, now, ("news", today), lambda: _news(user, today), news=True)
+        memo = request._migrex_counts = (today, (boxes, due + news))
     return memo[1]
 
 
@@ -290,7 +308,11 @@ def sections(user, today: dt.date) -> list[Section]:
     first cases are kept until the authority's cases change (tally.py); one query then reads
     those cases with their news, its SQL compiled once per officer and set of cases."""
     found: dict[str, Section] = {}
-    counted = tally.kept(user, ("sections", today), lambda: _sections_counted(user, today))
+    now = tally.tokens(user)
+    counted = tally.kept(user, now, ("sections", today), lambda: _counted(user, today, news=False))
+    counted += tally.kept(
+        user, now, ("sections", "news", today), lambda: _counted(user, today, news=True), news=True
+    )
     if counted:
         ids = tuple(sorted({pk for _name, _n, first in counted for pk in first}))
         key = ("start", user.pk, user.authority_id, user.is_active, user.roles(), ids)
@@ -312,22 +334,20 @@ def _listed(user, ids: tuple[int, ...]) -> QuerySet[Case]:
     return listed.annotate(latest=Subquery(latest))
 
 
-def _sections_counted(user, today: dt.date) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
-    """Each section's name, count and the ids of its first SHOWN cases, each on its indexes
-    with SQL compiled once per officer and day (core/prepared.py)."""
+def _counted(user, today: dt.date, *, news: bool) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """Each section's name, count and the ids of its first SHOWN cases: the section of news, or
+    every other. Each on its indexes with SQL compiled once per officer and day
+    (core/prepared.py)."""
     filters = section_filters(user, today)
-    if not filters:
+    names = [name for name in filters if (name == "news") == news]
+    if not names:
         return ()
     visible = selectors.visible_cases(user)
-    key = ("sections", user.pk, user.authority_id, user.is_active, user.roles(), today)
-    names = list(filters)
+    key = (*_key("sections", user, today), news)
     counted = prepared.counts(key, lambda: [visible.filter(filters[n]) for n in names])
+    first = {n: prepared.rows((*key, n), _first(visible, filters, n)) for n in names}
     return tuple(
-        (
-            name,
-            n,
-            tuple(pk for (pk,) in prepared.rows((*key, name), _first(visible, filters, name))),
-        )
+        (name, n, tuple(pk for (pk,) in first[name]))
         for name, n in zip(names, counted, strict=True)
     )
 

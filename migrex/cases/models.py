@@ -287,14 +287,15 @@ class Counter(models.Model):
 
 
 class BoxToken(models.Model):
-    """A random token per authority, replaced by database triggers whenever one of its cases,
-    an entry of a case's history or an officer's opening of a case that had news is written or
-    deleted (tally.py installs them): the navigation's counts are kept under it. The authority's
-    id without a foreign key: a trigger's row must never fail a transaction, not even one that
-    deletes the authority itself."""
+    """Random tokens per authority, replaced by database triggers (tally.py installs them):
+    `token` and `news` whenever one of its cases is written or deleted, `news` alone when an
+    entry of a case's history is or an officer opens a case that had news. The navigation's
+    counts are kept under them. The authority's id without a foreign key: a trigger's row must
+    never fail a transaction, not even one that deletes the authority itself."""
 
     authority = models.BigIntegerField(primary_key=True)
     token = models.BigIntegerField()
+    news = models.BigIntegerField()
 
     def __str__(self) -> str:
         return f"{self.authority}: {self.token}"

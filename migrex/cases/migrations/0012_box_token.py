@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('authority', models.BigIntegerField(primary_key=True, serialize=False)),
                 ('token', models.BigIntegerField()),
+                ('news', models.BigIntegerField()),
             ],
         ),
     ]

@@ -333,4 +333,4 @@ def test_queries_do_not_grow_with_the_cases(client, cases, officers):
     assert len(selects(many)) == len(selects(few))
     mine = [sql for sql in selects(few) if "requesting_authority_id" in sql]
     assert len(mine) == 1  # the figures, grouped by authorities and by days to reply
-    assert len(selects(few)) <= 14
+    assert len(selects(few)) <= 15  # the navigation counts news apart (cases/tally.py)

@@ -45,9 +45,10 @@ def _incoming(agreement, **fields) -> Case:
     )
 
 
-def _token() -> int | None:
+def _tokens() -> tuple[int, int] | None:
+    """The authority's tokens: (cases, news)."""
     found = BoxToken.objects.filter(authority=Authority.objects.get(code="kz-mvd").pk).first()
-    return found.token if found else None
+    return (found.token, found.news) if found else None
 
 
 def test_kept_until_a_case_changes_however_it_is_written(
@@ -70,23 +71,28 @@ def test_kept_until_a_case_changes_however_it_is_written(
     assert _counted(user) == (boxes, needs)
 
 
-def test_an_opening_changes_the_token_only_when_it_reads_news(agreement, officers):
+def test_an_opening_changes_the_news_token_only_when_it_reads_news(
+    agreement, officers, django_assert_num_queries
+):
     user = officers["kz_operator"]
     quiet = _incoming(agreement)
-    before = _token()
+    before = _tokens()
     CaseSeen.objects.create(case=quiet, user=user, at=timezone.now())
-    assert _token() == before  # nothing to read on it: no count can change
+    assert _tokens() == before  # nothing to read on it: no count can change
     news = _incoming(agreement, news_at=timezone.now())
-    before = _token()
+    _counted(user)
+    before = _tokens()
     CaseSeen.objects.create(case=news, user=user, at=timezone.now())
-    assert _token() != before  # its news is read now
-    before = _token()
+    after = _tokens()
+    assert after[0] == before[0] and after[1] != before[1]  # its news is read now
+    with django_assert_num_queries(2):  # the tokens, and the news alone counted again
+        _counted(user)
     CaseSeen.objects.filter(case=news, user=user).update(at=timezone.now())
-    assert _token() == before  # read already
+    assert _tokens() == after  # read already
     CaseEvent.objects.create(
         case=news, action="register", from_state="received", to_state="registered"
     )
-    assert _token() != before  # an entry of its history may be news to someone
+    assert _tokens()[0] == after[0] and _tokens()[1] != after[1]  # news to someone, maybe
 
 
 def test_nothing_counted_inside_a_transaction_outlives_it(agreement, officers):
@@ -100,11 +106,11 @@ def test_nothing_counted_inside_a_transaction_outlives_it(agreement, officers):
 
 
 def test_every_authority_gets_a_fresh_token_after_migrate(agreement):
-    before = dict(BoxToken.objects.values_list("authority", "token"))
+    before = {t.authority: (t.token, t.news) for t in BoxToken.objects.all()}
     tally.install()  # again, as every migrate does: idempotent
-    after = dict(BoxToken.objects.values_list("authority", "token"))
+    after = {t.authority: (t.token, t.news) for t in BoxToken.objects.all()}
     assert set(after) == set(Authority.objects.values_list("pk", flat=True))
-    assert all(after[pk] != token for pk, token in before.items())
+    assert all(after[pk] != tokens for pk, tokens in before.items())
 
 
 def test_the_start_page_follows_a_new_case(agreement, officers):
