@@ -121,6 +121,7 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
             "form": form,
             "controls": form.controls(),
             "problems": problems,
+            "capped": getattr(listed, "capped", False),
             "searching": searching,
             "waiting": waiting,
             "query": query + "&" if query else "",

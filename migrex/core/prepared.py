@@ -33,7 +33,9 @@ def _counting(querysets: list[QuerySet]) -> tuple[str, tuple]:
     """One statement that counts each of `querysets`: a row of counts."""
     parts, params = [], []
     for i, queryset in enumerate(querysets):
-        compiled = _sql(queryset.order_by().values("pk"))
+        # Unordered, unless cut to its first rows: those are counted as they are.
+        queryset = queryset if queryset.query.is_sliced else queryset.order_by()
+        compiled = _sql(queryset.values("pk"))
         if compiled is None:
             parts.append("0")
             continue

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from migrex.agreements.models import Authority
-from migrex.cases import selectors
+from migrex.cases import box_list, selectors, views_boxes
 from migrex.cases.models import Case
 from migrex.cases.services import create_draft, transition
-from migrex.cases.tests.conftest import citizen, login, sent_case
+from migrex.cases.tests.conftest import citizen, draft, login, sent_case
 from migrex.cases.workflow import State
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,22 @@ def test_search_page_queries_do_not_grow_with_cases(
     with django_assert_max_num_queries(16):
         body = client.get("/cases/search/?q=запрос&person=Оганесян&sort=number").content.decode()
     assert body.count('class="case-link"') == 30
+
+
+def test_a_search_by_text_counts_up_to_the_cap_and_says_so(client, officers, monkeypatch):
+    """Counting every match of a common word reads every case: counted up to box_list.CAP,
+    the officer told there are more and shown the newest."""
+    monkeypatch.setattr(box_list, "CAP", 4)
+    monkeypatch.setattr(views_boxes, "PAGE_SIZE", 2)
+    for _ in range(6):
+        draft(officers)  # «… о временном пребывании»: drafts have no number yet
+    login(client, officers["kz_operator"])
+    body = found(client, "/cases/search/?q=пребывании")
+    assert "Найдено: более 4." in body and "Страница 1 из 2" in body and "уточните поиск" in body
+    assert body.count('class="case-link"') == 2
+    beyond = found(client, "/cases/search/?q=пребывании&page=3")  # past the cap: the last page
+    assert beyond.count('class="case-link"') == 2 and "Страница 2 из 2" in beyond
+    by_state = found(client, "/cases/search/?q=пребывании&state=draft")  # still text: capped
+    assert "Найдено: более 4." in by_state
+    monkeypatch.setattr(box_list, "CAP", 10)
+    assert "Найдено: 6." in found(client, "/cases/search/?q=пребывании")
