@@ -4,6 +4,7 @@ pages, each query's SQL compiled once per officer, list, criteria, day and page
 each case's news since the officer last opened it: nested subqueries) and compiling it cost the
 web process about twice the CPU the database spends answering it.
 
+A first page holding fewer cases than a page can is its own count: no count is asked then.
 A search by number or text reads every case's numbers and texts: however many match, counting
 them means reading them all. It is counted up to CAP: the officer is told there are more, and
 shown the first CAP, newest first, to narrow down from. Every other criterion is counted in
@@ -23,17 +24,25 @@ CAP = 1000  # matches of a search by number or text counted (the pages shown: CA
 
 
 class Listed:
-    def __init__(self, user, box: str, form: search.CaseFilterForm, cases: QuerySet[Case], today):
+    def __init__(
+        self, user, box, form: search.CaseFilterForm, cases: QuerySet[Case], today, *, first: int
+    ):
+        """`first`: the size of a page when the first page is asked for, else 0."""
         criteria = tuple(sorted(form.cleaned_data.items()))  # text, dates and choices
         self.key = ("list", user.pk, user.authority_id, user.is_active, user.roles(), box)
         self.key += (today, form.texts, criteria)
         self.text = bool((form.cleaned_data.get("q") or "").strip())
         self.capped = False  # more matches than CAP (count tells)
+        self.first, self.shown = first, None  # the first page, once read
         self.build: Callable[[], QuerySet[Case]] = lambda: attention.with_news(
             user, search.apply(cases.select_related(None), form, today)
         )
 
     def count(self) -> int:
+        if self.first:
+            self.shown = self[0 : self.first]
+            if len(self.shown) < self.first:
+                return len(self.shown)
         if not self.text:
             return prepared.counts(self.key, lambda: [self.build()])[0]
         found = prepared.counts((*self.key, CAP), lambda: [self.build()[: CAP + 1]])[0]
@@ -41,5 +50,7 @@ class Listed:
         return min(found, CAP)
 
     def __getitem__(self, part: slice) -> list[Case]:
+        if self.shown is not None and part.start == 0 and part.stop <= self.first:
+            return self.shown[: part.stop]  # Paginator cuts a last page to the count
         page = (*self.key, part.start, part.stop)
         return selectors.with_authorities(prepared.objects(Case, page, lambda: self.build()[part]))

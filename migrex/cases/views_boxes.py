@@ -89,7 +89,8 @@ def _list(request, cases, today: dt.date, *, box: str, title, hint: str):
         return tables.download(name, fmt, headers, rows, title=str(title))
     if fmt and fmt not in tables.FORMATS:
         problems.append(gettext("A list is exported as CSV or XLSX."))
-    listed = [] if waiting else box_list.Listed(request.user, box, form, cases, today)
+    first = PAGE_SIZE if request.GET.get("page") in (None, "", "1") else 0
+    listed = [] if waiting else box_list.Listed(request.user, box, form, cases, today, first=first)
     paginator = Paginator(listed, PAGE_SIZE)
     if box in selectors.BOXES and not form.given:
         # The box as the navigation counts it (one grouped query for every box): not counted
