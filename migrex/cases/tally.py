@@ -28,18 +28,16 @@ before, for the same officer, roles and question (which names the day).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.db import connection, connections
 
+from migrex.core.bounded import Bounded
+
 T = TypeVar("T")
 
-LIMIT = 5000  # results kept per process; all are dropped when it is reached
-
-_kept: dict[Hashable, object] = {}
-_lock = threading.Lock()
+_kept = Bounded(5000)  # results kept per process
 
 
 def tokens(user) -> tuple | None:
@@ -72,14 +70,7 @@ def kept(user, now: tuple | None, question: Hashable, count: Callable[[], T], *,
         user.roles(),
         question,
     )
-    found = _kept.get(key, _kept)
-    if found is _kept:
-        found = count()
-        with _lock:
-            if len(_kept) >= LIMIT:
-                _kept.clear()
-            _kept[key] = found
-    return found
+    return _kept.get(key, count)
 
 
 # --- the triggers ---------------------------------------------------------------------------

@@ -9,17 +9,15 @@ the text of a query is kept, never a result: every count is read anew.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-LIMIT = 2000  # compiled queries kept per process; all are dropped when it is reached
+from migrex.core.bounded import Bounded
 
-_compiled: dict[Hashable, tuple[str, tuple] | None] = {}
-_lock = threading.Lock()
+_compiled = Bounded(2000)  # compiled queries kept per process
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple] | None:
@@ -46,15 +44,7 @@ def _counting(querysets: list[QuerySet]) -> tuple[str, tuple]:
 
 
 def _compiled_for(key: Hashable, compile_: Callable[[], tuple[str, tuple] | None]):
-    full = (connection.alias, connection.settings_dict["NAME"], key)
-    found = _compiled.get(full, _compiled)
-    if found is _compiled:
-        found = compile_()
-        with _lock:
-            if len(_compiled) >= LIMIT:
-                _compiled.clear()
-            _compiled[full] = found
-    return found
+    return _compiled.get((connection.alias, connection.settings_dict["NAME"], key), compile_)
 
 
 def _run(compiled: tuple[str, tuple] | None) -> list[tuple]:
