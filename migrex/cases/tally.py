@@ -174,7 +174,7 @@ BEGIN
     PERFORM migrex_boxtoken({_OWNER["cases_caseevent"].format(row="NEW")}, false);
     RETURN NULL;
 END $$ LANGUAGE plpgsql"""
-    found = ["DROP FUNCTION IF EXISTS migrex_boxtoken(bigint)", bump, case, related]
+    found = [bump, case, related]
     for table in _OWNER:
         function = "migrex_boxtoken_case" if table == "cases_case" else "migrex_boxtoken_related"
         found += [
