@@ -242,7 +242,7 @@ def total(user, today: dt.date) -> int:
 
 
 def _key(name: str, user, today: dt.date) -> tuple:
-    return (name, user.pk, user.authority_id, user.is_active, user.roles(), today)
+    return (name, *selectors.officer(user), today)
 
 
 def _due(user, today: dt.date) -> int:
@@ -315,7 +315,7 @@ def sections(user, today: dt.date) -> list[Section]:
     )
     if counted:
         ids = tuple(sorted({pk for _name, _n, first in counted for pk in first}))
-        key = ("start", user.pk, user.authority_id, user.is_active, user.roles(), ids)
+        key = ("start", *selectors.officer(user), ids)
         listed = selectors.with_authorities(prepared.objects(Case, key, lambda: _listed(user, ids)))
         by_pk = {c.pk: c for c in listed}
         for name, n, first in counted:

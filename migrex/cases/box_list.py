@@ -29,8 +29,7 @@ class Listed:
     ):
         """`first`: the size of a page when the first page is asked for, else 0."""
         criteria = tuple(sorted(form.cleaned_data.items()))  # text, dates and choices
-        self.key = ("list", user.pk, user.authority_id, user.is_active, user.roles(), box)
-        self.key += (today, form.texts, criteria)
+        self.key = ("list", *selectors.officer(user), box, today, form.texts, criteria)
         self.text = bool((form.cleaned_data.get("q") or "").strip())
         self.capped = False  # more matches than CAP (count tells)
         self.first, self.shown = first, None  # the first page, once read

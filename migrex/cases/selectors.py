@@ -28,6 +28,12 @@ def can_draft(user) -> bool:
     return user.authority_id is not None and user.has_role(OPERATOR)
 
 
+def officer(user) -> tuple:
+    """What of an officer a query or a count kept for them depends on: who they are, their
+    authority, whether they may still sign in, their roles (core/prepared.py, tally.py)."""
+    return (user.pk, user.authority_id, user.is_active, user.roles())
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """Every case of the user's authority; nothing for a user without one (deny by default)."""
     if not user.is_authenticated or not user.is_active or user.authority_id is None:
@@ -188,7 +194,7 @@ def counts(user, today: dt.date) -> dict[str, int]:
     falls as well would sort every row. The SQL is compiled once per authority and day
     (core/prepared.py)."""
     found = dict.fromkeys(BOXES, 0)
-    key = ("boxes", user.pk, user.authority_id, user.is_active, today)
+    key = ("boxes", *officer(user), today)
     grouped = prepared.rows(
         key,
         lambda: (

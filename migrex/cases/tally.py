@@ -33,6 +33,7 @@ from typing import TypeVar
 
 from django.db import connection, connections
 
+from migrex.cases.selectors import officer
 from migrex.core.bounded import Bounded
 
 T = TypeVar("T")
@@ -61,15 +62,7 @@ def kept(user, now: tuple | None, question: Hashable, count: Callable[[], T], *,
     objects a page changes."""
     if now is None:
         return count()
-    key = (
-        connection.settings_dict["NAME"],
-        user.authority_id,
-        now if news else now[0],
-        user.pk,
-        user.is_active,
-        user.roles(),
-        question,
-    )
+    key = (connection.settings_dict["NAME"], now if news else now[0], *officer(user), question)
     return _kept.get(key, count)
 
 
