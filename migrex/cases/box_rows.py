@@ -16,13 +16,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, pgettext
 
 from migrex.cases import labels
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
 from migrex.cases.workflow import Side
+from migrex.core.lines import clipped
 from migrex.core.lines import html as _html
 from migrex.core.templatetags.migrex_ui import authority
 
@@ -131,7 +131,7 @@ class Lines:
         if not self.texts:
             return _html('<span class="muted">{}</span>', gettext("hidden for your role"))
         text = case.summary or "—"
-        return _html("{}", Truncator(text).chars(SUMMARY) if len(text) > SUMMARY else text)
+        return _html("{}", clipped(text, SUMMARY))
 
     def _clock(self, case, clock) -> SafeString:
         if clock.state == "none":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html as _stdlib_html
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 
 def html(template: str, *values) -> SafeString:
@@ -24,3 +25,8 @@ def html(template: str, *values) -> SafeString:
             )
         )
     )
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text`, cut at a word to `limit` characters with an ellipsis if it is longer."""
+    return Truncator(text).chars(limit) if len(text) > limit else text

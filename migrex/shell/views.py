@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,7 @@ from migrex.accounts import access
 from migrex.accounts.access import Channel, Data
 from migrex.cases import attention, labels, selectors
 from migrex.cases.templatetags.cases_ui import clock_short, clock_text
-from migrex.core.lines import html
+from migrex.core.lines import clipped, html
 from migrex.core.templatetags.migrex_ui import authority
 from migrex.core.web import officer_view
 
@@ -158,8 +157,7 @@ class _Items:
         if not self.texts:
             return ""
         text = case.summary or "—"
-        text = Truncator(text).chars(self.SUMMARY) if len(text) > self.SUMMARY else text
-        return html('<div class="attention-summary">{}</div>', text)
+        return html('<div class="attention-summary">{}</div>', clipped(text, self.SUMMARY))
 
     def _meta(self, case) -> SafeString:
         meta = html(
