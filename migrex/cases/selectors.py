@@ -51,10 +51,7 @@ def case_for(user, pk: int) -> Case:
         raise Http404
     with_authorities([case])
     ids = {getattr(case, field.attname) for field in _OFFICERS} - {None}
-    officers = get_user_model().objects.in_bulk(ids) if ids else {}
-    for field in _OFFICERS:
-        if (officer := officers.get(getattr(case, field.attname))) is not None:
-            field.set_cached_value(case, officer)
+    _attach(case, _OFFICERS, get_user_model().objects.in_bulk(ids) if ids else {})
     logcontext.set_case(str(case))  # its registration number, on the request's log lines
     return case
 
@@ -67,13 +64,19 @@ def with_authorities(cases: list[Case]) -> list[Case]:
     cases read without select_related (core/prepared.objects)."""
     by_id = {a.pk: a for a in directory().authorities.values()}
     for case in cases:
-        for field in _SIDES:
-            if (known := by_id.get(getattr(case, field.attname))) is not None:
-                field.set_cached_value(case, known)
+        _attach(case, _SIDES, by_id)
     return cases
 
 
 _SIDES = (Case.requesting_authority.field, Case.requested_authority.field)
+
+
+def _attach(case: Case, fields, by_id: dict) -> None:
+    """Each of the case's foreign keys `fields` given the object `by_id` holds for it, as
+    select_related would have; one not there is read when asked for."""
+    for field in fields:
+        if (found := by_id.get(getattr(case, field.attname))) is not None:
+            field.set_cached_value(case, found)
 
 
 def box(user, name: str, today: dt.date) -> QuerySet[Case]:
