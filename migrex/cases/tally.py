@@ -69,11 +69,8 @@ def kept(user, now: tuple | None, question: Hashable, count: Callable[[], T], *,
 # --- the triggers ---------------------------------------------------------------------------
 
 # Each table whose rows the counts read, and the owner of a row's case.
-_OWNER = {
-    "cases_case": "{row}.owner_id",
-    "cases_caseevent": "(SELECT owner_id FROM cases_case WHERE id = {row}.case_id)",
-    "cases_caseseen": "(SELECT owner_id FROM cases_case WHERE id = {row}.case_id)",
-}
+_OF_CASE = "(SELECT owner_id FROM cases_case WHERE id = {row}.case_id)"
+_OWNER = {"cases_case": "{row}.owner_id", "cases_caseevent": _OF_CASE, "cases_caseseen": _OF_CASE}
 # An opening changes a count only when the case has news the officer had not seen.
 _NEWS = "(SELECT news_at FROM cases_case WHERE id = NEW.case_id)"
 _SEEN_WHEN = {"INSERT": f"{_NEWS} IS NOT NULL", "UPDATE": f"OLD.at < {_NEWS}"}
@@ -155,7 +152,7 @@ END $$ LANGUAGE plpgsql"""
 CREATE OR REPLACE FUNCTION migrex_boxtoken_related() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        PERFORM migrex_boxtoken({_OWNER["cases_caseevent"].format(row="OLD")}, false);
+        PERFORM migrex_boxtoken({_OF_CASE.format(row="OLD")}, false);
         RETURN NULL;
     END IF;
     IF TG_TABLE_NAME = 'cases_caseseen' THEN
@@ -164,7 +161,7 @@ BEGIN
             RETURN NULL;
         END IF;
     END IF;
-    PERFORM migrex_boxtoken({_OWNER["cases_caseevent"].format(row="NEW")}, false);
+    PERFORM migrex_boxtoken({_OF_CASE.format(row="NEW")}, false);
     RETURN NULL;
 END $$ LANGUAGE plpgsql"""
     found = [bump, case, related]
