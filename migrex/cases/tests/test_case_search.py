@@ -5,9 +5,13 @@ of every box; the closed cases apart by direction; and a query string that makes
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from migrex.agreements.models import Authority
@@ -269,3 +273,22 @@ def test_a_search_by_text_counts_up_to_the_cap_and_says_so(client, officers, mon
     assert "Найдено: более 4." in by_state
     monkeypatch.setattr(box_list, "CAP", 10)
     assert "Найдено: 6." in found(client, "/cases/search/?q=пребывании")
+
+
+def test_the_text_statistics_are_gathered_only_over_cases_there_are(officers):
+    """Migration 0014 analyzes the cases only when there are some: ANALYZE over an empty table
+    records it as empty, and until autovacuum analyzes it again the planner reads every case to
+    find one by its id (each history entry's and person's foreign-key check)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("statistics objects are PostgreSQL's")
+    migration = importlib.import_module("migrex.cases.migrations.0014_text_statistics")
+
+    def analyzed() -> bool:
+        with CaptureQueriesContext(connection) as queries, connection.schema_editor() as editor:
+            migration.create(django_apps, editor)
+        return any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
+
+    assert not Case.objects.exists()
+    assert not analyzed()
+    draft(officers)
+    assert analyzed()
