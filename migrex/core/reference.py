@@ -36,9 +36,12 @@ def generation() -> str:
 
 @contextlib.contextmanager
 def pinned() -> Iterator[None]:
-    """Read the generation once for a whole unit of work (a received message) that looks up
-    reference data many times; a change committed meanwhile applies to the next unit."""
-    _pinned.token = None
+    """Read the generation once for a whole unit of work (a received message, a batch sent)
+    that looks up reference data many times; a change committed meanwhile applies to the next
+    unit. A unit inside another is part of it: the outer one's generation holds."""
+    if getattr(_pinned, "token", None) is not None:
+        yield
+        return
     _pinned.token = generation()
     try:
         yield

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from migrex.audit.actions import Action
 from migrex.audit.services import record, record_many
+from migrex.core import reference
 from migrex.core.dbwait import one_writer
 from migrex.core.logsafe import summary
 from migrex.exchange import heartbeat, keys, kinds, outbox, peers, streams, wakeup
@@ -115,7 +116,13 @@ def seal_message(
 def send(messages: list[OutboxMessage], client: Http) -> list[str]:
     """Deliver claimed messages, up to MAX_BATCH per POST to each peer (docs/protocol.md §8.1);
     returns their new statuses in order. Each is sealed afresh on every try: `created` is the
-    sealing time the receiver checks."""
+    sealing time the receiver checks. The peers, keys and agreements are those of one
+    generation of the reference data for the whole batch (core/reference.pinned)."""
+    with reference.pinned():
+        return _send(messages, client)
+
+
+def _send(messages: list[OutboxMessage], client: Http) -> list[str]:
     statuses: dict[object, str] = {}
     batches: dict[str, tuple[Peer, list[tuple[OutboxMessage, bytes]]]] = {}
     for message in messages:

@@ -67,3 +67,14 @@ def test_pinned_reads_the_generation_once(agreement):
         directory(), directory(), peers.trusted()
     assert len(unpinned.captured_queries) == 3
     assert len(pinned.captured_queries) == 0  # the token was read on entering the block
+
+
+def test_a_unit_pinned_inside_another_keeps_the_outer_ones_generation(agreement):
+    """An inner unit (a message received inside a batch) neither reads the generation again nor
+    unpins the rest of the outer one."""
+    directory()
+    with reference.pinned(), CaptureQueriesContext(connection) as queries:
+        with reference.pinned():
+            directory()
+        directory()
+    assert queries.captured_queries == []
