@@ -60,16 +60,22 @@ def backoff(attempts: int, rng: random.Random = _JITTER) -> float:
     return ceiling / 2 + rng.random() * ceiling / 2
 
 
+# An earlier message of the conversation still pending, said as "not settled" so that only the
+# conversation's index can find it. Said as `status = 'pending'`, PostgreSQL may look it up by
+# status instead when its statistics were gathered while nothing was pending: after a burst of
+# 3,000 messages queued, each candidate then read the 3,000 and a claim took 1.2 s; by the
+# conversation its query takes 0.1 ms (tests/test_claim.py shows the plan).
+SETTLED = [status for status in Status if status != Status.PENDING]
+
+
 def claim(worker: str, limit: int = CLAIM) -> list[OutboxMessage]:
     """Take up to `limit` due messages for `worker` for one lease. SKIP LOCKED lets several workers
     share the outbox on PostgreSQL; the conditional update keeps two from taking the same row on
     any database. A message waits while an earlier one of its conversation is still pending."""
     now = timezone.now()
     earlier = OutboxMessage.objects.filter(
-        conversation_id=OuterRef("conversation_id"),
-        status=Status.PENDING,
-        created_at__lt=OuterRef("created_at"),
-    )
+        conversation_id=OuterRef("conversation_id"), created_at__lt=OuterRef("created_at")
+    ).exclude(status__in=SETTLED)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     due = (
         OutboxMessage.objects.filter(free, status=Status.PENDING)

@@ -87,7 +87,9 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("outbox")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["status", "created_at"]),
+            # The worker's claim: the oldest pending messages in the order it takes them, read
+            # from the index and no further than it takes (exchange/delivery.claim).
+            models.Index(fields=["status", "created_at", "id"]),
             # The worker's "no earlier message of this conversation is pending" check.
             models.Index(fields=["conversation_id", "status", "created_at"]),
             # The metrics' counts by status and kind (shell/metrics.py), from the index alone.
