@@ -146,10 +146,10 @@ class TwoNodes:
         return json.loads(parse_jws(reply.body.decode())[1])
 
     def deliver(self) -> int:
-        """Every pending outbox message to its receiver, in order, until none is left (a move
-        received may answer with another); a refusal fails the test, naming it."""
+        """Every pending outbox message to its receiver in the worker's order (time, then id),
+        until none is left (a move received may answer with another); a refusal fails the test."""
         count = 0
-        while batch := list(OutboxMessage.objects.filter(status="pending").order_by("created_at")):
+        while batch := list(OutboxMessage.objects.filter(status="pending")):  # Meta.ordering
             for message in batch:
                 reply = self.receive(message)
                 if reply.code not in ("accepted", "duplicate"):
