@@ -64,7 +64,7 @@ def backoff(attempts: int, rng: random.Random = _JITTER) -> float:
 # conversation's index can find it. Said as `status = 'pending'`, PostgreSQL may look it up by
 # status instead when its statistics were gathered while nothing was pending: after a burst of
 # 3,000 messages queued, each candidate then read the 3,000 and a claim took 1.2 s; by the
-# conversation its query takes 0.1 ms (tests/test_claim.py shows the plan).
+# conversation its query takes 0.1 ms (exchange/tests/test_claim.py checks the plan).
 SETTLED = [status for status in Status if status != Status.PENDING]
 
 

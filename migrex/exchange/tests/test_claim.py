@@ -35,9 +35,9 @@ def message(conversation=None, **fields) -> OutboxMessage:
 
 
 def queued(conversation=None, **fields) -> OutboxMessage:
-    queued = message(conversation, **fields)
-    queued.save()
-    return queued
+    made = message(conversation, **fields)
+    made.save()
+    return made
 
 
 def test_a_message_waits_while_an_earlier_one_of_its_conversation_is_pending():
