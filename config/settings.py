@@ -178,7 +178,7 @@ else:
     # once: PostgreSQL then neither parses nor plans again the inserts of each message received.
     # Its CPU for a message received went from 1.0 to 0.7 ms, and the exchange from 209-218 to
     # 238-246 messages/s (bench/exchange_throughput.py). Django leaves preparing off for the
-    # poolers that cannot hold prepared statements; the node talks to its database directly.
+    # poolers that cannot hold prepared statements: docs/operations.md says which can.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

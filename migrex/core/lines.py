@@ -28,5 +28,5 @@ def html(template: str, *values) -> SafeString:
 
 
 def clipped(text: str, limit: int) -> str:
-    """`text`, cut at a word to `limit` characters with an ellipsis if it is longer."""
+    """`text`, cut to `limit` characters, an ellipsis last, if it is longer."""
     return Truncator(text).chars(limit) if len(text) > limit else text

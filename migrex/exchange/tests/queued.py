@@ -1,11 +1,26 @@
-"""What the tests that queue many messages on a real KZ node use: the scripts that queue them
-and count what arrived, straight looks at a node's outbox, and fast retries."""
+"""What the tests that queue messages use: an outbox row as a test writes it, and, on a real KZ
+node, the scripts that queue many and count what arrived, straight looks at a node's outbox, and
+fast retries."""
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 import psycopg
+
+from migrex.exchange.models import OutboxMessage
+
+
+def outbox_row(**fields) -> OutboxMessage:
+    """An outbox row not yet saved: a request from kz-mvd to by-mvd with an empty payload, in a
+    conversation of its own, with `fields` over these."""
+    return OutboxMessage(**{
+        "agreement": "kz-by-2019", "conversation_id": uuid.uuid4(), "kind": "request",
+        "sender_authority": "kz-mvd", "receiver_authority": "by-mvd", "receiver_party": "BY",
+        "payload": {}, **fields,
+    })  # fmt: skip
+
 
 FAST_RETRIES = {
     "MIGREX_DELIVERY_BACKOFF": "0.05",

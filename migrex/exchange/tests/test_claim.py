@@ -9,33 +9,21 @@ import json
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from migrex.exchange.delivery import claim
 from migrex.exchange.models import OutboxMessage
+from migrex.exchange.tests.queued import outbox_row
 
 pytestmark = pytest.mark.django_db
 
 Status = OutboxMessage.Status
 
 
-def message(conversation=None, **fields) -> OutboxMessage:
-    return OutboxMessage(
-        agreement="kz-by-2019",
-        conversation_id=conversation or uuid.uuid4(),
-        kind="request",
-        sender_authority="kz-mvd",
-        receiver_authority="by-mvd",
-        receiver_party="BY",
-        payload={},
-        **fields,
-    )
-
-
 def queued(conversation=None, **fields) -> OutboxMessage:
-    made = message(conversation, **fields)
+    made = outbox_row(conversation_id=conversation or uuid.uuid4(), **fields)
     made.save()
     return made
 
@@ -65,11 +53,11 @@ def test_the_earlier_message_is_looked_up_by_its_conversation_whatever_the_stati
     each candidate's earlier message meant reading every pending row (1.2 s a claim for 3,000)."""
     if connection.vendor != "postgresql":
         pytest.skip("the plan is PostgreSQL's")
-    OutboxMessage.objects.bulk_create(message(status=Status.DELIVERED) for _ in range(5000))
+    OutboxMessage.objects.bulk_create(outbox_row(status=Status.DELIVERED) for _ in range(5000))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE exchange_outboxmessage")
-    OutboxMessage.objects.bulk_create(message() for _ in range(1000))
-    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+    OutboxMessage.objects.bulk_create(outbox_row() for _ in range(1000))
+    with CaptureQueriesContext(connection) as queries:
         assert len(claim("w1")) == 10
     [sql] = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     with connection.cursor() as cursor:

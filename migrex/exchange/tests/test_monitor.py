@@ -3,7 +3,6 @@ message can be sent again, and only supervisors of the sending authority see any
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,15 @@ from migrex.audit.models import AuditEntry
 from migrex.cases import actions
 from migrex.exchange import kinds
 from migrex.exchange.models import OutboxMessage
+from migrex.exchange.tests.queued import outbox_row
 
 Status = OutboxMessage.Status
 
 
 def outgoing(status: str, authority: str = "kz-mvd", **fields) -> OutboxMessage:
-    return OutboxMessage.objects.create(
-        agreement="kz-by-2019",
-        conversation_id=uuid.uuid4(),
-        kind="request",
-        sender_authority=authority,
-        receiver_authority="by-mvd",
-        receiver_party="BY",
-        payload={},
-        status=status,
-        **fields,
-    )
+    message = outbox_row(status=status, sender_authority=authority, **fields)
+    message.save()
+    return message
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import io
 import json
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -25,6 +24,7 @@ from migrex.exchange.crypto import export_private, generate_node_keys, public_jw
 from migrex.exchange.models import NodeKey, OutboxMessage, Peer, WorkerBeat
 from migrex.exchange.ping import PONG_TYP, sign
 from migrex.exchange.receipts import parse_jws
+from migrex.exchange.tests.queued import outbox_row
 from migrex.shell.nodes import free_port
 
 
@@ -167,11 +167,8 @@ def test_a_new_worker_forgets_workers_gone_for_a_day(db):
 
 
 def queue_message(age: dt.timedelta, **fields) -> OutboxMessage:
-    message = OutboxMessage.objects.create(
-        agreement="kz-by-2019", conversation_id=uuid.uuid4(), kind="request",
-        sender_authority="kz-mvd", receiver_authority="by-mvd", receiver_party="BY",
-        payload={}, **fields,
-    )  # fmt: skip
+    message = outbox_row(**fields)
+    message.save()
     OutboxMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - age)
     return message
 
