@@ -70,7 +70,7 @@ def _open(
     now = timezone.now()
     received_on = timezone.localtime(now, tz).date()  # Art. 10.3: receiving party
     kind = Kind.SPONTANEOUS if message.kind == "spontaneous" else Kind.REQUEST
-    case = Case.objects.create(
+    case = Case(
         conversation_id=message.conversation_id,
         side=Side.REQUESTED,
         kind=kind,
@@ -93,17 +93,20 @@ def _open(
         due_date=validation.due_date(terms.profile, received_on) if kind == Kind.REQUEST else None,
         news_at=now,  # its opening entry's, news to its officers (services.opened)
     )
-    services.opened(case, peer, persons=[p.model_dump() for p in body.persons], signed=signed)
-    for item in body.attachments:
-        _store(case, item)
+    persons = [p.model_dump() for p in body.persons]
+    stored = [_stored(case, item) for item in body.attachments]
+    services.opened(case, peer, persons=persons, signed=signed, attachments=stored)
     return case
 
 
-def _store(case: Case, item: AttachmentPayload) -> None:
+def _stored(case: Case, item: AttachmentPayload) -> Attachment:
+    """The attachment's row, not yet saved (services.opened saves it with its case), and its
+    content sealed in the vault: a file the inbox removes should the message be refused, or its
+    batch fail (core/vault.discarded_on_failure)."""
     # rules.attachments refused a bad one already; checked again should that rule change
     content = validation.received_file(item.model_dump())
     attachment = Attachment(
         case=case, kind=item.kind, name=item.name, content_type=item.content_type
     )
     vault.store(attachment, content)  # ciphertext on disk, a key of its own (Art. 11.4)
-    attachment.save()
+    return attachment

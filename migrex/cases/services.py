@@ -18,7 +18,7 @@ from migrex.cases.errors import AttachmentUnreadable, IllegalMove
 from migrex.cases.models import Attachment, Case, CaseEvent, CasePerson, record_news
 from migrex.cases.numbers import next_number
 from migrex.cases.workflow import PEER, Kind, Side, State
-from migrex.core import vault
+from migrex.core import deferred, vault
 from migrex.core.errors import Forbidden, invalid
 from migrex.exchange import outbox
 from migrex.persons import search
@@ -123,13 +123,17 @@ def _replace_persons(case: Case, persons: list[dict], event: CaseEvent | None = 
 
 
 def _add_persons(case: Case, persons: list[dict], event: CaseEvent | None = None) -> None:
-    profile = validation.profile_of(case.agreement)
-    cleaned = validation.clean_persons(persons, profile)
-    created = CasePerson.objects.bulk_create(
+    created = CasePerson.objects.bulk_create(_people(case, persons, event))
+    search.index_case_persons(created, case.owner_id)
+
+
+def _people(case: Case, persons: list[dict], event: CaseEvent | None = None) -> list[CasePerson]:
+    """The rows of `persons`, once they keep the agreement's rules (validation.clean_persons)."""
+    cleaned = validation.clean_persons(persons, validation.profile_of(case.agreement))
+    return [
         CasePerson(case=case, event=event, category=p["category"], data=p["data"], position=i)
         for i, p in enumerate(cleaned)
-    )
-    search.index_case_persons(created, case.owner_id)
+    ]
 
 
 @transaction.atomic
@@ -304,7 +308,15 @@ def _authorise(case: Case, move: workflow.Transition, actor) -> None:
     )
 
 
-def _history(
+def _history(case, *args, **kwargs) -> CaseEvent:
+    """An entry of the case's history (`_entry`), saved with the news it brings."""
+    event = _entry(case, *args, **kwargs)
+    event.save(force_insert=True)
+    record_news(case, event)
+    return event
+
+
+def _entry(
     case,
     action,
     source,
@@ -319,7 +331,7 @@ def _history(
     at=None,
 ) -> CaseEvent:
     label = "peer" if isinstance(actor, Peer) else str(actor)
-    event = CaseEvent.objects.create(
+    return CaseEvent(
         at=at or timezone.now(),
         case=case,
         action=action,
@@ -333,8 +345,6 @@ def _history(
         text=text,
         data=data or {},
     )
-    record_news(case, event)
-    return event
 
 
 def _emit(
@@ -356,22 +366,42 @@ def _emit(
     event.save(update_fields=["message_id"])
 
 
-def opened(case: Case, peer: Peer, *, persons: list[dict], signed: dict) -> None:
-    """The history and the persons of a case a received request opened (cases/inbox.py),
-    created with the news of its opening (`news_at`: the opening entry's time);
-    `signed`: what the history keeps of the signatory's verified signature (Art. 9.3)."""
+def opened(
+    case: Case, peer: Peer, *, persons: list[dict], signed: dict, attachments: list[Attachment]
+) -> None:
+    """Create the case a received request opened (cases/inbox.py; `case` not yet saved) with the
+    first entry of its history, bearing the news of its opening (`news_at`: that entry's time),
+    its persons and its attachments (already in the vault). `signed`: what the history keeps of
+    the signatory's verified signature (Art. 9.3). The persons are checked now, so that a
+    refusal names them; the rows are written by `_create_opened`: at once for a message alone,
+    at the end of the inbox's batch for all the cases the batch opened (core/deferred.py), one
+    insert per table rather than one per row."""
     action = "request" if case.kind == Kind.REQUEST else "spontaneous"
-    _history(
+    article = actions.BY_NAME[action].article
+    event = _entry(
         case,
         action,
         "",
         case.status,
-        actions.BY_NAME[action].article,
+        article,
         actor=peer,
         direction="in",
         message_id=peer.message_id,
         data=signed,
         at=case.news_at,
     )
-    if persons:
-        _add_persons(case, persons)
+    deferred.later(_create_opened, (case, event, _people(case, persons), attachments))
+
+
+def _create_opened(opened: list[tuple[Case, CaseEvent, list[CasePerson], list[Attachment]]]):
+    """The rows of the cases `opened` made, each table in one insert: the cases first, whose
+    keys the others take."""
+    Case.objects.bulk_create([case for case, *_ in opened])
+    CaseEvent.objects.bulk_create([event for _, event, _, _ in opened])
+    people = CasePerson.objects.bulk_create([p for _, _, persons, _ in opened for p in persons])
+    Attachment.objects.bulk_create([a for *_, attachments in opened for a in attachments])
+    owners: dict[int, list[CasePerson]] = {}
+    for person in people:
+        owners.setdefault(person.case.owner_id, []).append(person)
+    for owner, persons in owners.items():
+        search.index_case_persons(persons, owner)

@@ -58,6 +58,27 @@ def batch() -> Iterator[None]:
         flush(things)
 
 
+def pending(flush: Flush) -> list[Any]:
+    """What was deferred to `flush` in the open batch so far, its parts' too, in order."""
+    stack = getattr(_open, "stack", None) or []
+    return [thing for level in stack for thing in level.get((False, flush), ())]
+
+
+def settle() -> None:
+    """Run now what the batch deferred so far, but its `last` work (the audit chain's append):
+    for a change that may act on what the ones before it deferred. Call it between parts,
+    never inside one (whose failure would take the others' work with it)."""
+    stack = getattr(_open, "stack", None)
+    if not stack:
+        return
+    if len(stack) > 1:
+        raise RuntimeError("deferred.settle() inside a part")
+    pending = stack[0]
+    due = [key for key in pending if not key[0]]
+    for key in due:
+        key[1](pending.pop(key))
+
+
 @contextlib.contextmanager
 def part() -> Iterator[None]:
     """One change of a batch: what it defers is kept only if the block completes."""

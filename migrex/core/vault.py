@@ -60,7 +60,8 @@ _written = threading.local()  # per thread, as Django's connections are
 def discarded_on_failure():
     """Wrap an atomic block in this (`with vault.discarded_on_failure(), transaction.atomic():`):
     a file stored inside does not outlive the rollback of its row (see the module's docstring).
-    The rows of items stored inside must be saved before the block ends."""
+    The rows of items stored inside must be saved before the outermost such block ends (the
+    inbox's batch saves them at its end: exchange/inbox.accept_batch)."""
     stack = _written.__dict__.setdefault("stack", [])
     stack.append([])
     try:

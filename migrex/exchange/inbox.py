@@ -13,11 +13,12 @@ A refused message leaves nothing behind but its audit entry: no row, and no file
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from migrex.audit.actions import Action
@@ -27,10 +28,10 @@ from migrex.core import deferred, reference, vault
 from migrex.core.dbwait import one_writer
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.logsafe import named, summary
-from migrex.exchange import keys, kinds, peers, routes, streams
+from migrex.exchange import inbox_rows, keys, kinds, peers, routes, streams
 from migrex.exchange.crypto import EnvelopeError, b64d
 from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
-from migrex.exchange.models import InboxMessage, OutboxMessage
+from migrex.exchange.models import InboxMessage
 from migrex.exchange.receipts import sign_receipt, sign_refusal
 
 log = logging.getLogger("migrex.inbox")
@@ -69,14 +70,28 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing).
-    Its audit entries and person index rows are written once, at its end (core/deferred.py):
-    the audit chain's head is locked from then to the commit only."""
+    What its messages write that no later check depends on (the cases its requests open, their
+    persons and index rows, its audit entries) is written once, at its end (core/deferred.py):
+    one insert per table, and the audit chain's head locked from then to the commit only.
+
+    Should those rows break a constraint there (two batches opening the same conversation at
+    once, or a value the rules let through and a column does not hold), no message can be told
+    from the others: the batch is taken again with each message's rows written in its own
+    savepoint, so that only the one that breaks it is refused."""
+    try:
+        return _batch(envelopes, caller, deferring=True)
+    except (IntegrityError, DataError) as exc:
+        log.warning("a batch of %d taken again message by message: %s", len(envelopes), named(exc))
+        return _batch(envelopes, caller, deferring=False)
+
+
+def _batch(envelopes: list[bytes], caller: Caller | None, *, deferring: bool) -> list[Reply]:
     with (
         one_writer(),
         reference.pinned(),
         vault.discarded_on_failure(),
         transaction.atomic(),
-        deferred.batch(),
+        deferred.batch() if deferring else contextlib.nullcontext(),
     ):
         return [_accept(raw, None, caller=caller) for raw in envelopes]
 
@@ -171,25 +186,28 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
         why = peers.client_certificate_refusal(envelope["sender_node"], caller.client_cert)
         if why:
             return _refuse(signer, dig, now, "client_certificate", why, mid)
-    if body is not None and (known := _known(mid)) is not None:
-        return _duplicate(known, signer, dig, now)  # its body is not even read (§9.2 step 1)
+    seen = inbox_rows.seen(mid, envelope["conversation_id"])
+    if seen.digest is not None:  # a stream's body is not even read (§9.2 step 1)
+        return _duplicate(mid, seen, signer, dig, now)
     try:
         if body is not None:
-            receipt = _accept_streamed(opened, dig, signer, now, body)
+            receipt = _accept_streamed(opened, dig, signer, now, body, seen)
         else:
+            if not _opens(envelope):  # it may act on a case an earlier message of its batch
+                deferred.settle()  # opened, whose rows would wait for the batch's end
             # A savepoint of its own, in a batch too; the files its handler stored go with it,
             # and so does the work it deferred to the batch's end.
             with deferred.part(), vault.discarded_on_failure(), transaction.atomic():
                 receipt = _store(opened, dig, signer, now)
                 # The receiving party's calendar day, as the case services count (Art. 17).
                 _check_route(envelope, timezone.localdate(now))
-                _check_conversation(envelope)
+                _check_conversation(envelope, seen)
                 _apply(envelope, None)
                 _audit_received(opened, dig)
     except IntegrityError as exc:
-        known = _known(mid)
-        if known is not None:  # a message id seen before (or twice at once: the first won)
-            return _duplicate(known, signer, dig, now)
+        seen = inbox_rows.seen(mid, envelope["conversation_id"])
+        if seen.digest is not None:  # stored meanwhile (twice at once: the first won)
+            return _duplicate(mid, seen, signer, dig, now)
         # A constraint the rules did not foresee: a bug here, logged as one, and a refusal
         # rather than a 500 that would make the sender retry the same bytes for hours. Named
         # by class and constraint, never by its message: on PostgreSQL that quotes the key's
@@ -217,7 +235,7 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
     return Reply(200, receipt, "accepted")
 
 
-def _accept_streamed(opened: Opened, dig: str, signer, now, body) -> bytes:
+def _accept_streamed(opened: Opened, dig: str, signer, now, body, seen) -> bytes:
     """A dataset: checked as any message is, its records staged out of sight as the body is
     read, in short transactions of the handler's (kinds.Staged), then made visible in one short
     transaction with its inbox row, receipt and audit entry. One transaction for it all would
@@ -227,7 +245,7 @@ def _accept_streamed(opened: Opened, dig: str, signer, now, body) -> bytes:
     discards what was staged."""
     envelope = opened.envelope
     _check_route(envelope, timezone.localdate(now))
-    _check_conversation(envelope)
+    _check_conversation(envelope, seen)
     staged = _apply(envelope, body)
     try:
         with one_writer(), transaction.atomic():
@@ -241,12 +259,11 @@ def _accept_streamed(opened: Opened, dig: str, signer, now, body) -> bytes:
 
 
 def _store(opened: Opened, dig: str, signer, now) -> bytes:
-    """The inbox row and its receipt. A message id seen before fails here, on its unique index
-    (an IntegrityError, which `_accept` answers as a duplicate)."""
+    """The inbox row (inbox_rows.store) and its receipt."""
     envelope = opened.envelope
     mid = envelope["message_id"]
     receipt = sign_receipt(signer=signer, message_id=mid, digest=dig, received_at=now)
-    InboxMessage.objects.create(
+    row = InboxMessage(
         message_id=mid,
         conversation_id=envelope["conversation_id"],
         sender_node=envelope["sender_node"],
@@ -257,11 +274,8 @@ def _store(opened: Opened, dig: str, signer, now) -> bytes:
         receipt=receipt.decode(),
         received_at=now,
     )
+    inbox_rows.store(row)
     return receipt
-
-
-def _known(mid: str) -> InboxMessage | None:
-    return InboxMessage.objects.filter(message_id=mid).only("digest", "receipt").first()
 
 
 def _member(error: MigrexError) -> str | None:
@@ -286,9 +300,8 @@ def _where(error: MigrexError) -> str:
     return f"{where}{error.message_ru} / {error.message_en}{article}"
 
 
-def _duplicate(known: InboxMessage, signer, dig: str, now) -> Reply:
+def _duplicate(mid: str, known: inbox_rows.Seen, signer, dig: str, now) -> Reply:
     """Nothing changes; the sender gets proof that the message had arrived."""
-    mid = str(known.message_id)
     record(
         Action.MESSAGE_DUPLICATE, subject=mid, detail={"digest": dig, "first_digest": known.digest}
     )
@@ -308,40 +321,22 @@ class _Refused(Exception):
         self.code, self.detail, self.article, self.field = code, detail, article, field
 
 
-def _check_conversation(envelope: dict) -> None:
+def _opens(envelope: dict) -> bool:
+    kind = kinds.get(envelope["kind"])
+    return kind is not None and kind.opens
+
+
+def _check_conversation(envelope: dict, seen: inbox_rows.Seen) -> None:
     """A message that opens a conversation brings a new conversation id (§2): one this node has
     already seen or used, for any message, belongs to another conversation."""
-    kind = kinds.get(envelope["kind"])
-    if kind is None or not kind.opens:
-        return
-    cid, mid = envelope["conversation_id"], envelope["message_id"]
-    if _conversation_known(cid, mid):
+    if _opens(envelope) and seen.conversation:
         raise _Refused(
             "conversation_conflict",
-            f"conversation {cid} already exists: a {kind.name} opens a new one",
+            f"conversation {envelope['conversation_id']} already exists: "
+            f"a {envelope['kind']} opens a new one",
             "9.1",
             "conversation_id",
         )
-
-
-_UUID = InboxMessage._meta.get_field("message_id")
-_CONVERSATION_KNOWN = (
-    f"SELECT 1 FROM {InboxMessage._meta.db_table} "  # noqa: S608 - table names, not input
-    "WHERE conversation_id = %s AND message_id <> %s "
-    f"UNION ALL SELECT 1 FROM {OutboxMessage._meta.db_table} "
-    "WHERE conversation_id = %s AND id <> %s LIMIT 1"
-)
-
-
-def _conversation_known(cid: str, mid: str) -> bool:
-    """Whether a message other than `mid` (just stored; in the outbox too where two nodes share
-    a test database) has the conversation id `cid`. One statement on both indexes rather than
-    two ORM queries: it runs for every request received, and the ORM's building of a query
-    costs ten times its execution here (bench/exchange_throughput.py)."""
-    c, m = (_UUID.get_db_prep_value(value, connection) for value in (cid, mid))
-    with connection.cursor() as cursor:
-        cursor.execute(_CONVERSATION_KNOWN, [c, m, c, m])
-        return cursor.fetchone() is not None
 
 
 def _check_route(envelope: dict, today) -> None:

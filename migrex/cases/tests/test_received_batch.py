@@ -6,6 +6,9 @@ order, with nothing of what a refused message had deferred. Both nodes in one da
 
 from __future__ import annotations
 
+import json
+import uuid
+
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -13,10 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from migrex.audit.models import AuditEntry
 from migrex.audit.verify import verify
 from migrex.cases.models import Case, CasePerson
+from migrex.cases.services import transition
+from migrex.cases.workflow import Side, State
 from migrex.conftest import signed
 from migrex.exchange import inbox
 from migrex.exchange.envelope import uuid7
-from migrex.exchange.models import OutboxMessage
+from migrex.exchange.models import InboxMessage, OutboxMessage
+from migrex.exchange.receipts import parse_jws
 from migrex.persons.models import SearchEntry
 
 pytestmark = __import__("pytest").mark.django_db
@@ -83,6 +89,9 @@ def test_a_batch_audits_and_indexes_once_at_its_end_what_it_accepted(officers, b
         q for q in queries.captured_queries if 'INSERT INTO "persons_searchentry"' in q["sql"]
     ]
     assert len(inserts) == 1, "the batch's persons are indexed by one insert"
+    for table in ("exchange_inboxmessage", "cases_case", "cases_caseevent", "cases_caseperson"):
+        inserts = [q for q in queries.captured_queries if f'INSERT INTO "{table}"' in q["sql"]]
+        assert len(inserts) == 1, f"the batch's rows of {table} are written by one insert"
 
 
 def test_a_received_request_opens_its_case_with_its_news_in_one_write(officers, both_nodes):
@@ -100,3 +109,60 @@ def test_a_received_request_opens_its_case_with_its_news_in_one_write(officers, 
     assert (case.news_at, case.news_by) == (opening.at, None)
     updates = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "cases_case"')]
     assert updates == []
+
+
+def test_a_move_on_a_case_its_batch_opened_finds_the_case(officers, both_nodes):
+    """A request and its withdrawal (Art. 8) in one batch: the cases the batch opened are
+    written before a message that may act on one of them is taken in."""
+    request = signed_request(officers)
+    ours = Case.objects.get(conversation_id=request.conversation_id, side=Side.REQUESTER)
+    transition(
+        case=ours, action="withdraw", actor=officers["kz_signatory"], data={"text": "Отпала"}
+    )
+    withdrawal = OutboxMessage.objects.get(conversation_id=ours.conversation_id, kind="withdrawal")
+    batch = [both_nodes.seal(request), both_nodes.seal(withdrawal)]
+    withdrawal.delete()  # sealed; gone from the database the two nodes share
+    with override_settings(MIGREX_NODE_ID="BY", MIGREX_PARTY="BY"):
+        replies = inbox.accept_batch(batch)
+    assert [r.code for r in replies] == ["accepted", "accepted"]
+    theirs = Case.objects.get(conversation_id=request.conversation_id, side="requested")
+    assert theirs.status == State.WITHDRAWN
+    assert list(theirs.events.values_list("action", flat=True)) == ["request", "withdrawal"]
+
+
+def test_rows_that_break_a_constraint_at_the_batch_end_refuse_their_message_alone(
+    officers, both_nodes, caplog
+):
+    """A request whose case cannot be stored (here: a case of its conversation id is there
+    already, with no message of it) fails the batch's one insert of cases; the batch is taken
+    again message by message, and only that request is refused, leaving nothing behind."""
+    first, second = signed_request(officers), signed_request(officers)
+    second.conversation_id = uuid.uuid4()
+    second.save(update_fields=["conversation_id"])
+    ours = Case.objects.get(conversation_id=first.conversation_id, side=Side.REQUESTER)
+    Case.objects.create(
+        conversation_id=second.conversation_id,
+        side="requested",
+        kind="request",
+        status=State.RECEIVED,
+        agreement=ours.agreement,
+        requesting_authority=ours.requesting_authority,
+        requested_authority=ours.requested_authority,
+        owner=ours.requested_authority,
+    )
+    batch = [both_nodes.seal(first), both_nodes.seal(second)]
+    with override_settings(MIGREX_NODE_ID="BY", MIGREX_PARTY="BY"):
+        replies = inbox.accept_batch(batch)
+    assert [r.code for r in replies] == ["accepted", "payload_invalid"]
+    _, refusal = parse_jws(replies[1].body.decode())
+    assert json.loads(refusal)["detail"].startswith("not stored: IntegrityError")
+    assert "taken again message by message" in caplog.text
+    assert InboxMessage.objects.filter(message_id=first.id).exists()
+    assert not InboxMessage.objects.filter(message_id=second.id).exists()
+    assert Case.objects.filter(conversation_id=first.conversation_id, side="requested").exists()
+    entries = AuditEntry.objects.filter(action__startswith="message.").order_by("seq")
+    assert [(e.action, e.subject) for e in entries] == [
+        ("message.received", str(first.id)),
+        ("message.refused", str(second.id)),
+    ]
+    assert verify().ok

@@ -86,3 +86,45 @@ def test_work_a_flush_defers_runs_at_once():
     with deferred.batch():
         deferred.later(index, 1)
     assert seen.calls == [("index", [1]), ("audit", ["indexed"])]
+
+
+def test_pending_is_what_the_batch_and_its_open_part_deferred_to_a_flush_in_order():
+    seen = Flushes()
+    index, other = seen.named("index"), seen.named("other")
+    assert deferred.pending(index) == []
+    with deferred.batch():
+        deferred.later(index, 1)
+        deferred.later(other, "x")
+        with deferred.part():
+            deferred.later(index, 2)
+            assert deferred.pending(index) == [1, 2]
+        with pytest.raises(ValueError), deferred.part():
+            deferred.later(index, "refused")
+            raise ValueError
+        assert deferred.pending(index) == [1, 2]
+
+
+def test_settle_runs_now_what_was_deferred_but_the_last_work():
+    seen = Flushes()
+    audit, index = seen.named("audit"), seen.named("index")
+    with deferred.batch():
+        with deferred.part():
+            deferred.later(index, "opened")
+            deferred.later(audit, "a1", last=True)
+        deferred.settle()
+        assert seen.calls == [("index", ["opened"])]
+        assert deferred.pending(index) == []
+        with deferred.part():
+            deferred.later(index, "answered")
+            deferred.later(audit, "a2", last=True)
+    assert seen.calls == [
+        ("index", ["opened"]),
+        ("index", ["answered"]),
+        ("audit", ["a1", "a2"]),
+    ]
+
+
+def test_settle_refuses_to_run_inside_a_part_and_does_nothing_outside_a_batch():
+    deferred.settle()
+    with deferred.batch(), deferred.part(), pytest.raises(RuntimeError):
+        deferred.settle()
