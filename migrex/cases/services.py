@@ -377,13 +377,12 @@ def opened(
     at the end of the inbox's batch for all the cases the batch opened (core/deferred.py), one
     insert per table rather than one per row."""
     action = "request" if case.kind == Kind.REQUEST else "spontaneous"
-    article = actions.BY_NAME[action].article
     event = _entry(
         case,
         action,
         "",
         case.status,
-        article,
+        actions.BY_NAME[action].article,
         actor=peer,
         direction="in",
         message_id=peer.message_id,
@@ -393,7 +392,9 @@ def opened(
     deferred.later(_create_opened, (case, event, _people(case, persons), attachments))
 
 
-def _create_opened(opened: list[tuple[Case, CaseEvent, list[CasePerson], list[Attachment]]]):
+def _create_opened(
+    opened: list[tuple[Case, CaseEvent, list[CasePerson], list[Attachment]]],
+) -> None:
     """The rows of the cases `opened` made, each table in one insert: the cases first, whose
     keys the others take."""
     Case.objects.bulk_create([case for case, *_ in opened])

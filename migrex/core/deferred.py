@@ -1,6 +1,6 @@
-"""Work a batch of changes does once, at its end, rather than once for each change: the audit
-chain's append and the person index's rows when the inbox takes a batch of envelopes
-(exchange/inbox.py). Still inside the batch's transaction, so it commits or rolls back with the
+"""Work a batch of changes does once, at its end, rather than once for each change: when the inbox
+takes a batch of envelopes (exchange/inbox.py), its inbox rows, the cases its requests open with
+their history and persons, the person index's rows and the audit chain's append. Still inside the batch's transaction, so it commits or rolls back with the
 changes it belongs to; but one statement for the batch instead of one per change, and the audit
 chain's head, locked by its append until the commit, is locked for the end of the batch only,
 not from its first change on (on PostgreSQL, other writers of the chain wait for that lock).
@@ -13,7 +13,8 @@ not from its first change on (on PostgreSQL, other writers of the chain wait for
 
 A part that fails takes what it deferred with it, as its savepoint takes its rows. Outside a
 batch, `later(flush, thing)` is `flush([thing])` at once: callers need not know whether they run
-in one.
+in one. Between parts, `settle()` runs what waits so far (for a change that acts on rows the ones
+before it deferred), and `pending(flush)` says what waits for a flush (rows a check must see).
 """
 
 from __future__ import annotations
