@@ -14,8 +14,10 @@ A message's latency runs from the start of the claim that takes it from the outb
 delivery recorded (its receipt verified, committed). Its wait in the outbox before that claim is
 not counted: every message is queued before a round starts, so that wait measures the backlog,
 not the exchange. It is printed split by stage (STAGES): claim, seal, its turn at BY (the
-request sent and waiting in BY's server, for BY's writer and for the envelopes before it, until
-the `received_at` of its receipt), BY's work from its turn to the reply, verify + record.
+request sent and waiting in BY's server, and for the opening of the envelopes before it, until
+the `received_at` of its receipt, when BY opened it), BY's work from then to the reply (the
+opening of the envelopes after it, the wait for BY's writer, the checks and writes of the
+batch, the commit), verify + record.
 CPU per message is printed for KZ's sender, BY's server and the whole machine (the database
 servers too): on a machine of few cores it is the whole machine's that bounds the rate.
 
@@ -71,10 +73,10 @@ print(json.dumps(len(rows)))
 BATCH = 10
 # What each message's latency is made of, in order: claimed from the outbox (the claim's
 # transaction), sealed (with the rest of its batch), its turn at the receiver (the POST sent,
-# waiting in the receiver's server and for its writer, the envelopes before it in the batch:
-# until the `received_at` of its receipt, the moment the receiver started on it), the receiver's
-# work from its turn to the reply (its own and that of the envelopes after it, the commit),
-# and the sender's verifying of the receipts and recording of the delivery.
+# waiting in the receiver's server, the opening of the envelopes before it in the batch: until
+# the `received_at` of its receipt, the moment the receiver opened it), the receiver's work from
+# then to the reply (the envelopes after it opened, the wait for its writer, the batch taken in,
+# the commit), and the sender's verifying of the receipts and recording of the delivery.
 STAGES = ("claim", "seal", "to its turn at BY", "BY: turn -> reply", "verify + record")
 
 

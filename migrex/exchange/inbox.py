@@ -14,6 +14,7 @@ A refused message leaves nothing behind but its audit entry: no row, and no file
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from migrex.core.dbwait import one_writer
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.logsafe import named, summary
 from migrex.exchange import inbox_rows, keys, kinds, peers, routes, streams
-from migrex.exchange.crypto import EnvelopeError, b64d
+from migrex.exchange.crypto import EnvelopeError, NodeKeys, b64d
 from migrex.exchange.envelope import MAX_WIRE_BYTES, Opened, digest, open_
 from migrex.exchange.models import InboxMessage
 from migrex.exchange.receipts import sign_receipt, sign_refusal
@@ -57,7 +58,7 @@ class Caller:
 
 def accept(raw: bytes, *, max_skew=None, caller: Caller | None = None) -> Reply:
     with reference.pinned():
-        return _accept(raw, max_skew, caller=caller)
+        return _take(_arrive(raw, max_skew), caller=caller)
 
 
 # A batch (docs/protocol.md §8.1): at most this many envelopes, this many bytes in all.
@@ -77,23 +78,32 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     Should those rows break a constraint there (two batches opening the same conversation at
     once, or a value the rules let through and a column does not hold), no message can be told
     from the others: the batch is taken again with each message's rows written in its own
-    savepoint, so that only the one that breaks it is refused."""
-    try:
-        return _batch(envelopes, caller, deferring=True)
-    except (IntegrityError, DataError) as exc:
-        log.warning("a batch of %d taken again message by message: %s", len(envelopes), named(exc))
-        return _batch(envelopes, caller, deferring=False)
+    savepoint, so that only the one that breaks it is refused.
+
+    The envelopes are opened first, before the transaction: decrypting and verifying them holds
+    no lock, and what the inbox knows of all their message ids is then asked in one go
+    (inbox_rows.asked)."""
+    with reference.pinned():
+        arrivals = [_arrive(raw, None) for raw in envelopes]
+        try:
+            return _batch(arrivals, caller, deferring=True)
+        except (IntegrityError, DataError) as exc:
+            log.warning(
+                "a batch of %d taken again message by message: %s", len(arrivals), named(exc)
+            )
+            return _batch(arrivals, caller, deferring=False)
 
 
-def _batch(envelopes: list[bytes], caller: Caller | None, *, deferring: bool) -> list[Reply]:
+def _batch(arrivals: list[_Arrival], caller: Caller | None, *, deferring: bool) -> list[Reply]:
+    envelopes = [a.opened.envelope for a in arrivals if a.opened is not None]
     with (
         one_writer(),
-        reference.pinned(),
         vault.discarded_on_failure(),
         transaction.atomic(),
         deferred.batch() if deferring else contextlib.nullcontext(),
+        inbox_rows.asked(envelopes) if deferring else contextlib.nullcontext(),
     ):
-        return [_accept(raw, None, caller=caller) for raw in envelopes]
+        return [_take(arrival, caller=caller) for arrival in arrivals]
 
 
 def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
@@ -103,7 +113,7 @@ def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
     them (`_accept_streamed`)."""
     head = stream.readline(MAX_WIRE_BYTES + 2).rstrip(b"\n")
     with reference.pinned():
-        return _accept(head, None, body=stream, caller=caller)
+        return _take(_arrive(head, None), body=stream, caller=caller)
 
 
 def _apply(envelope: dict, body) -> kinds.Staged | None:
@@ -162,7 +172,19 @@ def _check_body(lines: streams.Lines, declared) -> None:
         )
 
 
-def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Reply:
+@dataclass(frozen=True)
+class _Arrival:
+    """An envelope as it came, opened (envelope.open_) or with the reason it could not be,
+    refused in its turn (`_take`)."""
+
+    now: dt.datetime  # when it came: its receipt's `received_at`
+    digest: str
+    signer: NodeKeys  # this node's keys that sign the reply
+    opened: Opened | None = None
+    error: EnvelopeError | None = None
+
+
+def _arrive(raw: bytes, max_skew) -> _Arrival:
     now = timezone.now()
     dig = digest(raw)
     generations = keys.node_keys()
@@ -178,6 +200,16 @@ def _accept(raw: bytes, max_skew, body=None, caller: Caller | None = None) -> Re
             **options,
         )
     except EnvelopeError as exc:
+        return _Arrival(now, dig, signer, error=exc)
+    return _Arrival(now, dig, signer, opened=opened)
+
+
+def _take(arrival: _Arrival, body=None, caller: Caller | None = None) -> Reply:
+    """The reply to an envelope that came: its receipt, once it is checked and applied, or its
+    refusal."""
+    now, dig, signer, opened = arrival.now, arrival.digest, arrival.signer, arrival.opened
+    if opened is None:
+        exc = arrival.error
         source = caller.address if caller else ""
         return _refuse(signer, dig, now, exc.code, exc.detail, exc.message_id, source=source)
     envelope = opened.envelope

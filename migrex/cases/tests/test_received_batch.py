@@ -89,6 +89,8 @@ def test_a_batch_audits_and_indexes_once_at_its_end_what_it_accepted(officers, b
         q for q in queries.captured_queries if 'INSERT INTO "persons_searchentry"' in q["sql"]
     ]
     assert len(inserts) == 1, "the batch's persons are indexed by one insert"
+    asked = [q for q in queries.captured_queries if q["sql"].startswith("SELECT i.digest")]
+    assert asked == [], "what the inbox knows of the messages is asked once, for the batch"
     for table in ("exchange_inboxmessage", "cases_case", "cases_caseevent", "cases_caseperson"):
         inserts = [q for q in queries.captured_queries if f'INSERT INTO "{table}"' in q["sql"]]
         assert len(inserts) == 1, f"the batch's rows of {table} are written by one insert"
