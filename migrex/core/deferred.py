@@ -1,9 +1,10 @@
 """Work a batch of changes does once, at its end, rather than once for each change: when the inbox
 takes a batch of envelopes (exchange/inbox.py), its inbox rows, the cases its requests open with
-their history and persons, the person index's rows and the audit chain's append. Still inside the batch's transaction, so it commits or rolls back with the
-changes it belongs to; but one statement for the batch instead of one per change, and the audit
-chain's head, locked by its append until the commit, is locked for the end of the batch only,
-not from its first change on (on PostgreSQL, other writers of the chain wait for that lock).
+their history and persons, the person index's rows and the audit chain's append. Still inside the
+batch's transaction, so it commits or rolls back with the changes it belongs to; but one
+statement for the batch instead of one per change, and the audit chain's head, locked by its
+append until the commit, is locked for the end of the batch only, not from its first change on
+(on PostgreSQL, other writers of the chain wait for that lock).
 
     with transaction.atomic(), deferred.batch():
         for item in items:
