@@ -70,6 +70,10 @@ def main() -> None:
     django.setup()
     from django.core.wsgi import get_wsgi_application
 
+    from migrex.core import walcheckpoint
+
+    walcheckpoint.start()  # as `migrex serve`
+
     serve(get_wsgi_application(), host="127.0.0.1", port=args.port, threads=args.threads)
 
 

@@ -260,6 +260,9 @@ def main() -> int:
             kz.migrex("worker", "--once", "--idle", "0")  # KZ's signatory list first (Art. 9.4)
             with baseline_server(by.env) as base_url:
                 setup_django(kz.env)
+                from migrex.core import walcheckpoint
+
+                walcheckpoint.start()  # KZ's sender, as its worker (`migrex worker`)
                 for r in range(args.rounds):
                     kz.python(QUEUE, {"n": n, "start": r * n, "person": PERSON})
                     server, mine = cpu_seconds(by.procs["server"].pid), time.process_time()

@@ -14,6 +14,8 @@ import gc
 
 from django.core.management.base import BaseCommand
 
+from migrex.core import walcheckpoint
+
 
 class Command(BaseCommand):
     help = "Serve the node's web UI and API."
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         from config.wsgi import application
 
         get_resolver().url_patterns  # noqa: B018 - every view module imported now, not later
+        walcheckpoint.start()
         gc.collect()
         gc.freeze()
 

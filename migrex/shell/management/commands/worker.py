@@ -7,6 +7,7 @@ import socket
 
 from django.core.management.base import BaseCommand
 
+from migrex.core import walcheckpoint
 from migrex.exchange.delivery import run
 from migrex.retention.schedule import Daily
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
         name = f"{socket.gethostname()}:{os.getpid()}"
+        if not once:
+            walcheckpoint.start()  # a process that lives: its commits leave the log to it
         daily = None if once else Daily()
         handled = run(
             name,
