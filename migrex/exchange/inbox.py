@@ -71,9 +71,9 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
     them all, so the batch costs one commit, and a failure of the database itself loses every
     reply of the batch together (the sender then retries them all; duplicates change nothing).
-    What its messages write that no later check depends on (the cases its requests open, their
-    persons and index rows, its audit entries) is written once, at its end (core/deferred.py):
-    one insert per table, and the audit chain's head locked from then to the commit only.
+    What its messages write (their inbox rows, the cases its requests open with their persons
+    and index rows, its audit entries) is written once, at its end (core/deferred.py): one
+    insert per table, and the audit chain's head locked from then to the commit only.
 
     Should those rows break a constraint there (two batches opening the same conversation at
     once, or a value the rules let through and a column does not hold), no message can be told
@@ -81,8 +81,8 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
     savepoint, so that only the one that breaks it is refused.
 
     The envelopes are opened first, before the transaction: decrypting and verifying them holds
-    no lock, and what the inbox knows of all their message ids is then asked in one go
-    (inbox_rows.asked)."""
+    no lock, and what the inbox knows of all their message ids and conversations is then asked
+    in two statements for the batch (inbox_rows.asked)."""
     with reference.pinned():
         arrivals = [_arrive(raw, None) for raw in envelopes]
         try:
