@@ -55,8 +55,7 @@ def start(alias: str = "default") -> bool:
 def checkpoint(db: sqlite3.Connection) -> tuple[int, int, int]:
     """Copy into the database what the log holds that no reader still needs: (1 if it could
     not all be copied, pages in the log, pages copied), as SQLite reports them."""
-    busy, logged, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    return busy, logged, copied
+    return tuple(db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
 
 
 def _backstop(sender, connection, **kwargs) -> None:

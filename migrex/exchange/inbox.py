@@ -267,7 +267,7 @@ def _take(arrival: _Arrival, body=None, caller: Caller | None = None) -> Reply:
     return Reply(200, receipt, "accepted")
 
 
-def _accept_streamed(opened: Opened, dig: str, signer, now, body, seen) -> bytes:
+def _accept_streamed(opened: Opened, dig: str, signer, now, body, seen: inbox_rows.Seen) -> bytes:
     """A dataset: checked as any message is, its records staged out of sight as the body is
     read, in short transactions of the handler's (kinds.Staged), then made visible in one short
     transaction with its inbox row, receipt and audit entry. One transaction for it all would

@@ -6,9 +6,9 @@ conversation id (one that opens a conversation must bring a new one, docs/protoc
 asks the inbox's table and the outbox, and the rows its batch has stored so far: in the inbox's
 batch the rows are written together at its end, one insert for the batch (core/deferred.py).
 
-A batch asks the database once for all its messages when it starts (`asked`); a message alone,
-in one statement of its own. Two batches that carry the same message at once both find it new;
-the second then fails on the unique index, at its end (exchange/inbox.accept_batch)."""
+A batch asks the database once for all its messages when it starts (`asked`), a message alone
+when it comes, in the same two statements. Two batches that carry the same message at once both
+find it new; the second then fails on the unique index, at its end (exchange/inbox.accept_batch)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from django.db import connection
 
 from migrex.core import deferred
 from migrex.exchange.models import InboxMessage, OutboxMessage
@@ -31,9 +29,9 @@ class Seen:
 
 
 @dataclass
-class _Batch:
-    """What the database held of a batch's messages when the batch started, and the rows the
-    batch has written since (deferred.settle)."""
+class _Known:
+    """What the database held of some messages when it was asked, and the rows their batch has
+    written since (deferred.settle)."""
 
     stored: dict[str, tuple[str, str]]  # message id -> (digest, receipt)
     conversations: dict[str, set[str]]  # conversation id -> the ids of its messages
@@ -46,34 +44,38 @@ _asked = threading.local()  # per thread, as Django's connections are
 @contextlib.contextmanager
 def asked(envelopes: list[dict]) -> Iterator[None]:
     """For the rest of the block (the inbox's batch, whose rows wait for its end), `seen`
-    answers for these envelopes from what two statements ask now of them all."""
-    mids = [e["message_id"] for e in envelopes]
-    cids = [e["conversation_id"] for e in envelopes]
-    stored = InboxMessage.objects.filter(message_id__in=mids)
-    inbox = InboxMessage.objects.filter(conversation_id__in=cids)
-    outbox = OutboxMessage.objects.filter(conversation_id__in=cids)
-    batch = _Batch(
-        stored={
-            str(m): (d, r) for m, d, r in stored.values_list("message_id", "digest", "receipt")
-        },
-        conversations={cid: set() for cid in cids},
-    )
-    bearing = (
-        inbox.order_by()
-        .values_list("conversation_id", "message_id")
-        .union(outbox.order_by().values_list("conversation_id", "id"), all=True)
-    )
-    for cid, mid in bearing:
-        batch.conversations.setdefault(str(cid), set()).add(str(mid))
-    _asked.batch = batch
+    answers for these envelopes from what is asked now of them all."""
+    _asked.batch = _ask([(e["message_id"], e["conversation_id"]) for e in envelopes])
     try:
         yield
     finally:
         _asked.batch = None
 
 
+def _ask(messages: list[tuple[str, str]]) -> _Known:
+    """Two statements for `messages` (message id, conversation id): which ids are stored, and
+    which messages of the inbox and the outbox bear their conversation ids."""
+    mids, cids = [m for m, _ in messages], [c for _, c in messages]
+    stored = InboxMessage.objects.filter(message_id__in=mids)
+    inbox = InboxMessage.objects.filter(conversation_id__in=cids).order_by()
+    outbox = OutboxMessage.objects.filter(conversation_id__in=cids).order_by()
+    known = _Known(
+        stored={
+            str(m): (d, r) for m, d, r in stored.values_list("message_id", "digest", "receipt")
+        },
+        conversations={cid: set() for cid in cids},
+    )
+    bearing = inbox.values_list("conversation_id", "message_id").union(
+        outbox.values_list("conversation_id", "id"), all=True
+    )
+    for cid, mid in bearing:
+        known.conversations.setdefault(str(cid), set()).add(str(mid))
+    return known
+
+
 def seen(mid: str, cid: str) -> Seen:
-    """What is known of the message `mid` of the conversation `cid`."""
+    """What is known of the message `mid` of the conversation `cid`: from its batch's rows, then
+    from what its batch asked, or else asked now."""
     batch = getattr(_asked, "batch", None)
     ours = deferred.pending(_written)
     if batch is not None:
@@ -83,15 +85,10 @@ def seen(mid: str, cid: str) -> Seen:
         if str(row.message_id) == mid:
             return Seen(row.digest, row.receipt, conversation=others)
         others = others or str(row.conversation_id) == cid
-    if batch is not None and cid in batch.conversations:
-        digest, receipt = batch.stored.get(mid, (None, ""))
-        others = others or bool(batch.conversations[cid] - {mid})
-        return Seen(digest, receipt, conversation=others)
-    m, c = (_UUID.get_db_prep_value(value, connection) for value in (mid, cid))
-    with connection.cursor() as cursor:
-        cursor.execute(_SEEN, [c, m, c, m, m])
-        digest, receipt, conversation = cursor.fetchone()
-    return Seen(digest, receipt or "", conversation=others or bool(conversation))
+    known = batch if batch is not None and cid in batch.conversations else _ask([(mid, cid)])
+    digest, receipt = known.stored.get(mid, (None, ""))
+    others = others or bool(known.conversations[cid] - {mid})
+    return Seen(digest, receipt, conversation=others)
 
 
 def store(row: InboxMessage) -> None:
@@ -105,15 +102,3 @@ def _written(rows: list[InboxMessage]) -> None:
     batch = getattr(_asked, "batch", None)
     if batch is not None:
         batch.written.extend(rows)
-
-
-# A message alone: one statement on both indexes rather than ORM queries, since it runs for
-# every message received and the ORM's building of a query costs more than its execution here.
-_UUID = InboxMessage._meta.get_field("message_id")
-_INBOX, _OUTBOX = InboxMessage._meta.db_table, OutboxMessage._meta.db_table
-_SEEN = (
-    "SELECT i.digest, i.receipt, "  # noqa: S608 - table names, not input
-    f"EXISTS (SELECT 1 FROM {_INBOX} WHERE conversation_id = %s AND message_id <> %s) "
-    f"OR EXISTS (SELECT 1 FROM {_OUTBOX} WHERE conversation_id = %s AND id <> %s) "
-    f"FROM (SELECT 1 AS one) AS one LEFT JOIN {_INBOX} AS i ON i.message_id = %s"
-)
