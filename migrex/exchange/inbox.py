@@ -25,7 +25,7 @@ from django.utils import timezone
 from migrex.audit.actions import Action
 from migrex.audit.repeats import record_repeated
 from migrex.audit.services import record
-from migrex.core import deferred, reference, vault
+from migrex.core import deferred, reference, savepoints, vault
 from migrex.core.dbwait import one_writer
 from migrex.core.errors import Invalid, MigrexError
 from migrex.core.logsafe import named, summary
@@ -68,9 +68,10 @@ MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> list[Reply]:
     """Several envelopes POSTed at once, answered in order, each exactly as if it had come
-    alone: its own checks, its own savepoint, its own receipt or refusal. One transaction holds
-    them all, so the batch costs one commit, and a failure of the database itself loses every
-    reply of the batch together (the sender then retries them all; duplicates change nothing).
+    alone: its own checks, its own savepoint (taken at its first write: core/savepoints.py),
+    its own receipt or refusal. One transaction holds them all, so the batch costs one commit,
+    and a failure of the database itself loses every reply of the batch together (the sender
+    then retries them all; duplicates change nothing).
     What its messages write (their inbox rows, the cases its requests open with their persons
     and index rows, its audit entries) is written once, at its end (core/deferred.py): one
     insert per table, and the audit chain's head locked from then to the commit only.
@@ -87,7 +88,7 @@ def accept_batch(envelopes: list[bytes], *, caller: Caller | None = None) -> lis
         arrivals = [_arrive(raw, None) for raw in envelopes]
         try:
             return _batch(arrivals, caller, deferring=True)
-        except (IntegrityError, DataError) as exc:
+        except (IntegrityError, DataError, savepoints.Unprotected) as exc:
             log.warning(
                 "a batch of %d taken again message by message: %s", len(arrivals), named(exc)
             )
@@ -103,7 +104,7 @@ def _batch(arrivals: list[_Arrival], caller: Caller | None, *, deferring: bool) 
         deferred.batch() if deferring else contextlib.nullcontext(),
         inbox_rows.asked(envelopes) if deferring else contextlib.nullcontext(),
     ):
-        return [_take(arrival, caller=caller) for arrival in arrivals]
+        return [_take(arrival, caller=caller, lazy=deferring) for arrival in arrivals]
 
 
 def accept_stream(stream, *, caller: Caller | None = None) -> Reply:
@@ -204,9 +205,9 @@ def _arrive(raw: bytes, max_skew) -> _Arrival:
     return _Arrival(now, dig, signer, opened=opened)
 
 
-def _take(arrival: _Arrival, body=None, caller: Caller | None = None) -> Reply:
+def _take(arrival: _Arrival, body=None, caller: Caller | None = None, lazy=False) -> Reply:
     """The reply to an envelope that came: its receipt, once it is checked and applied, or its
-    refusal."""
+    refusal. `lazy`: its savepoint is taken at its first write (core/savepoints.py)."""
     now, dig, signer, opened = arrival.now, arrival.digest, arrival.signer, arrival.opened
     if opened is None:
         exc = arrival.error
@@ -229,7 +230,8 @@ def _take(arrival: _Arrival, body=None, caller: Caller | None = None) -> Reply:
                 deferred.settle()  # opened, whose rows would wait for the batch's end
             # A savepoint of its own, in a batch too; the files its handler stored go with it,
             # and so does the work it deferred to the batch's end.
-            with deferred.part(), vault.discarded_on_failure(), transaction.atomic():
+            own = savepoints.on_first_write() if lazy else transaction.atomic()
+            with deferred.part(), vault.discarded_on_failure(), own:
                 receipt = _store(opened, dig, signer, now)
                 # The receiving party's calendar day, as the case services count (Art. 17).
                 _check_route(envelope, timezone.localdate(now))

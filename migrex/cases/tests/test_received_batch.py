@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.db import connection
+from django.db import DataError, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -167,4 +167,47 @@ def test_rows_that_break_a_constraint_at_the_batch_end_refuse_their_message_alon
         ("message.received", str(first.id)),
         ("message.refused", str(second.id)),
     ]
+    assert verify().ok
+
+
+def test_requests_that_only_open_cases_take_no_savepoint_each(officers, both_nodes):
+    """Their rows wait for the batch's end: a savepoint of their own would guard nothing
+    (core/savepoints.py). The one savepoint seen is the batch's: the test runs in a
+    transaction."""
+    batch = [both_nodes.seal(signed_request(officers)) for _ in range(3)]
+    with (
+        override_settings(MIGREX_NODE_ID="BY", MIGREX_PARTY="BY"),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        replies = inbox.accept_batch(batch)
+    assert [r.code for r in replies] == ["accepted"] * 3
+    taken = [q for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(taken) == 1
+
+
+def test_a_read_that_fails_before_any_savepoint_has_the_batch_taken_again(
+    officers, both_nodes, caplog
+):
+    """On PostgreSQL a failed statement leaves the transaction unusable until a rollback, and
+    a message that had not written yet has no savepoint to roll back to: the batch is taken
+    again message by message, each in a savepoint of its own. The database's failure is made
+    here, once, on a read the first message makes in its part."""
+    batch = [both_nodes.seal(signed_request(officers)) for _ in range(2)]
+    failed = []
+
+    def once(execute, sql, params, many, context):
+        if not failed and sql.startswith('SELECT "agreements_signatory"'):
+            failed.append(sql)
+            raise DataError("made to fail")
+        return execute(sql, params, many, context)
+
+    with (
+        override_settings(MIGREX_NODE_ID="BY", MIGREX_PARTY="BY"),
+        connection.execute_wrapper(once),
+    ):
+        replies = inbox.accept_batch(batch)
+    assert failed
+    assert [r.code for r in replies] == ["accepted", "accepted"]
+    assert "taken again message by message: Unprotected" in caplog.text
+    assert Case.objects.filter(side="requested").count() == 2
     assert verify().ok
