@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "migrex.core.logcontext.RequestIdMiddleware",  # X-Request-ID; the log lines' context
+    "migrex.core.reference.PinnedMiddleware",  # one generation of the reference data a request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -24,25 +24,31 @@ T = TypeVar("T")
 _pinned = threading.local()
 
 
+_UNREAD = object()  # pinned, not read yet
+
+
 def generation() -> str:
     token = getattr(_pinned, "token", None)
-    if token is not None:
+    if token is not None and token is not _UNREAD:
         return token
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM core_generation WHERE id = 1")
         row = cursor.fetchone()
+    if token is _UNREAD:
+        _pinned.token = row[0] if row else ""
     return row[0] if row else ""
 
 
 @contextlib.contextmanager
 def pinned() -> Iterator[None]:
     """Read the generation once for a whole unit of work (a received message, a batch sent)
-    that looks up reference data many times; a change committed meanwhile applies to the next
-    unit. A unit inside another is part of it: the outer one's generation holds."""
+    that looks up reference data many times, at its first lookup (a unit that makes none reads
+    nothing); a change committed meanwhile applies to the next unit. A unit inside another is
+    part of it: the outer one's generation holds."""
     if getattr(_pinned, "token", None) is not None:
         yield
         return
-    _pinned.token = generation()
+    _pinned.token = _UNREAD
     try:
         yield
     finally:
@@ -50,9 +56,25 @@ def pinned() -> Iterator[None]:
 
 
 def bump(**_ignored) -> None:
-    """A new generation (a signal receiver, or called after a bulk change signals miss)."""
+    """A new generation (a signal receiver, or called after a bulk change signals miss). A
+    unit of work pinned to the old one reads its own change from then on."""
     Generation = apps.get_model("core", "Generation")
-    Generation.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    token = uuid.uuid4().hex
+    Generation.objects.update_or_create(pk=1, defaults={"token": token})
+    if getattr(_pinned, "token", None) is not None:
+        _pinned.token = token
+
+
+class PinnedMiddleware:
+    """A page or an API call is one unit of work: it reads the generation once, however many
+    of its parts look up reference data (the case page: three times otherwise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with pinned():
+            return self.get_response(request)
 
 
 def cached(load: Callable[[], T]) -> Callable[[], T]:

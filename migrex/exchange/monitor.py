@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 
+from migrex.agreements.models import Authority
 from migrex.agreements.selectors import directory
 from migrex.audit.actions import Action
 from migrex.audit.services import record
@@ -52,7 +53,9 @@ class Row:
 
 
 def mine(user):
-    return OutboxMessage.objects.filter(sender_authority=user.authority.code)
+    """The messages the officer's authority sent; its code read in the same statement."""
+    code = Authority.objects.filter(pk=user.authority_id).values("code")
+    return OutboxMessage.objects.filter(sender_authority__in=code)
 
 
 def summary(user) -> dict[str, int]:

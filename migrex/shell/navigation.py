@@ -9,6 +9,8 @@ from functools import cached_property
 from django.utils import timezone
 
 from migrex.accounts.roles import sees_personal_data, supervises
+from migrex.agreements.models import Authority
+from migrex.agreements.selectors import directory
 from migrex.cases import attention, reports, selectors
 from migrex.cases.selectors import can_draft
 from migrex.cases.views_boxes import TITLES
@@ -39,6 +41,12 @@ class Nav:
         ]
 
     @cached_property
+    def authority(self) -> Authority | None:
+        """The officer's authority, from the reference data this process holds (no query)."""
+        mine = self.user.authority_id
+        return next((a for a in directory().authorities.values() if a.pk == mine), None)
+
+    @cached_property
     def can_draft(self) -> bool:
         return can_draft(self.user)
 
@@ -51,7 +59,7 @@ class Nav:
         if not supervises(self.user):
             return 0
         return Consent.objects.filter(
-            side=Consent.Side.PROVIDER, provider=self.user.authority, status="requested"
+            side=Consent.Side.PROVIDER, provider_id=self.user.authority_id, status="requested"
         ).count()
 
     @cached_property

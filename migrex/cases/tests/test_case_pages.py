@@ -230,6 +230,8 @@ def test_case_page_queries_do_not_grow_with_history_and_persons(
     # however many persons it shows, 2 for the
     # consents asked for the data received from the other party; up to 3 for the session's
     # refreshed expiry, which waits briefly for the write lock (core/dbwait.py).
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(28) as captured:
         body = client.get(f"/cases/{theirs.pk}/").content.decode()
+    # The reference data's generation once for the whole page (core/reference.PinnedMiddleware)
+    assert sum("core_generation" in q["sql"] for q in captured.captured_queries) == 1
     assert body.count('class="tl-item') == 8 and "Препятствие 4" in body

@@ -66,7 +66,10 @@ def test_pinned_reads_the_generation_once(agreement):
     with reference.pinned(), CaptureQueriesContext(connection) as pinned:
         directory(), directory(), peers.trusted()
     assert len(unpinned.captured_queries) == 3
-    assert len(pinned.captured_queries) == 0  # the token was read on entering the block
+    assert len(pinned.captured_queries) == 1  # the token, read at the first lookup
+    with reference.pinned(), CaptureQueriesContext(connection) as nothing:
+        pass
+    assert nothing.captured_queries == []  # a unit that looks nothing up reads nothing
 
 
 def test_a_unit_pinned_inside_another_keeps_the_outer_ones_generation(agreement):
@@ -74,7 +77,19 @@ def test_a_unit_pinned_inside_another_keeps_the_outer_ones_generation(agreement)
     unpins the rest of the outer one."""
     directory()
     with reference.pinned(), CaptureQueriesContext(connection) as queries:
+        directory()  # the generation read
         with reference.pinned():
             directory()
         directory()
-    assert queries.captured_queries == []
+    assert len(queries.captured_queries) == 1
+
+
+def test_a_unit_that_changes_reference_data_reads_its_own_change(agreement):
+    """Pinned to the generation it started with, a unit (a page saving an authority) still
+    sees what it changed itself, and what it loaded stays its own should it roll back."""
+    directory()
+    with reference.pinned():
+        by = Authority.objects.get(code="by-mvd")
+        by.name_en = "Renamed within the unit"
+        by.save()
+        assert directory().authority("by-mvd").name_en == "Renamed within the unit"
