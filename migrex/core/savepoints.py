@@ -32,8 +32,10 @@ class Unprotected(Exception):
 
 
 def _reads(sql: str) -> bool:
+    """A plain SELECT: not a write, nor a lock (FOR UPDATE, FOR SHARE…: such a statement is
+    taken for a write, which at worst costs a savepoint)."""
     head = sql.lstrip().lstrip("(").lstrip()[:6].upper()
-    return head == "SELECT" and "FOR UPDATE" not in sql.upper()
+    return head == "SELECT" and " FOR " not in sql.upper()
 
 
 @contextlib.contextmanager
@@ -45,13 +47,18 @@ def on_first_write(using: str = "default") -> Iterator[None]:
         with transaction.atomic(using=using):
             yield
         return
-    sid: list[str] = []  # the savepoint once taken; "" while it is being taken
+    sid: list[str] = []  # the savepoint, once taken
+    taking = False  # its own statement passes through the wrapper too
     callbacks = len(connection.run_on_commit)  # those registered before the block
 
     def wrapper(execute, sql, params, many, context):
-        if not sid and not _reads(sql):
-            sid.append("")
-            sid[0] = transaction.savepoint(using=using)
+        nonlocal taking
+        if not sid and not taking and not _reads(sql):
+            taking = True
+            try:
+                sid.append(transaction.savepoint(using=using))
+            finally:
+                taking = False
         return execute(sql, params, many, context)
 
     failed = unprotected = False

@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from migrex.core.savepoints import Unprotected, on_first_write
+from migrex.core.savepoints import Unprotected, _reads, on_first_write
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,22 @@ def test_outside_a_transaction_the_block_is_one():
         _write("undone")
         raise ValueError("refused")
     assert _tokens() == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "reads"),
+    [
+        ('SELECT "a" FROM "t" WHERE "b" = %s', True),
+        ('(SELECT "a" FROM "t") UNION (SELECT "a" FROM "u")', True),
+        ('SELECT "a" FROM "t" WHERE "b" = %s FOR UPDATE SKIP LOCKED', False),
+        ('SELECT "a" FROM "t" FOR NO KEY UPDATE', False),
+        ('SELECT "a" FROM "t" FOR SHARE', False),
+        ("WITH e AS (INSERT INTO t VALUES (1) RETURNING a) SELECT a FROM e", False),
+        ('UPDATE "t" SET "a" = 1', False),
+        ('SAVEPOINT "s1"', False),
+    ],
+)
+def test_what_counts_as_a_read(sql, reads):
+    """Only a plain SELECT waits for the block's first write; a lock or a nested savepoint
+    takes the block's own first."""
+    assert _reads(sql) is reads
