@@ -205,7 +205,7 @@ def _arrive(raw: bytes, max_skew) -> _Arrival:
     return _Arrival(now, dig, signer, opened=opened)
 
 
-def _take(arrival: _Arrival, body=None, caller: Caller | None = None, lazy=False) -> Reply:
+def _take(arrival: _Arrival, body=None, caller: Caller | None = None, lazy: bool = False) -> Reply:
     """The reply to an envelope that came: its receipt, once it is checked and applied, or its
     refusal. `lazy`: its savepoint is taken at its first write (core/savepoints.py)."""
     now, dig, signer, opened = arrival.now, arrival.digest, arrival.signer, arrival.opened

@@ -42,7 +42,7 @@ class Nav:
 
     @cached_property
     def authority(self) -> Authority | None:
-        """The officer's authority, from the reference data this process holds (no query)."""
+        """The officer's authority, from the reference data this process holds."""
         mine = self.user.authority_id
         return next((a for a in directory().authorities.values() if a.pk == mine), None)
 
