@@ -34,9 +34,10 @@ def generation() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM core_generation WHERE id = 1")
         row = cursor.fetchone()
+    read = row[0] if row else ""
     if token is _UNREAD:
-        _pinned.token = row[0] if row else ""
-    return row[0] if row else ""
+        _pinned.token = read
+    return read
 
 
 @contextlib.contextmanager

@@ -87,8 +87,8 @@ def test_a_unit_pinned_inside_another_keeps_the_outer_ones_generation(agreement)
 def test_a_unit_that_changes_reference_data_reads_its_own_change(agreement):
     """Pinned to the generation it started with, a unit (a page saving an authority) still
     sees what it changed itself, and what it loaded stays its own should it roll back."""
-    directory()
     with reference.pinned():
+        directory()  # the unit's generation read, its directory loaded
         by = Authority.objects.get(code="by-mvd")
         by.name_en = "Renamed within the unit"
         by.save()
