@@ -3,8 +3,8 @@
 The inbox takes each message of a batch in a savepoint of its own (exchange/inbox.py), so that a
 message refused after it wrote undoes what it wrote and nothing else. Most messages write
 nothing there: what they store waits for the batch's end (core/deferred.py). Their savepoint
-and its release are then two round trips to the database for nothing, two of every three
-statements of a batch on PostgreSQL. `on_first_write()` takes the savepoint just before the
+and its release are then two round trips to the database for nothing: 20 of the 37 statements
+of a batch of 10 requests on PostgreSQL. `on_first_write()` takes the savepoint just before the
 block's first statement that is not a plain SELECT (a write, a lock, a nested savepoint: so
 that any savepoint opened inside nests in this one), and releases or rolls back to it at the
 block's end, as `transaction.atomic()` would.
