@@ -181,6 +181,8 @@ else:
     # 238-246 messages/s (bench/exchange_throughput.py). Django leaves preparing off for the
     # poolers that cannot hold prepared statements: docs/operations.md says which can.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's backend, inserting a few rows as VALUES rather than UNNEST (its compiler module).
+    DATABASES["default"]["ENGINE"] = "migrex.core.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
