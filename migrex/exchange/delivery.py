@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from migrex.audit.actions import Action
@@ -69,31 +68,50 @@ SETTLED = [status for status in Status if status != Status.PENDING]
 
 
 def claim(worker: str, limit: int = CLAIM) -> list[OutboxMessage]:
-    """Take up to `limit` due messages for `worker` for one lease. SKIP LOCKED lets several workers
-    share the outbox on PostgreSQL; the conditional update keeps two from taking the same row on
-    any database. A message waits while an earlier one of its conversation is still pending."""
+    """Take up to `limit` due messages for `worker` for one lease, oldest first. SKIP LOCKED lets
+    several workers share the outbox on PostgreSQL; the update's own test that a row is free
+    keeps two from taking the same row on any database. A message waits while an earlier one of
+    its conversation is still pending. One statement (`_CLAIM`)."""
     now = timezone.now()
-    earlier = OutboxMessage.objects.filter(
-        conversation_id=OuterRef("conversation_id"), created_at__lt=OuterRef("created_at")
-    ).exclude(status__in=SETTLED)
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    due = (
-        OutboxMessage.objects.filter(free, status=Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .exclude(Exists(earlier))
-        .order_by("created_at", "id")
-    )
     until = now + dt.timedelta(seconds=settings.MIGREX_DELIVERY["lease"])
+    params = {  # adapted by RawQuery as the ORM adapts its values (datetimes on SQLite)
+        "now": now,
+        "until": until,
+        "worker": worker,
+        "pending": Status.PENDING.value,
+        "limit": limit,
+        **{f"settled{i}": status.value for i, status in enumerate(SETTLED)},
+    }
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
     with _recording():
-        ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-        OutboxMessage.objects.filter(free, id__in=ids).update(
-            claimed_until=until, claimed_by=worker
-        )
-    return list(
-        OutboxMessage.objects.filter(id__in=ids, claimed_by=worker, claimed_until=until).order_by(
-            "created_at", "id"
-        )
-    )
+        taken = list(OutboxMessage.objects.raw(_CLAIM.format(lock=lock), params))
+    return sorted(taken, key=lambda m: (m.created_at, m.pk.bytes))
+
+
+# The claim in one statement of SQL. Built with the ORM it took three (the due rows locked, the
+# lease written, the rows read), whose building and compiling cost the worker some 3 ms of CPU
+# a claim against 0.1 ms of the database's time. In bench/exchange_throughput.py on PostgreSQL
+# (3 runs each, alternated) the claim stage went from 8.9 to 2.0 ms at the median, the sender's
+# CPU from 1.60 to 1.30 ms a message. RETURNING has no order, so claim() sorts; UUIDs sort
+# alike as PostgreSQL's uuid and as SQLite's hexadecimal text.
+_CLAIM = (  # noqa: S608
+    "UPDATE {table} SET claimed_until = %(until)s, claimed_by = %(worker)s "
+    "WHERE (claimed_until IS NULL OR claimed_until < %(now)s) AND id IN ("
+    " SELECT due.id FROM {table} due WHERE due.status = %(pending)s"
+    " AND (due.claimed_until IS NULL OR due.claimed_until < %(now)s)"
+    " AND (due.next_attempt_at IS NULL OR due.next_attempt_at <= %(now)s)"
+    " AND NOT EXISTS (SELECT 1 FROM {table} earlier"
+    " WHERE earlier.conversation_id = due.conversation_id"
+    " AND earlier.created_at < due.created_at"
+    " AND earlier.status NOT IN ({settled}))"
+    " ORDER BY due.created_at, due.id LIMIT %(limit)s{{lock}}) "
+    "RETURNING {columns}"
+).format(
+    table=OutboxMessage._meta.db_table,
+    settled=", ".join(f"%(settled{i})s" for i in range(len(SETTLED))),
+    columns=", ".join(f.column for f in OutboxMessage._meta.concrete_fields),
+)
 
 
 def seal_message(

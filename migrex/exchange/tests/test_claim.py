@@ -1,6 +1,7 @@
-"""The worker's claim (exchange/delivery.claim): the oldest due messages first, a message held
-while an earlier one of its conversation is still pending, and, on PostgreSQL, that earlier one
-looked up by its conversation even when the statistics say nothing is pending."""
+"""The worker's claim (exchange/delivery.claim, one statement of SQL): the oldest due messages
+first, a message held while an earlier one of its conversation is still pending, and, on
+PostgreSQL, that earlier one looked up by its conversation even when the statistics say nothing
+is pending."""
 
 from __future__ import annotations
 
@@ -40,6 +41,27 @@ def test_a_message_waits_while_an_earlier_one_of_its_conversation_is_pending():
     assert [m.pk for m in claim("w3")] == [second.pk]
 
 
+def test_the_oldest_due_free_messages_are_taken_for_one_lease_as_stored():
+    now = timezone.now()
+    rows = [queued(payload={"n": n, "text": "«Ёж»"}) for n in range(4)]
+    for n, row in enumerate(rows):  # stored out of order: the claim orders by creation
+        OutboxMessage.objects.filter(pk=row.pk).update(created_at=now - dt.timedelta(minutes=n))
+    leased = queued(claimed_by="w0", claimed_until=now + dt.timedelta(minutes=5))
+    lapsed = queued(claimed_by="w0", claimed_until=now - dt.timedelta(seconds=1))
+    queued(next_attempt_at=now + dt.timedelta(minutes=5))  # not yet due
+    queued(status=Status.DELIVERED)
+    OutboxMessage.objects.filter(pk=lapsed.pk).update(created_at=now - dt.timedelta(hours=1))
+    taken = claim("w1", limit=4)
+    assert [m.pk for m in taken] == [lapsed.pk, rows[3].pk, rows[2].pk, rows[1].pk]
+    assert taken[1].payload == {"n": 3, "text": "«Ёж»"}
+    assert taken[1].conversation_id == rows[3].conversation_id
+    stored = OutboxMessage.objects.get(pk=rows[3].pk)
+    assert stored.claimed_by == "w1" and stored.claimed_until > now
+    assert taken[1].claimed_until == stored.claimed_until
+    assert [m.pk for m in claim("w2")] == [rows[0].pk]  # the rest held, leased or not due
+    assert OutboxMessage.objects.get(pk=leased.pk).claimed_by == "w0"
+
+
 @pytest.mark.parametrize("settled", [Status.REFUSED, Status.UNDELIVERABLE])
 def test_an_earlier_message_settled_without_delivery_holds_nothing_up(settled):
     conversation = uuid.uuid4()
@@ -73,5 +95,5 @@ def test_the_earlier_message_is_looked_up_by_its_conversation_whatever_the_stati
     by_conversation = next(
         index.name for index in OutboxMessage._meta.indexes if index.fields[0] == "conversation_id"
     )
-    inner = [n for n in scans(plan[0]["Plan"]) if n.get("Alias") == "u0"]
+    inner = [n for n in scans(plan[0]["Plan"]) if n.get("Alias") == "earlier"]
     assert [n.get("Index Name") for n in inner] == [by_conversation]
