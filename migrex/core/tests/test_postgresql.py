@@ -26,18 +26,21 @@ def postgresql() -> None:
 
 
 def _rows(count: int) -> list[InboxMessage]:
-    now = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
+    start = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
+    same = {
+        "sender_node": "kz",
+        "agreement": "kz-by-2019",
+        "kind": "request",
+        "receipt": "x" * 5000,
+    }
     return [
         InboxMessage(
             message_id=uuid.uuid4(),
             conversation_id=uuid.uuid4(),
-            sender_node="kz",
-            agreement="kz-by-2019",
-            kind="request",
             digest=f"{i:064d}",
             signed=TRICKY[i % len(TRICKY)] * (i % 3 + 1),
-            receipt="x" * 5000,
-            received_at=now + dt.timedelta(seconds=i),
+            received_at=start + dt.timedelta(seconds=i),
+            **same,
         )
         for i in range(count)
     ]
