@@ -92,7 +92,7 @@ def claim(worker: str, limit: int = CLAIM) -> list[OutboxMessage]:
 # The claim in one statement of SQL. Built with the ORM it took three (the due rows locked, the
 # lease written, the rows read), whose building and compiling cost the worker some 3 ms of CPU
 # a claim against 0.1 ms of the database's time. In bench/exchange_throughput.py on PostgreSQL
-# (3 runs each, alternated) the claim stage went from 8.9 to 2.0 ms at the median, the sender's
+# (3 runs each, alternated) the claim stage went from 8.9 to 2.1 ms at the median, the sender's
 # CPU from 1.60 to 1.30 ms a message. RETURNING has no order, so claim() sorts; UUIDs sort
 # alike as PostgreSQL's uuid and as SQLite's hexadecimal text.
 _CLAIM = (  # noqa: S608
