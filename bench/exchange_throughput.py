@@ -6,9 +6,11 @@ each with a person record) wait in KZ's outbox; KZ's delivery code (claim, seal 
 POST the batch, verify each signed receipt, record the delivery) sends them with K threads, each
 claiming as many messages at a time as the worker does (10), to BY's `migrex serve`, which
 decrypts, verifies, checks, deduplicates, validates against the agreement, creates the case,
-writes the audit entry and signs the receipt, per envelope. The baseline POSTs the same payloads
-one by one as plain JSON to the same server, which stores each as an inbox row: no cryptography,
-no checks, no case. Three rounds; msg/s are medians over the rounds.
+writes the audit entry and signs the receipt, per envelope. Both load what their processes
+load when they start (shell/warm.py: the node's keys, the name tables) before the first round.
+The baseline POSTs the same payloads one by one as plain JSON to the same server, which stores
+each as an inbox row: no cryptography, no checks, no case. Three rounds; msg/s are medians over
+the rounds.
 
 A message's latency runs from the start of the claim that takes it from the outbox to its
 delivery recorded (its receipt verified, committed). Its wait in the outbox before that claim is
@@ -261,8 +263,10 @@ def main() -> int:
             with baseline_server(by.env) as base_url:
                 setup_django(kz.env)
                 from migrex.core import walcheckpoint
+                from migrex.shell.warm import warm
 
-                walcheckpoint.start()  # KZ's sender, as its worker (`migrex worker`)
+                warm()  # KZ's sender, as its worker (`migrex worker`) does when it starts
+                walcheckpoint.start()
                 for r in range(args.rounds):
                     kz.python(QUEUE, {"n": n, "start": r * n, "person": PERSON})
                     server, mine = cpu_seconds(by.procs["server"].pid), time.process_time()

@@ -15,6 +15,7 @@ import gc
 from django.core.management.base import BaseCommand
 
 from migrex.core import walcheckpoint
+from migrex.shell.warm import warm
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         from config.wsgi import application
 
         get_resolver().url_patterns  # noqa: B018 - every view module imported now, not later
+        warm()
         walcheckpoint.start()
         gc.collect()
         gc.freeze()

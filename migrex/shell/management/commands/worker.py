@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from migrex.core import walcheckpoint
 from migrex.exchange.delivery import run
 from migrex.retention.schedule import Daily
+from migrex.shell.warm import warm
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
         name = f"{socket.gethostname()}:{os.getpid()}"
         if not once:
+            warm()
             walcheckpoint.start()  # a process that lives: its commits leave the log to it
         daily = None if once else Daily()
         handled = run(
