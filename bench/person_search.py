@@ -120,19 +120,34 @@ def person(row) -> dict:
     return {k: v for k, v in data.items() if v}
 
 
-def seed(records: int):
+def registries(records: int, generator: str):
+    """Registries A and B of the same `records` people and the truth (`record_id_a`,
+    `record_id_b`): from `migrex synthetic`, or from bench/linkage_registries.py (a generator that
+    shares no code with it: names from Faker's pools, clerks' romanisations, namesakes and twins
+    built in); its registry A writes the sex in Cyrillic (М, Ж), here M and F as registry B does."""
+    if generator == "synthetic":
+        from migrex.matching import synthetic
+
+        return synthetic.generate(records, seed=11, overlap=1.0)
+    from bench import linkage_registries
+
+    a, b, truth, _ = linkage_registries.generate(records, seed=11, overlap=1.0)
+    a["sex"] = a["sex"].map({"М": "M", "Ж": "F"}).fillna("")
+    return a, b, truth
+
+
+def seed(records: int, generator: str):
     from django.core.management import call_command
 
     from migrex.agreements.models import Authority
     from migrex.agreements.services import load
-    from migrex.matching import synthetic
     from migrex.persons import search
     from migrex.persons.models import Dataset, PersonRecord
 
     call_command("migrate", verbosity=0)
     load("kz-by-2019")
     started = time.perf_counter()
-    a, b, truth = synthetic.generate(records, seed=11, overlap=1.0)
+    a, b, truth = registries(records, generator)
     print(f"generated {len(b):,} records in {time.perf_counter() - started:.1f} s", flush=True)
     by, kz = Authority.objects.get(code="by-mvd"), Authority.objects.get(code="kz-mvd")
     dataset = Dataset.objects.create(
@@ -173,12 +188,17 @@ def queries(a, b, truth, ids, count: int) -> list[tuple[str, dict, int]]:
     shared = a[a["record_id"].isin(wanted)]
     # By document only where registry B holds the same passport (a quarter of the people):
     # for the others no search could find the person by document.
-    same = shared[shared["document_number"] == shared["record_id"].map(wanted).map(b_document)]
+    held = shared["document_number"].fillna("") != ""
+    same = shared[
+        held & (shared["document_number"] == shared["record_id"].map(wanted).map(b_document))
+    ]
+    # A date the registry lacks cannot be asked by (bench/linkage_registries.py leaves some out).
+    dated = shared[shared["birth_date"].fillna("") != ""]
     per_kind = count // len(KINDS)
     rng = random.Random(7)
     out = []
     for kind in KINDS:
-        pool = same if kind == "document" else shared
+        pool = same if kind == "document" else dated if "birth date" in kind else shared
         made = 0
         for row in pool.sample(per_kind * 2, random_state=3).itertuples():
             if kind == "document":
@@ -298,6 +318,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2500)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a throwaway database)")
+    parser.add_argument(
+        "--generator",
+        choices=("synthetic", "other"),
+        default="synthetic",
+        help="the people: `migrex synthetic`'s, or bench/linkage_registries.py's",
+    )
     parser.add_argument("--against", help="a git revision whose search module runs beside")
     parser.add_argument(
         "--misses", action="store_true", help="print the queries with a birth date it missed"
@@ -310,7 +336,7 @@ def main() -> None:
         from migrex.persons import search
         from migrex.persons.models import SearchEntry
 
-        authority, a, b, truth, ids = seed(args.records)
+        authority, a, b, truth, ids = seed(args.records, args.generator)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         asked = queries(a, b, truth, ids, args.queries)

@@ -49,6 +49,11 @@ class CandidateOut(Schema):
         "differing (0) to every one exact (1)"
     )
     fields: dict[str, Level] = Field(description="How each field given in the query agrees")
+    names_swapped: bool = Field(
+        False,
+        description="The record holds the surname asked as its given name and the given name "
+        "as its surname; `fields` tells how each agrees so",
+    )
     source: Literal["case", "dataset"]
     case_id: int | None = None
     dataset_id: int | None = None
@@ -96,6 +101,7 @@ def search_persons(request, query: Query[SearchIn]):
             {
                 "score": result.candidate.score,
                 "fields": result.candidate.fields,
+                "names_swapped": result.candidate.swapped,
                 "source": "dataset" if because["dataset_id"] else "case",
                 "case_id": because["case_id"],
                 "dataset_id": because["dataset_id"],

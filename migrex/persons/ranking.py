@@ -18,8 +18,12 @@ exact about 7, a surname that differs -5 (married names, typos beyond the keys);
 that differs -5, a sex that differs -6. So a namesake born on a near day no longer outranks the
 person whose given name, patronymic and exact birth date agree under another surname, and an
 exact date outranks a near one by more than a patronymic alone can make up. A field the entry
-does not hold tells nothing (0). The score is that sum scaled to 0…1 between every asked field
-differing and every one exact: the order of the candidates, shown as a share.
+does not hold tells nothing (0). An entry holding the surname asked as its given name and the
+given name as its surname (a clerk's slip) is compared the other way round too, less the chance
+of that slip (`SWAPPED`), and the better reading counts: the search reads such an entry when
+another field brings it (its birth date, its document), and ranks it by what it holds. The
+score is that sum scaled to 0…1 between every asked field differing and every one exact: the
+order of the candidates, shown as a share.
 
 Candidates with one score are ordered by how many letters their
 names are from the query's (Levenshtein over the folding keys: Кораль finds Король, one letter
@@ -52,6 +56,10 @@ EVIDENCE = {
     "document": {"exact": 17.9, "differs": -0.4},  # m .25 .75 (passports are renewed), u 1e-6
     "sex": {"exact": 1.0, "differs": -5.6},  # m .99 .01, u .5 .5
 }
+# A record that holds the surname as its given name and the given name as its surname (a clerk's
+# slip, or a form read the other way): compared the other way round, its names' evidence less
+# the chance of that, log2(m) with m about .02 of one person's record pairs.
+SWAPPED = -5.6
 EXACT, CLOSE, DIFFERS = "exact", "close", "differs"
 NAMES = ("surname", "given_name", "patronymic")
 
@@ -62,6 +70,7 @@ class Candidate:
     score: float  # 0…1: the evidence, from every asked field differing to every one exact
     fields: dict[str, str] = field(default_factory=dict)  # field -> exact | close | differs
     letters: int = 0  # how many letters the names are from the query's: orders equal scores
+    swapped: bool = False  # the entry's surname and given name agree the other way round
 
 
 def dates(a: dt.date, b: dt.date) -> str:
@@ -129,11 +138,13 @@ class Scorer:
         # A row is ranked by the evidence of its surname and given name, remembered per pair
         # (namesakes share it), then of the other fields one by one, added in the same order as
         # `order` adds them: the same sums.
-        named = sum(name in NAMES[:2] for name, _ in self.asked)
+        named = self._named = sum(name in NAMES[:2] for name, _ in self.asked)
         self._names = operator.itemgetter(*self.positions[:named]) if named and columns else None
         self._single = named == 1
         self._rest = [(at, self.positions[at]) for at in range(named, len(self.asked))]
         self._sums: dict = {}
+        # Both names asked: each compared with the other field too (SWAPPED), per value held.
+        self._turned: list[dict] = [{}, {}] if named == 2 else []
 
     def _level(self, name: str, asked, held) -> tuple[str, int]:
         if name in NAMES:
@@ -156,10 +167,37 @@ class Scorer:
             known = self.known[at][held] = (level, apart, EVIDENCE[name][level])
         return known
 
+    def _turned_level(self, at: int, held) -> tuple[str, int, float]:
+        """The level of the name held in field `at` (0 surname, 1 given name) against the
+        query's other name, with that name's evidence."""
+        known = self._turned[at].get(held)
+        if known is None:
+            name, asked = self.asked[1 - at]
+            level, apart = names(asked, held)
+            known = self._turned[at][held] = (level, apart, EVIDENCE[name][level])
+        return known
+
+    def _pair(self, held: tuple) -> tuple[float, int, bool]:
+        """The evidence of an entry's names (`held`: its values of the asked names), the
+        letters apart, and whether they agree better the other way round (SWAPPED)."""
+        bits, letters = self._sum(held)
+        if self._turned and held[0] and held[1]:
+            surname, given = self._turned_level(1, held[1]), self._turned_level(0, held[0])
+            turned = surname[2] + given[2] + SWAPPED
+            if turned > bits:
+                return turned, surname[1] + given[1], True
+        return bits, letters, False
+
+    def _total(self, values) -> tuple[float, int, bool]:
+        named = self._named
+        bits, letters, swapped = self._pair(tuple(values[:named])) if named else (0.0, 0, False)
+        bits, letters = self._sum(values[named:], named, bits, letters)  # as `ranks` adds them
+        return bits, letters, swapped
+
     def order(self, values) -> tuple[float, int]:
         """The score and the letters apart of an entry's `values` of the asked fields (in their
         order), without the fields' levels: what ranks a row read."""
-        bits, letters = self._sum(values)
+        bits, letters, _ = self._total(values)
         return round((bits - self.low) / self.span, 3), letters
 
     def ranks(self, rows) -> list[tuple[float, int]]:
@@ -174,8 +212,8 @@ class Scorer:
             held = names(row)
             summed = sums.get(held)
             if summed is None:
-                summed = sums[held] = self._sum((held,) if single else held)
-            bits, letters = summed
+                summed = sums[held] = self._pair((held,) if single else held)
+            bits, letters, _ = summed
             for at, position, known in rest:
                 value = row[position]
                 if value:
@@ -185,9 +223,10 @@ class Scorer:
             ranked.append((round((bits - low) / span, 3), letters))
         return ranked
 
-    def _sum(self, values) -> tuple[float, int]:
-        bits, letters = 0.0, 0
-        for at, held in enumerate(values):
+    def _sum(self, values, start: int = 0, bits: float = 0.0, letters: int = 0):
+        """`bits` and `letters` with the evidence and letters apart of `values` added, those
+        of the asked fields from the `start`th on, each in its own field."""
+        for at, held in enumerate(values, start):
             if held:
                 known = self._known(at, held)
                 bits += known[2]
@@ -196,12 +235,16 @@ class Scorer:
 
     def candidate(self, entry, values) -> Candidate:
         """`values`: the entry's values of the asked fields, in their order."""
+        bits, letters, swapped = self._total(values)
         fields = {}
         for at, held in enumerate(values):
             if held:
-                fields[self.asked[at][0]] = self._known(at, held)[0]
-        score, letters = self.order(values)
-        return Candidate(entry, score, fields, letters)
+                turned = swapped and at < 2
+                level = self._turned_level(at, held) if turned else self._known(at, held)
+                fields[self.asked[1 - at if turned else at][0]] = level[0]
+        fields = {name: fields[name] for name, _ in self.asked if name in fields}
+        score = round((bits - self.low) / self.span, 3)
+        return Candidate(entry, score, fields, letters, swapped)
 
     def values(self, row) -> list:
         return [row[p] for p in self.positions]

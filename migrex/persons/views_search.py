@@ -73,6 +73,7 @@ def person_search(request):
                 {
                     "score": round(candidate.score * 100),
                     "agreement": agreement,
+                    "swapped": candidate.swapped,
                     "item": result.item,
                     "because": because.kind,
                     "why": because.text(),

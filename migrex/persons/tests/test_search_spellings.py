@@ -74,6 +74,26 @@ def test_with_the_birth_date_a_near_spelling_outranks_the_same_given_name_and_da
     }
 
 
+def test_a_record_with_the_names_swapped_outranks_a_namesake_born_on_another_day(officers):
+    """A record holding the given name as its surname and the surname as its given name, born
+    on the day asked, comes before the namesake born on another; the candidate says the names
+    agree the other way round."""
+    _received(
+        "by-mvd",
+        [
+            person("Антонина", "Федосеева", "2005-10-01", "F"),
+            person("Федосеева", "Антонина", "1957-06-21", "F"),
+        ],
+    )
+    asked = search.Query(
+        surname="Федосеева", given_name="Антонина", birth_date=dt.date(2005, 10, 1)
+    )
+    first, second = search.search(_by(), asked).candidates
+    assert (first.swapped, second.swapped) == (True, False)
+    assert first.entry.birth_date == dt.date(2005, 10, 1) and first.score > second.score
+    assert first.fields == {"surname": "exact", "given_name": "exact", "birth_date": "exact"}
+
+
 def test_a_surname_spelt_beyond_recognition_is_found_by_the_given_name_and_birth_date(officers):
     """A married name, or a Belarusian form no key meets: the given name and the birth date
     outweigh a namesake born on another day."""
@@ -177,6 +197,7 @@ def test_a_row_ranks_as_its_candidate_scores():
     born = [day + dt.timedelta(days=n) for n in range(-400, 400, 3)]
     born += [dt.date(1985, 12, 3), dt.date(1085, 3, 12), dt.date(2985, 3, 12), None]
     names = [("ahmetov", "erlan", "serikovich"), ("aksmetov", "erlan", ""), ("omarov", "", "x")]
+    names += [("erlan", "ahmetov", ""), ("erlan", "aksmetov", "serikovich")]  # swapped
     at = 0
     for surname, given, patronymic in names:
         for birth in born:
@@ -185,6 +206,7 @@ def test_a_row_ranks_as_its_candidate_scores():
                 row = (at, surname, given, patronymic, birth, document, sex)
                 candidate = scorer.row(row)
                 assert scorer.ranks([row])[0] == (candidate.score, candidate.letters)
+                assert candidate.swapped == (surname == "erlan")
                 if birth:
                     assert candidate.fields["birth_date"] == ranking.dates(day, birth)
     assert scorer.row((0, "", "", "", dt.date(1085, 3, 12), "", "")).fields == {
