@@ -154,3 +154,17 @@ def test_a_dataset_still_arriving_hides_only_its_own_records(held):
     Dataset.arriving.filter(pk=arriving.pk).update(staged_at=None)
     found = search.search(_by(), query)
     assert {c.entry.record.dataset_id for c in found.candidates} == {held.pk, arriving.pk}
+
+
+def test_the_page_and_the_api_say_when_the_names_are_swapped(held, officers):
+    _received("by-mvd", [person("Ануш", "Саргсян", "1990-01-02", "F")])
+    client = Client()
+    client.force_login(officers["by_operator"])
+    asked = {"surname": "Саргсян", "given_name": "Ануш", "birth_date": "1990-01-02"}
+    page = client.get("/persons/", asked).content.decode()
+    assert "фамилия и имя переставлены" in page and "фамилия: совпадает" in page
+    best = client.get("/api/v1/persons/search", asked).json()["candidates"][0]
+    assert best["names_swapped"] is True
+    assert best["fields"] == {"surname": "exact", "given_name": "exact", "birth_date": "exact"}
+    straight = client.get("/api/v1/persons/search", {"surname": "Оганесян", "given_name": "Арам"})
+    assert straight.json()["candidates"][0]["names_swapped"] is False
