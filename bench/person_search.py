@@ -29,10 +29,12 @@ raw stored surname (what a search that knows no spelling costs).
 
 `--against REVISION` runs the search module of another git revision (one whose search.py runs
 on this schema) beside the current one on the same node: each query by both, in random order,
-so that both see the same load.
+so that both see the same load. `--generator other` draws the people from
+bench/linkage_registries.py, a generator that shares no code with `migrex synthetic`.
 
     .venv/bin/python bench/person_search.py [--records 1000000] [--queries 2500]
-        [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--against 2b3d411]
+        [--generator synthetic|other] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+        [--against 2b3d411]
 
 Target (issue 16): p95 under 10 ms over 1,000,000 records.
 """
