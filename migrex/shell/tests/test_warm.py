@@ -4,6 +4,7 @@ request or message (shell/warm.py)."""
 import pytest
 
 from migrex.exchange import keys
+from migrex.matching import translit
 from migrex.matching.translit import variants
 from migrex.shell.warm import warm
 
@@ -11,8 +12,9 @@ from migrex.shell.warm import warm
 @pytest.mark.django_db
 def test_warm_decrypts_the_keys_and_reads_the_name_tables():
     keys.create_keys()
-    keys._open.cache_clear()
+    keys._open.cache_clear()  # as in a process just started
     variants._variants.cache_clear()
+    translit.fold.cache_clear()
     warm()
     assert keys._open.cache_info().currsize == 1  # the stored generation, decrypted
     assert variants._variants.cache_info().currsize == 1
