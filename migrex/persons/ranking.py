@@ -89,7 +89,10 @@ def near_dates(day: dt.date) -> tuple[dt.date, ...]:
     """Every other date `dates` calls close to `day`, what a wrong birth date may be, within a
     century of it: a wrong hundreds or thousands digit of the year (1080, 2980) is no one's.
     Remembered: a search asks them of its lookups and of its ranking."""
-    found = {day - dt.timedelta(days=1), day + dt.timedelta(days=1)}
+    found = set()
+    for days in (-1, 1):
+        with contextlib.suppress(OverflowError):  # 0001-01-01 and 9999-12-31 have one side
+            found.add(day + dt.timedelta(days=days))
     text = day.isoformat()
     for at, digit in enumerate(text):
         if not digit.isdigit():

@@ -8,7 +8,7 @@ processes warmed, the first batch took 117 ms."""
 
 import contextlib
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from migrex.exchange.keys import node_keys
 from migrex.matching import translit
@@ -19,4 +19,3 @@ def warm() -> None:
     # Not migrated yet: the first request says so, as it would have without this.
     with contextlib.suppress(DatabaseError):
         node_keys()
-    connection.close()  # the server's threads open their own; it would stay idle

@@ -178,6 +178,14 @@ def test_near_dates_are_those_ranking_calls_close():
     assert ranking.near_dates(dt.date(1985, 3, 12)).count(dt.date(1985, 12, 3)) == 1  # swapped
 
 
+def test_the_first_and_last_dates_a_date_holds_have_near_dates_too(officers):
+    assert ranking.near_dates(dt.date(1, 1, 1))[0] == dt.date(1, 1, 2)
+    assert ranking.near_dates(dt.date(9999, 12, 31))[-1] == dt.date(9999, 12, 30)
+    for day in (dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+        found = search.search(_by(), search.Query(surname="Ахметов", birth_date=day))
+        assert found.candidates == []
+
+
 def test_names_are_close_by_skeleton_or_by_letters():
     assert ranking.names("ahmetov", "ahmetov") == ("exact", 0)
     assert ranking.names("aksmetov", "ahmetov")[0] == "close"  # Axmetov: the skeleton

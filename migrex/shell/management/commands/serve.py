@@ -13,6 +13,7 @@ requests on a list page."""
 import gc
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from migrex.core import walcheckpoint
 from migrex.shell.warm import warm
@@ -34,6 +35,7 @@ class Command(BaseCommand):
 
         get_resolver().url_patterns  # noqa: B018 - every view module imported now, not later
         warm()
+        connection.close()  # what warm() opened: the server's threads open their own
         walcheckpoint.start()
         gc.collect()
         gc.freeze()
