@@ -240,12 +240,11 @@ class Scorer:
         """`values`: the entry's values of the asked fields, in their order."""
         bits, letters, swapped = self._total(values)
         fields = {}
-        for at, held in enumerate(values):
-            if held:
-                turned = swapped and at < 2
-                level = self._turned_level(at, held) if turned else self._known(at, held)
-                fields[self.asked[1 - at if turned else at][0]] = level[0]
-        fields = {name: fields[name] for name, _ in self.asked if name in fields}
+        for at, (name, _) in enumerate(self.asked):
+            if swapped and at < 2:  # the query's name against the entry's other one
+                fields[name] = self._turned_level(1 - at, values[1 - at])[0]
+            elif values[at]:
+                fields[name] = self._known(at, values[at])[0]
         score = round((bits - self.low) / self.span, 3)
         return Candidate(entry, score, fields, letters, swapped)
 
